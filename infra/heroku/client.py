@@ -1,0 +1,195 @@
+"""The one Heroku Platform API client: headers, timeouts, retries, pagination, typed errors.
+
+Retries follow what is safe per method: reads and PATCH/PUT/DELETE are retried on 429, 5xx and network
+errors; POST (creates) only where Heroku did not act on it: 409 (dyno create races), 429, and
+connections that never reached the server. Retry-After is honoured; otherwise exponential backoff.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+
+import httpx
+from httpx_retries import Retry, RetryTransport
+
+from infra.heroku.errors import HerokuApiError, HerokuConnectionError, error_for_status
+
+__all__ = ["ACCEPT", "DEFAULT_API_URL", "USER_AGENT", "HerokuClient", "RetrySettings", "api_url_from_env"]
+
+DEFAULT_API_URL = "https://api.heroku.com"
+ACCEPT = "application/vnd.heroku+json; version=3"
+USER_AGENT = "picletter-infra/0.1 (+https://github.com/picletter/picletter)"
+PAGE_SIZE = 1000
+
+
+def api_url_from_env() -> str:
+    """HEROKU_API_URL (a proxy, or the local fake in tests), else Heroku's own."""
+    return (os.environ.get("HEROKU_API_URL") or DEFAULT_API_URL).rstrip("/")
+
+
+@dataclass(frozen=True)
+class RetrySettings:
+    attempts: int = 5
+    backoff_factor: float = 0.5
+    max_backoff_wait: float = 30.0
+    total_sleep: float = 120.0
+
+
+class _PerMethodRetryTransport(httpx.BaseTransport):
+    """POST gets the narrow retry policy, every other method the broad one."""
+
+    def __init__(self, inner: httpx.BaseTransport, settings: RetrySettings) -> None:
+        common: dict[str, Any] = {
+            "total": settings.attempts - 1,
+            "backoff_factor": settings.backoff_factor,
+            "max_backoff_wait": settings.max_backoff_wait,
+            "total_timeout": settings.total_sleep,
+        }
+        self._inner = inner
+        self._create = RetryTransport(
+            inner,
+            Retry(
+                allowed_methods=["POST"],
+                status_forcelist=[409, 429],
+                retry_on_exceptions=[httpx.ConnectError, httpx.ConnectTimeout],
+                **common,
+            ),
+        )
+        self._idempotent = RetryTransport(
+            inner,
+            Retry(
+                allowed_methods=["GET", "HEAD", "PATCH", "PUT", "DELETE"],
+                status_forcelist=[429, 500, 502, 503, 504],
+                **common,
+            ),
+        )
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        transport = self._create if request.method == "POST" else self._idempotent
+        return transport.handle_request(request)
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+class HerokuClient:
+    """Platform API v3. Use as a context manager; open one inside each provider method."""
+
+    def __init__(
+        self,
+        token: str,
+        *,
+        base_url: str | None = None,
+        transport: httpx.BaseTransport | None = None,
+        retry: RetrySettings = RetrySettings(),
+        timeout: float = 30.0,
+    ) -> None:
+        inner = transport or httpx.HTTPTransport()
+        self._http = httpx.Client(
+            base_url=base_url or api_url_from_env(),
+            transport=_PerMethodRetryTransport(inner, retry),
+            timeout=httpx.Timeout(timeout, connect=10.0),
+            headers={"Accept": ACCEPT, "Authorization": f"Bearer {token}", "User-Agent": USER_AGENT},
+        )
+
+    def __enter__(self) -> HerokuClient:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
+
+    # -- transport-level -------------------------------------------------------------------------
+
+    def send(
+        self, method: str, path: str, *, json: Any = None, headers: Mapping[str, str] | None = None
+    ) -> httpx.Response:
+        try:
+            response = self._http.request(method, path, json=json, headers=headers)
+        except httpx.TransportError as exc:
+            raise HerokuConnectionError(method, path, exc) from None
+        if response.status_code >= 400:
+            raise _error_from(method, path, response)
+        return response
+
+    def request(self, method: str, path: str, *, json: Any = None) -> Any:
+        response = self.send(method, path, json=json)
+        return response.json() if response.content else None
+
+    def list_all(self, path: str) -> list[dict[str, Any]]:
+        """Every item of a list endpoint, following Range pagination (206 + Next-Range)."""
+        items: list[dict[str, Any]] = []
+        range_header = f"id ..; max={PAGE_SIZE}"
+        while True:
+            response = self.send("GET", path, headers={"Range": range_header})
+            items.extend(response.json())
+            next_range = response.headers.get("Next-Range")
+            if response.status_code != 206 or not next_range:
+                return items
+            range_header = next_range
+
+    # -- endpoints -------------------------------------------------------------------------------
+
+    def app(self, app: str) -> dict[str, Any]:
+        return self.request("GET", f"/apps/{app}")  # type: ignore[no-any-return]
+
+    def config_vars(self, app: str) -> dict[str, str]:
+        return self.request("GET", f"/apps/{app}/config-vars")  # type: ignore[no-any-return]
+
+    def update_config_vars(self, app: str, changes: Mapping[str, str | None]) -> dict[str, str]:
+        """One PATCH: a value sets the key, None removes it; keys not named are left alone."""
+        return self.request("PATCH", f"/apps/{app}/config-vars", json=dict(changes))  # type: ignore[no-any-return]
+
+    def create_dyno(
+        self,
+        app: str,
+        command: str,
+        *,
+        size: str | None = None,
+        time_to_live: int | None = None,
+        env: Mapping[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """A one-off, detached dyno (what `heroku run:detached` does)."""
+        body: dict[str, Any] = {"command": command, "type": "run"}
+        if size:
+            body["size"] = size
+        if time_to_live:
+            body["time_to_live"] = time_to_live
+        if env:
+            body["env"] = dict(env)
+        return self.request("POST", f"/apps/{app}/dynos", json=body)  # type: ignore[no-any-return]
+
+    def dynos(self, app: str) -> list[dict[str, Any]]:
+        return self.list_all(f"/apps/{app}/dynos")
+
+    def dyno(self, app: str, dyno: str) -> dict[str, Any]:
+        return self.request("GET", f"/apps/{app}/dynos/{dyno}")  # type: ignore[no-any-return]
+
+    def stop_dyno(self, app: str, dyno: str) -> None:
+        self.request("POST", f"/apps/{app}/dynos/{dyno}/actions/stop")
+
+    def create_log_session(self, app: str, *, dyno_name: str | None = None, tail: bool = True) -> str:
+        body: dict[str, Any] = {"tail": tail}
+        if dyno_name:
+            body["dyno_name"] = dyno_name
+        session = self.request("POST", f"/apps/{app}/log-sessions", json=body)
+        return str(session["logplex_url"])
+
+
+def _error_from(method: str, path: str, response: httpx.Response) -> HerokuApiError:
+    error_id, message = "unknown", response.reason_phrase
+    try:
+        payload = response.json()
+        error_id = str(payload.get("id", error_id))
+        message = str(payload.get("message", message))
+    except ValueError:
+        pass
+    return error_for_status(method, path, response.status_code, error_id, message)

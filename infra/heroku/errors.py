@@ -1,0 +1,63 @@
+"""Typed Heroku API errors: status, Heroku's error id and message, and what to do; never the token."""
+
+from __future__ import annotations
+
+__all__ = [
+    "HerokuApiError",
+    "HerokuAuthError",
+    "HerokuConnectionError",
+    "HerokuNotFound",
+    "HerokuRateLimited",
+    "error_for_status",
+]
+
+_HINTS = {
+    401: "check picletter:herokuApiToken or HEROKU_API_KEY (create one with `heroku authorizations:create`)",
+    403: "the token's account lacks access to this app; add it as a collaborator or use another token",
+    404: "check the app name in picletter:herokuApp (or --app) and that the token's account can see it",
+    429: "Heroku's rate limit (4500 requests/hour) was hit; wait and run again",
+}
+
+
+class HerokuApiError(Exception):
+    """Heroku answered METHOD PATH with an error status."""
+
+    def __init__(self, method: str, path: str, status: int, error_id: str, message: str) -> None:
+        self.method = method
+        self.path = path
+        self.status = status
+        self.error_id = error_id
+        self.message = message
+        hint = _HINTS.get(status, "")
+        text = f"Heroku API {method} {path} failed: {status} {error_id}: {message}"
+        super().__init__(f"{text} ({hint})" if hint else text)
+
+
+class HerokuAuthError(HerokuApiError):
+    """401 or 403: the token is missing, wrong, expired or lacks access."""
+
+
+class HerokuNotFound(HerokuApiError):
+    """404: the app (or dyno, build, ...) does not exist or is not visible to the token."""
+
+
+class HerokuRateLimited(HerokuApiError):
+    """429 after every retry."""
+
+
+class HerokuConnectionError(HerokuApiError):
+    """No HTTP answer at all (refused, reset, timed out) after every retry."""
+
+    def __init__(self, method: str, path: str, cause: Exception) -> None:
+        super().__init__(method, path, 0, "connection_error", f"{type(cause).__name__}: {cause}")
+
+
+def error_for_status(method: str, path: str, status: int, error_id: str, message: str) -> HerokuApiError:
+    cls: type[HerokuApiError] = HerokuApiError
+    if status in (401, 403):
+        cls = HerokuAuthError
+    elif status == 404:
+        cls = HerokuNotFound
+    elif status == 429:
+        cls = HerokuRateLimited
+    return cls(method, path, status, error_id, message)

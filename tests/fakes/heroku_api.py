@@ -1,0 +1,248 @@
+"""A local fake of the Heroku Platform API on 127.0.0.1, built from Heroku's schema.
+
+Every request is matched to a link of the schema and its body validated against it (a violation is
+answered 422 and recorded in `violations`, which tests assert empty). Faults can be queued to answer
+the next matching requests: a status (429 with Retry-After, 5xx, 401, 404, 409), a delay, or a
+connection reset.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import struct
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from tests.fakes.heroku_schema import SchemaViolation, validate_request
+
+__all__ = ["Fault", "FakeHeroku", "RecordedRequest", "running_fake_heroku"]
+
+TOKEN = "fake-heroku-token-0123456789"
+
+
+@dataclass
+class Fault:
+    """Answer the next `times` requests matching METHOD and PATH regex with this instead."""
+
+    method: str
+    path: str
+    status: int = 503
+    times: int = 1
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+    reset: bool = False
+    error_id: str = "unavailable"
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    method: str
+    path: str
+    body: Any
+    headers: dict[str, str]
+
+
+@dataclass
+class FakeApp:
+    name: str
+    id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    config_vars: dict[str, str] = field(default_factory=dict)
+    dynos: dict[str, dict[str, Any]] = field(default_factory=dict)
+    run_counter: int = 0
+
+
+class FakeHeroku:
+    def __init__(self, token: str = TOKEN) -> None:
+        self.token = token
+        self.apps: dict[str, FakeApp] = {}
+        self.requests: list[RecordedRequest] = []
+        self.violations: list[str] = []
+        self.faults: list[Fault] = []
+        self.log_lines: dict[str, list[str]] = {}
+        self.url = ""
+        self._lock = threading.Lock()
+
+    # -- test-facing -----------------------------------------------------------------------------
+
+    def add_app(self, name: str, config_vars: dict[str, str] | None = None) -> FakeApp:
+        app = FakeApp(name=name, config_vars=dict(config_vars or {}))
+        self.apps[name] = app
+        return app
+
+    def fail(self, method: str, path: str, status: int = 503, **kwargs: Any) -> Fault:
+        fault = Fault(method=method, path=path, status=status, **kwargs)
+        self.faults.append(fault)
+        return fault
+
+    def writes(self) -> list[RecordedRequest]:
+        return [r for r in self.requests if r.method != "GET"]
+
+    # -- request handling ------------------------------------------------------------------------
+
+    def _take_fault(self, method: str, path: str) -> Fault | None:
+        with self._lock:
+            for fault in self.faults:
+                if fault.times > 0 and fault.method == method and re.fullmatch(fault.path, path):
+                    fault.times -= 1
+                    return fault
+        return None
+
+    def handle(self, method: str, path: str, body: Any) -> tuple[int, dict[str, str], Any]:
+        app_match = re.fullmatch(r"/apps/([^/]+)(/.*)?", path)
+        if app_match:
+            app = self.apps.get(app_match.group(1))
+            if app is None:
+                return 404, {}, {"id": "not_found", "message": "Couldn't find that app."}
+            return self._handle_app(method, app, app_match.group(2) or "", body)
+        return 404, {}, {"id": "not_found", "message": "Not found."}
+
+    def _handle_app(self, method: str, app: FakeApp, rest: str, body: Any) -> tuple[int, dict[str, str], Any]:
+        if rest == "" and method == "GET":
+            return 200, {}, {"id": app.id, "name": app.name}
+        if rest == "/config-vars":
+            if method == "PATCH":
+                for key, value in body.items():
+                    if value is None:
+                        app.config_vars.pop(key, None)
+                    else:
+                        app.config_vars[key] = value
+            return 200, {}, dict(app.config_vars)
+        if rest == "/dynos" and method == "POST":
+            app.run_counter += 1
+            name = f"run.{app.run_counter}"
+            dyno = {
+                "id": str(uuid.uuid4()),
+                "name": name,
+                "command": body["command"],
+                "size": body.get("size", "standard-1X"),
+                "type": body.get("type", "run"),
+                "state": "starting",
+                "attach_url": None,
+                "app": {"id": app.id, "name": app.name},
+                "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                "env": body.get("env", {}),
+                "time_to_live": body.get("time_to_live"),
+            }
+            app.dynos[name] = dyno
+            return 201, {}, {k: v for k, v in dyno.items() if k not in ("env", "time_to_live")}
+        if rest == "/dynos" and method == "GET":
+            return 200, {}, [{k: v for k, v in d.items() if k not in ("env", "time_to_live")} for d in app.dynos.values()]
+        dyno_match = re.fullmatch(r"/dynos/([^/]+)(/actions/stop)?", rest)
+        if dyno_match:
+            dyno = app.dynos.get(dyno_match.group(1))
+            if dyno is None:
+                return 404, {}, {"id": "not_found", "message": "Couldn't find that process."}
+            if dyno_match.group(2):
+                app.dynos.pop(dyno["name"])
+                return 202, {}, {}
+            return 200, {}, {k: v for k, v in dyno.items() if k not in ("env", "time_to_live")}
+        if rest == "/log-sessions" and method == "POST":
+            session = str(uuid.uuid4())
+            self.log_lines.setdefault(session, [])
+            dyno_name = body.get("dyno_name") if isinstance(body, dict) else None
+            return 201, {}, {"id": session, "logplex_url": f"{self.url}/logs/{app.name}/{dyno_name or ''}"}
+        return 404, {}, {"id": "not_found", "message": f"no fake for {method} /apps/{{app}}{rest}"}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet
+        pass
+
+    def _serve(self) -> None:
+        fake = self.server.fake
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        body = json.loads(raw) if raw else None
+        path = self.path.split("?", 1)[0]
+        fake.requests.append(RecordedRequest(self.command, path, body, dict(self.headers.items())))
+
+        fault = fake._take_fault(self.command, path)
+        if fault is not None:
+            if fault.delay:
+                time.sleep(fault.delay)
+            if fault.reset:
+                # RST instead of FIN: the client sees "connection reset by peer".
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                self.connection.close()
+                self.close_connection = True
+                return
+            if fault.status:
+                self._reply(fault.status, fault.headers, {"id": fault.error_id, "message": "fault injected"})
+                return
+
+        if self.headers.get("Authorization") != f"Bearer {fake.token}":
+            self._reply(401, {}, {"id": "unauthorized", "message": "Invalid credentials provided."})
+            return
+        if self.headers.get("Accept") != "application/vnd.heroku+json; version=3":
+            self._reply(400, {}, {"id": "bad_request", "message": "Accept header must name version 3"})
+            return
+        try:
+            validate_request(self.command, path, body)
+        except SchemaViolation as exc:
+            fake.violations.append(str(exc))
+            self._reply(422, {}, {"id": "invalid_params", "message": str(exc)})
+            return
+        with fake._lock:
+            status, headers, payload = fake.handle(self.command, path, body)
+        if isinstance(payload, list):
+            status, headers, payload = _paginate(self.headers.get("Range"), payload)
+        self._reply(status, headers, payload)
+
+    def _reply(self, status: int, headers: dict[str, str], payload: Any) -> None:
+        data = json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("RateLimit-Remaining", "4499")
+        for key, value in headers.items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _serve
+
+
+def _paginate(range_header: str | None, items: list[Any]) -> tuple[int, dict[str, str], list[Any]]:
+    """Heroku's Range pagination over `id`: `id ..; max=N`, then `id ]LAST..; max=N`."""
+    match = re.fullmatch(r"id (\]?)([^.]*)\.\.(?:; max=(\d+))?", range_header or "id ..")
+    if not match:
+        return 200, {}, items
+    items = sorted(items, key=lambda item: str(item.get("id", "")))
+    start = match.group(2)
+    size = int(match.group(3) or 200)
+    remaining = [i for i in items if not start or str(i["id"]) > start]
+    page = remaining[:size]
+    if len(remaining) > size:
+        return 206, {"Next-Range": f"id ]{page[-1]['id']}..; max={size}"}, page
+    return 200, {}, page
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    fake: FakeHeroku
+
+
+@contextmanager
+def running_fake_heroku(fake: FakeHeroku | None = None) -> Iterator[FakeHeroku]:
+    fake = fake or FakeHeroku()
+    server = _Server(("127.0.0.1", 0), _Handler)
+    server.fake = fake
+    fake.url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield fake
+    finally:
+        server.shutdown()
+        server.server_close()

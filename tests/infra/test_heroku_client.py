@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from infra.heroku import HerokuAuthError, HerokuClient, HerokuConnectionError, HerokuNotFound, HerokuRateLimited
+from infra.heroku.errors import HerokuApiError
+from tests.conftest import FAST_RETRY, TOKEN, schema_checked
+from tests.fakes.heroku_api import FakeHeroku
+
+
+def client_for(fake: FakeHeroku, token: str = TOKEN) -> HerokuClient:
+    return HerokuClient(token, base_url=fake.url, retry=FAST_RETRY, timeout=2.0)
+
+
+def test_sends_version_3_accept_bearer_token_and_user_agent() -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={"A": "1"})
+
+    with HerokuClient("t0k", base_url="https://api.example", transport=schema_checked(handler)) as client:
+        assert client.config_vars("app") == {"A": "1"}
+    (request,) = seen
+    assert request.headers["Accept"] == "application/vnd.heroku+json; version=3"
+    assert request.headers["Authorization"] == "Bearer t0k"
+    assert request.headers["User-Agent"].startswith("picletter-infra/")
+    assert str(request.url) == "https://api.example/apps/app/config-vars"
+
+
+def test_base_url_comes_from_heroku_api_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HEROKU_API_URL", "https://proxy.example/")
+    urls: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        urls.append(str(request.url))
+        return httpx.Response(200, json={"id": "x", "name": "app"})
+
+    with HerokuClient("t", transport=httpx.MockTransport(handler)) as client:
+        client.app("app")
+    assert urls == ["https://proxy.example/apps/app"]
+
+
+def test_429_with_retry_after_is_retried_then_succeeds(fake_heroku: FakeHeroku) -> None:
+    fake_heroku.fail("GET", "/apps/picletter-test/config-vars", 429, times=2, headers={"Retry-After": "0"})
+    with client_for(fake_heroku) as client:
+        assert client.config_vars("picletter-test")["LEGACY"] == "keep me"
+    assert len([r for r in fake_heroku.requests if r.path.endswith("config-vars")]) == 3
+
+
+@pytest.mark.parametrize("status", [500, 502, 503, 504])
+def test_5xx_on_reads_and_patches_is_retried(fake_heroku: FakeHeroku, status: int) -> None:
+    fake_heroku.fail("PATCH", "/apps/picletter-test/config-vars", status, times=2)
+    with client_for(fake_heroku) as client:
+        client.update_config_vars("picletter-test", {"NEW": "v"})
+    assert fake_heroku.apps["picletter-test"].config_vars["NEW"] == "v"
+
+
+def test_connection_reset_on_read_is_retried(fake_heroku: FakeHeroku) -> None:
+    fake_heroku.fail("GET", "/apps/picletter-test", reset=True, times=1)
+    with client_for(fake_heroku) as client:
+        assert client.app("picletter-test")["name"] == "picletter-test"
+
+
+def test_slow_response_times_out_then_retry_succeeds(fake_heroku: FakeHeroku) -> None:
+    fake_heroku.fail("GET", "/apps/picletter-test", status=0, delay=0.6, times=1)
+    with HerokuClient(TOKEN, base_url=fake_heroku.url, retry=FAST_RETRY, timeout=0.3) as client:
+        assert client.app("picletter-test")["name"] == "picletter-test"
+
+
+def test_dyno_create_is_retried_on_409_but_not_on_500(fake_heroku: FakeHeroku) -> None:
+    fake_heroku.fail("POST", "/apps/picletter-test/dynos", 409, times=1, error_id="conflict")
+    with client_for(fake_heroku) as client:
+        dyno = client.create_dyno("picletter-test", "picletter", size="basic", time_to_live=60)
+        assert dyno["name"] == "run.1"
+        fake_heroku.fail("POST", "/apps/picletter-test/dynos", 500, times=1, error_id="internal_error")
+        with pytest.raises(HerokuApiError) as raised:
+            client.create_dyno("picletter-test", "picletter")
+    # A 500 may have started the dyno: a second POST could run the job twice.
+    assert raised.value.status == 500
+    assert len(fake_heroku.apps["picletter-test"].dynos) == 1
+
+
+def test_429_storm_ends_in_typed_error_naming_the_limit(fake_heroku: FakeHeroku) -> None:
+    fake_heroku.fail("GET", "/apps/picletter-test/dynos", 429, times=100, error_id="rate_limit")
+    with client_for(fake_heroku) as client, pytest.raises(HerokuRateLimited) as raised:
+        client.dynos("picletter-test")
+    assert raised.value.status == 429
+    assert "rate limit" in str(raised.value)
+    assert len(fake_heroku.requests) == FAST_RETRY.attempts
+
+
+def test_401_is_an_auth_error_that_names_the_setting_and_not_the_token(fake_heroku: FakeHeroku) -> None:
+    with client_for(fake_heroku, token="wrong-secret-token") as client, pytest.raises(HerokuAuthError) as raised:
+        client.config_vars("picletter-test")
+    message = str(raised.value)
+    assert "picletter:herokuApiToken" in message and "HEROKU_API_KEY" in message
+    assert "wrong-secret-token" not in message
+    assert len(fake_heroku.requests) == 1, "401 is not retried"
+
+
+def test_404_app_names_the_app_setting(fake_heroku: FakeHeroku) -> None:
+    with client_for(fake_heroku) as client, pytest.raises(HerokuNotFound) as raised:
+        client.app("no-such-app")
+    assert raised.value.error_id == "not_found"
+    assert "picletter:herokuApp" in str(raised.value)
+
+
+def test_nothing_listening_is_a_connection_error() -> None:
+    with HerokuClient(TOKEN, base_url="http://127.0.0.1:9", retry=FAST_RETRY) as client:
+        with pytest.raises(HerokuConnectionError) as raised:
+            client.app("x")
+    assert raised.value.status == 0
+
+
+def test_list_follows_range_pagination(fake_heroku: FakeHeroku) -> None:
+    with client_for(fake_heroku) as client:
+        for _ in range(5):
+            client.create_dyno("picletter-test", "picletter")
+        import infra.heroku.client as module
+
+        original = module.PAGE_SIZE
+        module.PAGE_SIZE = 2
+        try:
+            dynos = client.dynos("picletter-test")
+        finally:
+            module.PAGE_SIZE = original
+    assert sorted(d["name"] for d in dynos) == [f"run.{i}" for i in range(1, 6)]
+    list_requests = [r for r in fake_heroku.requests if r.method == "GET"]
+    assert len(list_requests) == 3
+    assert list_requests[1].headers["Range"].startswith("id ]")
