@@ -38,6 +38,14 @@ class RetrySettings:
     max_backoff_wait: float = 30.0
     total_sleep: float = 120.0
 
+    @classmethod
+    def from_env(cls) -> RetrySettings:
+        """HEROKU_API_ATTEMPTS and HEROKU_API_BACKOFF (seconds, doubled per retry) tune the defaults."""
+        return cls(
+            attempts=int(os.environ.get("HEROKU_API_ATTEMPTS") or cls.attempts),
+            backoff_factor=float(os.environ.get("HEROKU_API_BACKOFF") or cls.backoff_factor),
+        )
+
 
 class _PerMethodRetryTransport(httpx.BaseTransport):
     """POST gets the narrow retry policy, every other method the broad one."""

@@ -21,11 +21,21 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+import httpx
+
 from tests.fakes.heroku_schema import SchemaViolation, validate_request
 
-__all__ = ["Fault", "FakeHeroku", "RecordedRequest", "running_fake_heroku"]
+__all__ = ["FakeHeroku", "Fault", "RecordedRequest", "running_fake_heroku"]
 
 TOKEN = "fake-heroku-token-0123456789"
+Answer = tuple[int, dict[str, str], Any]
+
+
+class _Reset:
+    """Answer by resetting the connection."""
+
+
+RESET = _Reset()
 
 
 @dataclass
@@ -85,7 +95,50 @@ class FakeHeroku:
     def writes(self) -> list[RecordedRequest]:
         return [r for r in self.requests if r.method != "GET"]
 
+    def mock_transport(self) -> httpx.MockTransport:
+        """The same fake without a socket, for provider methods under httpx.MockTransport."""
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            answer = self.respond(request.method, request.url.raw_path.decode(), dict(request.headers), request.content)
+            if isinstance(answer, _Reset):
+                raise httpx.ReadError("connection reset by peer", request=request)
+            status, headers, payload = answer
+            return httpx.Response(status, headers=headers, json=payload)
+
+        return httpx.MockTransport(handler)
+
     # -- request handling ------------------------------------------------------------------------
+
+    def respond(self, method: str, target: str, headers: dict[str, str], raw: bytes) -> Answer | _Reset:
+        """Faults first, then auth, the schema check, and the endpoint itself."""
+        headers = {k.title(): v for k, v in headers.items()}
+        body = json.loads(raw) if raw else None
+        path = target.split("?", 1)[0]
+        self.requests.append(RecordedRequest(method, path, body, headers))
+
+        fault = self._take_fault(method, path)
+        if fault is not None:
+            if fault.delay:
+                time.sleep(fault.delay)
+            if fault.reset:
+                return RESET
+            if fault.status:
+                return fault.status, fault.headers, {"id": fault.error_id, "message": "fault injected"}
+
+        if headers.get("Authorization") != f"Bearer {self.token}":
+            return 401, {}, {"id": "unauthorized", "message": "Invalid credentials provided."}
+        if headers.get("Accept") != "application/vnd.heroku+json; version=3":
+            return 400, {}, {"id": "bad_request", "message": "Accept header must name version 3"}
+        try:
+            validate_request(method, path, body)
+        except SchemaViolation as exc:
+            self.violations.append(str(exc))
+            return 422, {}, {"id": "invalid_params", "message": str(exc)}
+        with self._lock:
+            status, reply_headers, payload = self.handle(method, path, body)
+        if isinstance(payload, list):
+            return _paginate(headers.get("Range"), payload)
+        return status, reply_headers, payload
 
     def _take_fault(self, method: str, path: str) -> Fault | None:
         with self._lock:
@@ -134,7 +187,11 @@ class FakeHeroku:
             app.dynos[name] = dyno
             return 201, {}, {k: v for k, v in dyno.items() if k not in ("env", "time_to_live")}
         if rest == "/dynos" and method == "GET":
-            return 200, {}, [{k: v for k, v in d.items() if k not in ("env", "time_to_live")} for d in app.dynos.values()]
+            return (
+                200,
+                {},
+                [{k: v for k, v in d.items() if k not in ("env", "time_to_live")} for d in app.dynos.values()],
+            )
         dyno_match = re.fullmatch(r"/dynos/([^/]+)(/actions/stop)?", rest)
         if dyno_match:
             dyno = app.dynos.get(dyno_match.group(1))
@@ -160,44 +217,17 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def _serve(self) -> None:
-        fake = self.server.fake
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
-        body = json.loads(raw) if raw else None
-        path = self.path.split("?", 1)[0]
-        fake.requests.append(RecordedRequest(self.command, path, body, dict(self.headers.items())))
-
-        fault = fake._take_fault(self.command, path)
-        if fault is not None:
-            if fault.delay:
-                time.sleep(fault.delay)
-            if fault.reset:
-                # RST instead of FIN: the client sees "connection reset by peer".
-                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-                self.connection.close()
-                self.close_connection = True
-                return
-            if fault.status:
-                self._reply(fault.status, fault.headers, {"id": fault.error_id, "message": "fault injected"})
-                return
-
-        if self.headers.get("Authorization") != f"Bearer {fake.token}":
-            self._reply(401, {}, {"id": "unauthorized", "message": "Invalid credentials provided."})
+        answer = self.server.fake.respond(self.command, self.path, dict(self.headers.items()), raw)
+        if answer is RESET:
+            # RST instead of FIN: the client sees "connection reset by peer".
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+            self.close_connection = True
             return
-        if self.headers.get("Accept") != "application/vnd.heroku+json; version=3":
-            self._reply(400, {}, {"id": "bad_request", "message": "Accept header must name version 3"})
-            return
-        try:
-            validate_request(self.command, path, body)
-        except SchemaViolation as exc:
-            fake.violations.append(str(exc))
-            self._reply(422, {}, {"id": "invalid_params", "message": str(exc)})
-            return
-        with fake._lock:
-            status, headers, payload = fake.handle(self.command, path, body)
-        if isinstance(payload, list):
-            status, headers, payload = _paginate(self.headers.get("Range"), payload)
-        self._reply(status, headers, payload)
+        assert not isinstance(answer, _Reset)
+        self._reply(*answer)
 
     def _reply(self, status: int, headers: dict[str, str], payload: Any) -> None:
         data = json.dumps(payload).encode()

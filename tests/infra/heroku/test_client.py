@@ -108,9 +108,9 @@ def test_404_app_names_the_app_setting(fake_heroku: FakeHeroku) -> None:
 
 
 def test_nothing_listening_is_a_connection_error() -> None:
-    with HerokuClient(TOKEN, base_url="http://127.0.0.1:9", retry=FAST_RETRY) as client:
-        with pytest.raises(HerokuConnectionError) as raised:
-            client.app("x")
+    client = HerokuClient(TOKEN, base_url="http://127.0.0.1:9", retry=FAST_RETRY)
+    with client, pytest.raises(HerokuConnectionError) as raised:
+        client.app("x")
     assert raised.value.status == 0
 
 

@@ -1,0 +1,94 @@
+"""HerokuConfigVars end to end: the SDK's provider host over gRPC against the fake Heroku API."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import grpc
+import pytest
+from pulumi.runtime.proto import provider_pb2
+
+from infra.heroku.config_vars import HerokuConfigVarsProvider
+from tests.conftest import TOKEN
+from tests.fakes.heroku_api import FakeHeroku
+from tests.fakes.provider_host import ProviderHost, running_provider_host
+
+APP = "picletter-test"
+CANARY = "canary-secret-7f3a9c"
+NAME = "jobs-config"
+
+
+@pytest.fixture
+def host(fake_heroku: FakeHeroku) -> Iterator[ProviderHost]:
+    with running_provider_host(
+        HerokuConfigVarsProvider(),
+        "pulumi-python:dynamic/heroku:ConfigVars",
+        {"HEROKU_API_URL": fake_heroku.url, "HEROKU_API_BACKOFF": "0.01"},
+    ) as (host, process):
+        host.configure({"picletter:herokuApiToken": TOKEN})
+        yield host
+        process.terminate()
+        assert process.stderr is not None
+        stderr = process.stderr.read().decode()
+        assert CANARY not in stderr and TOKEN not in stderr
+
+
+def test_lifecycle_create_noop_update_refresh_delete(host: ProviderHost, fake_heroku: FakeHeroku) -> None:
+    unmanaged_before = dict(fake_heroku.apps[APP].config_vars)
+    news = {"app": APP, "vars": {"PICLETTER_TO": "ops@example.com", "SENDGRID_API_KEY": CANARY}}
+
+    inputs, failures = host.check(NAME, {}, news)
+    assert failures == []
+    id_, outs = host.create(NAME, inputs)
+    assert outs["keys"] == ["PICLETTER_TO", "SENDGRID_API_KEY"]
+    assert fake_heroku.apps[APP].config_vars["SENDGRID_API_KEY"] == CANARY
+
+    # A no-op `up`: Check + Diff only, and no write reaches Heroku.
+    writes_before = len(fake_heroku.writes())
+    inputs, _ = host.check(NAME, news, news)
+    assert host.diff(NAME, id_, outs, inputs).changes == provider_pb2.DiffResponse.DIFF_NONE
+    assert len(fake_heroku.writes()) == writes_before
+
+    changed = {"app": APP, "vars": {"PICLETTER_TO": "team@example.com"}}
+    assert host.diff(NAME, id_, outs, changed).changes == provider_pb2.DiffResponse.DIFF_SOME
+    outs = host.update(NAME, id_, outs, changed)
+    assert "SENDGRID_API_KEY" not in fake_heroku.apps[APP].config_vars
+
+    fake_heroku.apps[APP].config_vars["PICLETTER_TO"] = "drifted@example.com"
+    _, refreshed = host.read(NAME, id_, outs)
+    assert refreshed["vars"] == {"PICLETTER_TO": "drifted@example.com"}
+
+    host.delete(NAME, id_, refreshed)
+    assert fake_heroku.apps[APP].config_vars == unmanaged_before
+
+
+def test_check_failure_names_the_key(host: ProviderHost) -> None:
+    _, failures = host.check(NAME, {}, {"app": APP, "vars": {"not-a-key": "x"}})
+    assert failures and "not-a-key" in failures[0] and "^\\w+$" in failures[0]
+
+
+def test_heroku_outage_mid_create_is_an_error_and_the_retry_converges(
+    host: ProviderHost, fake_heroku: FakeHeroku
+) -> None:
+    fake_heroku.fail("PATCH", f"/apps/{APP}/config-vars", 503, times=50)
+    with pytest.raises(grpc.RpcError) as raised:
+        host.create(NAME, {"app": APP, "vars": {"A": CANARY}})
+    details = raised.value.details() or ""
+    assert "503" in details and CANARY not in details and TOKEN not in details
+    fake_heroku.faults.clear()
+    # The engine keeps no state for a failed create; the next `up` simply creates again.
+    _, outs = host.create(NAME, {"app": APP, "vars": {"A": CANARY}})
+    assert outs["keys"] == ["A"] and fake_heroku.apps[APP].config_vars["A"] == CANARY
+
+
+def test_wrong_token_is_a_clear_auth_error(fake_heroku: FakeHeroku) -> None:
+    with running_provider_host(
+        HerokuConfigVarsProvider(),
+        "pulumi-python:dynamic/heroku:ConfigVars",
+        {"HEROKU_API_URL": fake_heroku.url, "HEROKU_API_BACKOFF": "0.01"},
+    ) as (host, _):
+        host.configure({"picletter:herokuApiToken": "not-the-token"})
+        with pytest.raises(grpc.RpcError) as raised:
+            host.create(NAME, {"app": APP, "vars": {"A": "1"}})
+    details = raised.value.details() or ""
+    assert "401" in details and "picletter:herokuApiToken" in details and "not-the-token" not in details

@@ -1,0 +1,136 @@
+"""HerokuConfigVarsProvider's methods against the fake API through httpx.MockTransport."""
+
+from __future__ import annotations
+
+import pytest
+from pulumi.dynamic import Config, ConfigureRequest
+
+from infra.heroku.config_vars import HerokuConfigVarsProvider
+from infra.heroku.errors import HerokuNotFound
+from infra.heroku.provider_base import MissingTokenError
+from tests.conftest import TOKEN
+from tests.fakes.heroku_api import FakeHeroku
+
+APP = "picletter-test"
+UNMANAGED = {"DATABASE_URL": "postgres://unmanaged", "LEGACY": "keep me"}
+
+
+@pytest.fixture
+def fake() -> FakeHeroku:
+    fake = FakeHeroku()
+    fake.add_app(APP, UNMANAGED)
+    return fake
+
+
+def provider_for(fake: FakeHeroku, token: str | None = TOKEN) -> HerokuConfigVarsProvider:
+    provider = HerokuConfigVarsProvider()
+    config = {"picletter:herokuApiToken": token} if token else {}
+    provider.configure(ConfigureRequest(Config(config, "picletter")))
+    provider.transport = fake.mock_transport()
+    return provider
+
+
+def live(fake: FakeHeroku) -> dict[str, str]:
+    return fake.apps[APP].config_vars
+
+
+def test_create_sets_owned_keys_in_one_patch_and_leaves_others(fake: FakeHeroku) -> None:
+    result = provider_for(fake).create({"app": APP, "vars": {"PICLETTER_TO": "a@example.com", "SECRET": "s3"}})
+    assert result.id == f"{APP}/config-vars"
+    assert result.outs == {
+        "app": APP,
+        "keys": ["PICLETTER_TO", "SECRET"],
+        "vars": {"PICLETTER_TO": "a@example.com", "SECRET": "s3"},
+    }
+    assert live(fake) == {**UNMANAGED, "PICLETTER_TO": "a@example.com", "SECRET": "s3"}
+    patches = [r for r in fake.requests if r.method == "PATCH"]
+    assert [p.body for p in patches] == [{"PICLETTER_TO": "a@example.com", "SECRET": "s3"}]
+    assert fake.violations == []
+
+
+def test_create_on_missing_app_fails_before_any_write(fake: FakeHeroku) -> None:
+    with pytest.raises(HerokuNotFound, match="picletter:herokuApp"):
+        provider_for(fake).create({"app": "typo-app", "vars": {"A": "1"}})
+    assert fake.writes() == []
+
+
+def test_update_changes_values_and_removes_only_keys_that_left(fake: FakeHeroku) -> None:
+    provider = provider_for(fake)
+    olds = provider.create({"app": APP, "vars": {"A": "1", "B": "2"}}).outs
+    assert olds is not None
+    result = provider.update(f"{APP}/config-vars", olds, {"app": APP, "vars": {"A": "10", "C": "3"}})
+    assert live(fake) == {**UNMANAGED, "A": "10", "C": "3"}
+    assert result.outs is not None and result.outs["keys"] == ["A", "C"]
+    assert fake.requests[-1].body == {"A": "10", "B": None, "C": "3"}
+
+
+def test_diff_reports_no_change_for_equal_vars_and_replace_for_other_app(fake: FakeHeroku) -> None:
+    provider = provider_for(fake)
+    olds = {"app": APP, "vars": {"A": "1"}, "keys": ["A"]}
+    assert provider.diff("id", olds, {"app": APP, "vars": {"A": "1"}}).changes is False
+    assert provider.diff("id", olds, {"app": APP, "vars": {"A": "2"}}).changes is True
+    assert provider.diff("id", olds, {"app": "other", "vars": {"A": "1"}}).replaces == ["app"]
+    assert fake.requests == [], "diff is pure"
+
+
+def test_read_reports_drift_on_owned_keys_only(fake: FakeHeroku) -> None:
+    provider = provider_for(fake)
+    outs = provider.create({"app": APP, "vars": {"A": "1", "B": "2"}}).outs
+    assert outs is not None
+    live(fake)["A"] = "changed by hand"
+    del live(fake)["B"]
+    live(fake)["UNRELATED"] = "x"
+    result = provider.read(f"{APP}/config-vars", outs)
+    assert result.outs == {"app": APP, "vars": {"A": "changed by hand"}, "keys": ["A", "B"]}
+    # The next up sees the drift and repairs it with one PATCH.
+    assert result.outs is not None
+    assert provider.diff("id", result.outs, {"app": APP, "vars": {"A": "1", "B": "2"}}).changes is True
+    provider.update("id", result.outs, {"app": APP, "vars": {"A": "1", "B": "2"}})
+    assert live(fake) == {**UNMANAGED, "A": "1", "B": "2", "UNRELATED": "x"}
+
+
+def test_read_of_deleted_app_drops_the_resource(fake: FakeHeroku) -> None:
+    result = provider_for(fake).read("gone/config-vars", {"app": "gone", "vars": {"A": "1"}, "keys": ["A"]})
+    assert result.id is None
+
+
+def test_delete_removes_only_owned_keys(fake: FakeHeroku) -> None:
+    provider = provider_for(fake)
+    outs = provider.create({"app": APP, "vars": {"A": "1"}}).outs
+    assert outs is not None
+    provider.delete(f"{APP}/config-vars", outs)
+    assert live(fake) == UNMANAGED
+    assert fake.requests[-1].body == {"A": None}
+
+
+def test_delete_when_app_is_gone_succeeds(fake: FakeHeroku) -> None:
+    provider_for(fake).delete("gone/config-vars", {"app": "gone", "vars": {"A": "1"}, "keys": ["A"]})
+
+
+def test_check_names_bad_keys_and_values(fake: FakeHeroku) -> None:
+    result = provider_for(fake).check({}, {"app": "", "vars": {"BAD-KEY": "x", "N": 5}})
+    reasons = [(f.property, f.reason) for f in result.failures]
+    assert ("app", "the Heroku app name is required (picletter:herokuApp)") in reasons
+    assert any("BAD-KEY" in reason for _, reason in reasons)
+    assert any("N must be a string" in reason for _, reason in reasons)
+
+
+def test_token_falls_back_to_heroku_api_key(fake: FakeHeroku, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HEROKU_API_KEY", TOKEN)
+    provider_for(fake, token=None).create({"app": APP, "vars": {"A": "1"}})
+    assert live(fake)["A"] == "1"
+
+
+def test_missing_token_names_both_settings(fake: FakeHeroku, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("HEROKU_API_KEY", raising=False)
+    with pytest.raises(MissingTokenError, match=r"picletter:herokuApiToken.*HEROKU_API_KEY"):
+        provider_for(fake, token=None).create({"app": APP, "vars": {"A": "1"}})
+    assert fake.requests == []
+
+
+def test_provider_pickles_without_a_client_or_token() -> None:
+    from pulumi.dynamic.dynamic import serialize_provider
+
+    provider = HerokuConfigVarsProvider()
+    serialized = serialize_provider(provider)
+    assert TOKEN not in serialized and len(serialized) < 10_000
