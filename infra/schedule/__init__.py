@@ -1,0 +1,9 @@
+"""Schedules people can read, compiled to Logic Apps Recurrence triggers, and their next run times."""
+
+from infra.schedule.compile import compile_schedule
+from infra.schedule.errors import ScheduleError
+from infra.schedule.next_runs import next_runs
+from infra.schedule.recurrence import Recurrence
+from infra.schedule.timezones import windows_zone
+
+__all__ = ["Recurrence", "ScheduleError", "compile_schedule", "next_runs", "windows_zone"]

@@ -1,0 +1,106 @@
+"""Five-field cron expressions, compiled to a Logic Apps recurrence where one means the same."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from infra.schedule.errors import ScheduleError
+from infra.schedule.recurrence import WEEK_DAYS
+
+__all__ = ["CronFields", "parse_cron"]
+
+_MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
+_DAYS = ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")
+_MACROS = {
+    "@hourly": "0 * * * *",
+    "@daily": "0 0 * * *",
+    "@midnight": "0 0 * * *",
+    "@weekly": "0 0 * * 0",
+    "@monthly": "0 0 1 * *",
+}
+_FIELDS = (  # name, low, high, names (index 0 = value low)
+    ("minute", 0, 59, ()),
+    ("hour", 0, 23, ()),
+    ("day-of-month", 1, 31, ()),
+    ("month", 1, 12, _MONTHS),
+    ("weekday", 0, 7, _DAYS),
+)
+
+
+@dataclass(frozen=True)
+class CronFields:
+    text: str  # with macros like @daily expanded
+    minutes: tuple[int, ...]
+    hours: tuple[int, ...]
+    month_days: tuple[int, ...]
+    months: tuple[int, ...]
+    week_days: tuple[str, ...]
+    # Cron's day rule: when either day field starts with `*`, a day must match both fields;
+    # otherwise it runs on days matching either.
+    month_days_star: bool
+    week_days_star: bool
+
+
+def _value(token: str, field: str, low: int, high: int, names: tuple[str, ...]) -> int:
+    upper = token.upper()
+    if names and upper in names:
+        return names.index(upper) + low
+    if not token.isdigit():
+        raise ScheduleError(f"cron {field} field: {token!r} is not a number{' or a name' if names else ''}")
+    value = int(token)
+    if not low <= value <= high:
+        raise ScheduleError(f"cron {field} field: {value} is outside {low}-{high}")
+    return value
+
+
+def _parse_field(text: str, field: str, low: int, high: int, names: tuple[str, ...]) -> tuple[set[int], bool]:
+    """The values a field allows, and whether it was `*` (which matters for the two day fields)."""
+    if re.search(r"[LW#?]", text):
+        raise ScheduleError(
+            f"cron {field} field {text!r}: L, W, # and ? are not standard five-field cron and Logic Apps "
+            "cannot express them; for the last day of the month write `monthly on last day at HH:MM`"
+        )
+    values: set[int] = set()
+    for part in text.split(","):
+        base, _, step_text = part.partition("/")
+        step = 1
+        if step_text:
+            if not step_text.isdigit() or int(step_text) == 0:
+                raise ScheduleError(f"cron {field} field: step {step_text!r} must be a whole number above 0")
+            step = int(step_text)
+        if base == "*":
+            start, end = low, high
+        elif "-" in base:
+            first, last = base.split("-", 1)
+            start, end = _value(first, field, low, high, names), _value(last, field, low, high, names)
+            if start > end:
+                raise ScheduleError(f"cron {field} field: range {base!r} runs backwards")
+        else:
+            start = _value(base, field, low, high, names)
+            end = high if step_text else start
+        values.update(range(start, end + 1, step))
+    return values, text.startswith("*")
+
+
+def parse_cron(expression: str) -> CronFields:
+    text = _MACROS.get(expression.strip().lower(), expression)
+    parts = text.split()
+    if len(parts) != 5:
+        raise ScheduleError(
+            f"cron expression {expression!r} has {len(parts)} fields; write five: minute hour day-of-month "
+            "month weekday, e.g. `0 7 * * 1-5`; or plain words like `daily at 07:00` or `every 15 minutes`"
+        )
+    parsed = [_parse_field(part, *spec) for part, spec in zip(parts, _FIELDS, strict=True)]
+    (minutes, _), (hours, _), (month_days, dom_star), (months, _), (week_days, dow_star) = parsed
+    week_days = {day % 7 for day in week_days}  # 7 is Sunday too
+    return CronFields(
+        text=" ".join(parts),
+        minutes=tuple(sorted(minutes)),
+        hours=tuple(sorted(hours)),
+        month_days=tuple(sorted(month_days)),
+        months=tuple(sorted(months)),
+        week_days=tuple(WEEK_DAYS[day] for day in sorted(week_days)),
+        month_days_star=dom_star,
+        week_days_star=dow_star,
+    )

@@ -1,0 +1,52 @@
+"""What a schedule means before it is pinned to a start time and zone: the shared middle step."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from infra.schedule.errors import ScheduleError
+
+__all__ = ["INTERVAL_LIMITS", "Plan", "clock", "times_grid"]
+
+# Logic Apps' documented interval limits per frequency.
+INTERVAL_LIMITS = {"Second": 9_999_999, "Minute": 72_000, "Hour": 12_000, "Day": 500, "Week": 71, "Month": 16}
+
+
+@dataclass(frozen=True)
+class Plan:
+    frequency: str
+    interval: int = 1
+    hours: tuple[int, ...] = ()
+    minutes: tuple[int, ...] = ()
+    week_days: tuple[str, ...] = ()
+    month_days: tuple[int, ...] = ()
+    start_clock: tuple[int, int] = (0, 0)
+
+    def __post_init__(self) -> None:
+        limit = INTERVAL_LIMITS[self.frequency]
+        if not 1 <= self.interval <= limit:
+            raise ScheduleError(f"a {self.frequency} interval must be 1 to {limit}, not {self.interval}")
+
+
+def clock(text: str) -> tuple[int, int]:
+    """'07:30' or '7:30' -> (7, 30)."""
+    hour_text, sep, minute_text = text.strip().partition(":")
+    if not sep or not hour_text.isdigit() or not minute_text.isdigit() or len(minute_text) != 2:
+        raise ScheduleError(f"time {text.strip()!r} must be HH:MM on a 24-hour clock, e.g. 07:30")
+    hour, minute = int(hour_text), int(minute_text)
+    if hour > 23 or minute > 59:
+        raise ScheduleError(f"time {text.strip()!r} is not a time of day (00:00 to 23:59)")
+    return hour, minute
+
+
+def times_grid(times: list[tuple[int, int]]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Hours and minutes lists for a set of clock times, if Logic Apps' hours x minutes grid is exactly them."""
+    hours = tuple(sorted({h for h, _ in times}))
+    minutes = tuple(sorted({m for _, m in times}))
+    if len(hours) * len(minutes) != len(set(times)):
+        listed = ", ".join(f"{h:02d}:{m:02d}" for h, m in sorted(set(times)))
+        raise ScheduleError(
+            f"Logic Apps runs at every listed hour combined with every listed minute, so {listed} cannot be "
+            "expressed; use the same minutes for every hour (e.g. 07:00, 19:00) or one job per time"
+        )
+    return hours, minutes

@@ -1,0 +1,49 @@
+"""The Logic Apps Recurrence object, as a value."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["FREQUENCIES", "WEEK_DAYS", "Recurrence"]
+
+FREQUENCIES = ("Minute", "Hour", "Day", "Week", "Month")
+WEEK_DAYS = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
+
+
+@dataclass(frozen=True)
+class Recurrence:
+    """A Recurrence trigger's `recurrence`; `start_time` is local wall time in `time_zone`.
+
+    `iana_zone` is not sent to Azure: it is the zone run times are computed in.
+    """
+
+    frequency: str
+    interval: int
+    start_time: str
+    time_zone: str
+    iana_zone: str
+    hours: tuple[int, ...] = ()
+    minutes: tuple[int, ...] = ()
+    week_days: tuple[str, ...] = ()
+    month_days: tuple[int, ...] = ()
+
+    def to_arm(self) -> dict[str, Any]:
+        recurrence: dict[str, Any] = {
+            "frequency": self.frequency,
+            "interval": self.interval,
+            "startTime": self.start_time,
+            "timeZone": self.time_zone,
+        }
+        schedule: dict[str, Any] = {}
+        if self.hours:
+            schedule["hours"] = list(self.hours)
+        if self.minutes:
+            schedule["minutes"] = list(self.minutes)
+        if self.week_days:
+            schedule["weekDays"] = list(self.week_days)
+        if self.month_days:
+            schedule["monthDays"] = list(self.month_days)
+        if schedule:
+            recurrence["schedule"] = schedule
+        return recurrence

@@ -1,0 +1,89 @@
+"""IANA time-zone names to the Windows ids Logic Apps takes, from CLDR's windowsZones (via tzlocal).
+
+CLDR sometimes names Windows zones newer than the ones Logic Apps offers (America/Vancouver is
+"British Columbia Standard Time" since 2025), and sometimes lags the IANA rules. So a mapping is used
+only when its zone keeps the same UTC offsets as the IANA zone over the coming years; otherwise the
+offered zone that does is used, and a zone with none is refused.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import zoneinfo
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from tzlocal.windows_tz import tz_win, win_tz
+
+from infra.schedule.errors import ScheduleError
+
+__all__ = ["LOGIC_APPS_ZONES", "ZONES_FILE", "iana_zone", "windows_zone"]
+
+# The Windows ids the Logic Apps designer offers for recurrence.timeZone (Azure/LogicAppsUX,
+# getTimezoneValues), shipped beside this module; the tests check it equals shared/reference's copy.
+ZONES_FILE = Path(__file__).with_name("logicapps-timezones.tsv")
+LOGIC_APPS_ZONES: frozenset[str] = frozenset(
+    line.split("\t", 1)[0] for line in ZONES_FILE.read_text().splitlines() if line and not line.startswith("#")
+)
+
+# Two samples a day for three years: equal offsets mean DST changes fall on the same days.
+_SAMPLE_START = datetime(2026, 1, 1, tzinfo=UTC)
+_SAMPLES = tuple(_SAMPLE_START + timedelta(hours=12 * i) for i in range(2 * 365 * 3))
+
+
+@functools.cache
+def _available() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+@functools.cache
+def _offsets(zone: str) -> tuple[timedelta | None, ...]:
+    tz = zoneinfo.ZoneInfo(zone)
+    return tuple(moment.astimezone(tz).utcoffset() for moment in _SAMPLES)
+
+
+@functools.cache
+def _equivalent_offered_zone(zone: str) -> str | None:
+    """An offered Windows zone whose CLDR representative keeps the same offsets for three years."""
+    target = _offsets(zone)
+    for windows_id in sorted(LOGIC_APPS_ZONES, key=lambda w: (w != "UTC", w)):
+        representative = win_tz.get(windows_id)
+        if representative and representative in _available() and _offsets(representative) == target:
+            return windows_id
+    return None
+
+
+@functools.cache
+def windows_zone(name: str) -> str:
+    """The Windows id Logic Apps takes for IANA zone NAME; ScheduleError with suggestions if unknown."""
+    if name not in _available():
+        close = difflib.get_close_matches(name, sorted(_available()), n=3, cutoff=0.6)
+        if not close:
+            lowered = name.lower().replace(" ", "_")
+            close = sorted(z for z in _available() if lowered in z.lower())[:3]
+        hint = f"; did you mean {', '.join(close)}?" if close else "; use an IANA name such as Europe/Berlin"
+        raise ScheduleError(f"unknown time zone {name!r}{hint}")
+    mapped = tz_win.get(name)
+    if mapped in LOGIC_APPS_ZONES and _offsets(win_tz[mapped]) == _offsets(name):
+        return mapped
+    # Not offered, or CLDR lags the IANA rules (America/Scoresbysund changed in 2024).
+    equivalent = _equivalent_offered_zone(name)
+    if equivalent is None:
+        raise ScheduleError(
+            f"time zone {name!r} has no equivalent among the Windows zones Logic Apps offers; "
+            "use UTC or a nearby city's zone"
+        )
+    return equivalent
+
+
+def iana_zone(windows_id: str) -> str:
+    """The CLDR representative IANA zone of a Windows id (for computing run times of raw recurrences)."""
+    if windows_id not in LOGIC_APPS_ZONES:
+        close = difflib.get_close_matches(windows_id, sorted(LOGIC_APPS_ZONES), n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise ScheduleError(f"Logic Apps does not offer the Windows time zone {windows_id!r}{hint}")
+    representative = win_tz.get(windows_id)
+    if representative is None:
+        raise ScheduleError(f"no IANA zone is known for Windows time zone {windows_id!r}; set timeZone instead")
+    return representative

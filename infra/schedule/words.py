@@ -1,0 +1,94 @@
+"""A few plain-word schedules: `every 15 minutes`, `daily at 07:00`, `weekly on mon,thu at 08:30`,
+`monthly on day 1 at 06:00`, `hourly at :15`, with `every N days|weeks|months` variants."""
+
+from __future__ import annotations
+
+import re
+
+from infra.schedule.errors import ScheduleError
+from infra.schedule.plan import Plan, clock, times_grid
+from infra.schedule.recurrence import WEEK_DAYS
+
+__all__ = ["EXAMPLES", "parse_words"]
+
+EXAMPLES = (
+    "every 15 minutes",
+    "every 2 hours",
+    "hourly at :15",
+    "daily at 07:00",
+    "every 2 days at 06:30",
+    "weekly on mon,thu at 08:30",
+    "weekly on weekdays at 07:00",
+    "every 2 weeks on fri at 16:00",
+    "monthly on day 1 at 06:00",
+    "monthly on last day at 18:00",
+)
+
+_DAY_ALIASES = {
+    "weekdays": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday"),
+    "weekends": ("Saturday", "Sunday"),
+}
+_EVERY = r"(?:every(?: (?P<n>\d+))? )?"
+
+
+def _days(text: str) -> tuple[str, ...]:
+    days: set[str] = set()
+    for word in re.split(r"\s*(?:,|\band\b)\s*", text.strip()):
+        word = word.lower()
+        if word in _DAY_ALIASES:
+            days.update(_DAY_ALIASES[word])
+            continue
+        matches = [day for day in WEEK_DAYS if len(word) >= 2 and day.lower().startswith(word)]
+        if len(matches) != 1:
+            raise ScheduleError(f"{word!r} is not a weekday; write mon, tue, wed, thu, fri, sat, sun or weekdays")
+        days.add(matches[0])
+    return tuple(day for day in WEEK_DAYS if day in days)
+
+
+def _times(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    return times_grid([clock(part) for part in re.split(r"\s*(?:,|\band\b)\s*", text.strip())])
+
+
+def _month_days(text: str) -> tuple[int, ...]:
+    days: set[int] = set()
+    for word in re.split(r"\s*(?:,|\band\b)\s*", text.strip()):
+        if word in ("last", "last day"):
+            days.add(-1)
+        elif word.isdigit() and 1 <= int(word) <= 31:
+            days.add(int(word))
+        else:
+            raise ScheduleError(f"day of month {word!r} must be 1 to 31 or `last`")
+    return tuple(sorted(days, key=lambda d: (d < 0, d)))
+
+
+def parse_words(text: str) -> Plan | None:
+    """The plan for a plain-word schedule, or None if TEXT is not one (it may be cron)."""
+    words = " ".join(text.lower().split())
+    if m := re.fullmatch(r"every (?:(?P<n>\d+) )?minutes?", words):
+        return Plan("Minute", int(m["n"] or 1))
+    if m := re.fullmatch(r"every (?:(?P<n>\d+) )?hours?(?: at :(?P<m>\d\d))?", words):
+        return Plan("Hour", int(m["n"] or 1), start_clock=(0, int(m["m"] or 0)))
+    if m := re.fullmatch(r"hourly(?: at :(?P<m>\d\d))?", words):
+        minute = int(m["m"] or 0)
+        if minute > 59:
+            raise ScheduleError(f"hourly at :{minute}: the minute must be 00 to 59")
+        return Plan("Day", 1, hours=tuple(range(24)), minutes=(minute,))
+    if m := re.fullmatch(r"(?:daily|every (?:(?P<n>\d+) )?days?) at (?P<t>.+)", words):
+        hours, minutes = _times(m["t"])
+        return Plan("Day", int(m["n"] or 1), hours=hours, minutes=minutes)
+    if m := re.fullmatch(r"(?:weekly|every (?:(?P<n>\d+) )?weeks?) on (?P<d>.+?) at (?P<t>.+)", words):
+        hours, minutes = _times(m["t"])
+        return Plan("Week", int(m["n"] or 1), hours=hours, minutes=minutes, week_days=_days(m["d"]))
+    if m := re.fullmatch(
+        r"(?:monthly|every (?:(?P<n>\d+) )?months?) on (?:the )?(?:days? )?(?P<d>.+?) at (?P<t>.+)", words
+    ):
+        times = [clock(part) for part in re.split(r"\s*,\s*", m["t"])]
+        if len(times) != 1:
+            raise ScheduleError(
+                "Logic Apps runs a monthly recurrence once on each chosen day, at its start time; "
+                f"give one time, e.g. `monthly on day {m['d']} at {times[0][0]:02d}:{times[0][1]:02d}`"
+            )
+        return Plan("Month", int(m["n"] or 1), month_days=_month_days(m["d"]), start_clock=times[0])
+    if words.startswith(("every ", "daily", "weekly", "monthly", "hourly")):
+        raise ScheduleError(f"cannot read schedule {text!r}; write one like: " + "; ".join(EXAMPLES))
+    return None

@@ -1,0 +1,43 @@
+"""Validators from the ARM schema of Microsoft.Logic/workflows (2019-05-01) in shared/reference."""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+from referencing import Registry, Resource
+
+__all__ = ["LOGIC_SCHEMA_PATH", "logic_validator"]
+
+LOGIC_SCHEMA_PATH = Path(__file__).resolve().parents[3] / "shared" / "reference" / "Microsoft.Logic.json"
+_COMMON = "https://schema.management.azure.com/schemas/common/definitions.json"
+_BASE = "https://schema.management.azure.com/schemas/2019-05-01/Microsoft.Logic.json"
+
+
+@functools.cache
+def _registry() -> tuple[dict[str, Any], Registry]:
+    schema = json.loads(LOGIC_SCHEMA_PATH.read_text())
+    # The common ARM definitions are not in the reference; an ARM expression is a "[...]" string.
+    common = {"definitions": {"expression": {"type": "string", "pattern": r"^\[.*\]$"}}}
+    registry = Registry().with_resources(
+        [
+            (_BASE, Resource.from_contents(schema, default_specification=_draft4())),
+            (_COMMON, Resource.from_contents(common, default_specification=_draft4())),
+        ]
+    )
+    return schema, registry
+
+
+def _draft4() -> Any:
+    from referencing.jsonschema import DRAFT4
+
+    return DRAFT4
+
+
+def logic_validator(pointer: str) -> jsonschema.Draft4Validator:
+    """A validator for one part of the schema, e.g. `definitions/WorkflowTriggerRecurrence`."""
+    _, registry = _registry()
+    return jsonschema.Draft4Validator({"$ref": f"{_BASE}#/{pointer}"}, registry=registry)
