@@ -1,0 +1,1 @@
+"""Pulumi components: each an Args class and a ComponentResource, in its own module."""

@@ -1,0 +1,248 @@
+"""The stack's configuration, validated in one pass before any resource is registered.
+
+Pure: takes the raw `picletter:*` values and the environment, returns typed settings or raises
+ConfigError listing every problem, each naming the key and the fix.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from infra.schedule import Recurrence, ScheduleError, compile_schedule
+
+__all__ = [
+    "DEFAULT_JOB",
+    "DYNO_SIZES",
+    "ConfigError",
+    "JobSettings",
+    "StackSettings",
+    "parse_settings",
+]
+
+# Heroku's dyno sizes (Cedar and Fir generations); the API matches them case-insensitively.
+DYNO_SIZES = (
+    "eco", "basic", "standard-1X", "standard-2X", "performance-M", "performance-L", "performance-L-RAM",
+    "performance-XL", "performance-2XL", "private-S", "private-M", "private-L", "private-L-RAM", "private-XL",
+    "private-2XL", "shield-S", "shield-M", "shield-L", "shield-L-RAM", "shield-XL", "shield-2XL",
+    "1X-Classic", "2X-Classic", "L-Classic", "XL-Classic", "2XL-Classic", "M-Compute", "L-Compute",
+    "XL-Compute", "2XL-Compute", "3XL-Compute", "4XL-Compute", "M-Memory", "L-Memory", "XL-Memory",
+    "2XL-Memory", "3XL-Memory", "4XL-Memory", "M-General", "L-General", "XL-General", "2XL-General",
+    "3XL-General", "4XL-General",
+)  # fmt: skip
+DEFAULT_JOB: dict[str, Any] = {"name": "picletter", "command": "picletter", "schedule": "daily at 07:00"}
+JOB_KEYS = ("name", "command", "schedule", "timeZone", "size", "timeToLive", "env", "enabled", "overlap")
+_JOB_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
+_ENV_KEY = re.compile(r"^\w+$")
+_APP_NAME = re.compile(r"^[a-z][a-z0-9-]{1,28}[a-z0-9]$|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+class ConfigError(ValueError):
+    """Every problem in the stack configuration, one per line."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("invalid stack configuration:\n" + "\n".join(f"  - {p}" for p in problems))
+
+
+@dataclass(frozen=True)
+class JobSettings:
+    name: str
+    command: str
+    schedule: Recurrence
+    schedule_source: str  # what the user wrote, for outputs and review
+    time_zone: str
+    size: str
+    time_to_live: int
+    env: dict[str, str] = field(default_factory=dict)
+    enabled: bool = True
+    overlap: str = "skip"
+
+
+@dataclass(frozen=True)
+class StackSettings:
+    heroku_app: str
+    heroku_api_token: str = field(repr=False)
+    config_vars: dict[str, str] = field(repr=False)
+    jobs: tuple[JobSettings, ...]
+    resource_group: str | None
+    location: str | None
+
+
+class _Problems(list[str]):
+    def add(self, key: str, problem: str, fix: str) -> None:
+        self.append(f"{key}: {problem}; {fix}")
+
+
+def _job(raw: Any, index: int, problems: _Problems) -> JobSettings | None:
+    where = f"picletter:jobs[{index}]"
+    if not isinstance(raw, Mapping):
+        problems.add(where, "must be an object", 'write e.g. {"name": "daily", "command": "picletter", ...}')
+        return None
+    before = len(problems)
+    for key in sorted(set(raw) - set(JOB_KEYS)):
+        close = difflib.get_close_matches(key, JOB_KEYS, n=1)
+        problems.add(
+            f"{where}.{key}",
+            "is not a job setting",
+            f"did you mean {close[0]}?" if close else f"use {', '.join(JOB_KEYS)}",
+        )
+
+    name = raw.get("name")
+    if not isinstance(name, str) or not _JOB_NAME.match(name):
+        problems.add(f"{where}.name", f"{name!r} is not a job name", "use 1-40 lower-case letters, digits and dashes")
+    command = raw.get("command")
+    if not isinstance(command, str) or not command.strip():
+        problems.add(
+            f"{where}.command", "is required", "name a Procfile process type (e.g. picletter) or a shell command"
+        )
+
+    time_zone = raw.get("timeZone", "UTC")
+    schedule_raw = raw.get("schedule")
+    recurrence = None
+    if schedule_raw is None:
+        problems.add(f"{where}.schedule", "is required", 'write cron like "0 7 * * *" or words like "daily at 07:00"')
+    elif not isinstance(time_zone, str):
+        problems.add(f"{where}.timeZone", "must be a string", "use an IANA name such as Europe/Berlin")
+    else:
+        try:
+            recurrence = compile_schedule(schedule_raw, time_zone)
+        except ScheduleError as exc:
+            key = "timeZone" if "time zone" in str(exc) and "recurrence" not in str(exc) else "schedule"
+            problems.add(f"{where}.{key}", str(exc), "see README 'Schedules'")
+
+    size = raw.get("size", "standard-1X")
+    sizes = {s.lower(): s for s in DYNO_SIZES}
+    if not isinstance(size, str) or size.lower() not in sizes:
+        close = difflib.get_close_matches(str(size), DYNO_SIZES, n=2, cutoff=0.5)
+        problems.add(
+            f"{where}.size",
+            f"{size!r} is not a Heroku dyno size",
+            f"use {' or '.join(close) if close else 'standard-1X'}",
+        )
+    else:
+        size = sizes[size.lower()]
+
+    ttl = raw.get("timeToLive", 1800)
+    if not isinstance(ttl, int) or isinstance(ttl, bool) or not 1 <= ttl <= 86400:
+        problems.add(
+            f"{where}.timeToLive",
+            f"{ttl!r} is not 1 to 86400 seconds",
+            "Heroku kills one-off dynos after at most 24 hours",
+        )
+
+    env = raw.get("env", {})
+    if not isinstance(env, Mapping):
+        problems.add(f"{where}.env", "must be a map of NAME: value", 'write e.g. {"PICLETTER_SOURCE": "apod"}')
+        env = {}
+    for key, value in env.items():
+        if not _ENV_KEY.match(str(key)):
+            problems.add(f"{where}.env.{key}", "is not a valid variable name", "use letters, digits and underscores")
+        if not isinstance(value, str):
+            problems.add(f"{where}.env.{key}", f"{type(value).__name__} value", "quote it so it is a string")
+
+    enabled = raw.get("enabled", True)
+    if not isinstance(enabled, bool):
+        problems.add(f"{where}.enabled", f"{enabled!r} is not true or false", "write true or false without quotes")
+    overlap = raw.get("overlap", "skip")
+    if overlap not in ("skip", "allow"):
+        problems.add(
+            f"{where}.overlap", f"{overlap!r} is not skip or allow", "skip (default) cancels a run while one is up"
+        )
+
+    if len(problems) > before or recurrence is None:
+        return None
+    return JobSettings(
+        name=str(name),
+        command=str(command).strip(),
+        schedule=recurrence,
+        schedule_source=schedule_raw if isinstance(schedule_raw, str) else "recurrence object",
+        time_zone=str(time_zone),
+        size=str(size),
+        time_to_live=int(ttl),
+        env={str(k): str(v) for k, v in env.items()},
+        enabled=bool(enabled),
+        overlap=str(overlap),
+    )
+
+
+def parse_settings(raw: Mapping[str, Any], env: Mapping[str, str]) -> StackSettings:
+    """RAW holds the values of picletter:* keys (without the namespace) and `azure-native:location`."""
+    problems = _Problems()
+
+    app = raw.get("herokuApp")
+    if not app:
+        problems.add("picletter:herokuApp", "is required", "run `pulumi config set picletter:herokuApp <app-name>`")
+    elif not isinstance(app, str) or not _APP_NAME.match(app):
+        problems.add("picletter:herokuApp", f"{app!r} is not a Heroku app name", "use the name shown by `heroku apps`")
+
+    token = raw.get("herokuApiToken") or env.get("HEROKU_API_KEY") or ""
+    if not token:
+        problems.add(
+            "picletter:herokuApiToken",
+            "is not set and HEROKU_API_KEY is empty",
+            "run `pulumi config set --secret picletter:herokuApiToken <token>` (from `heroku authorizations:create`)",
+        )
+
+    config_vars = raw.get("configVars") or {}
+    if not isinstance(config_vars, Mapping):
+        problems.add(
+            "picletter:configVars",
+            "must be a map of NAME: value",
+            "set keys with `pulumi config set --path 'configVars.NAME' value`",
+        )
+        config_vars = {}
+    for key, value in config_vars.items():
+        if not _ENV_KEY.match(str(key)):
+            problems.add(
+                f"picletter:configVars.{key}", "is not a valid config var name", "use letters, digits and underscores"
+            )
+        if not isinstance(value, str):
+            problems.add(f"picletter:configVars.{key}", f"{type(value).__name__} value", "quote it so it is a string")
+
+    jobs_raw = raw.get("jobs")
+    if jobs_raw is None:
+        jobs_raw = [DEFAULT_JOB]
+    jobs: list[JobSettings] = []
+    if not isinstance(jobs_raw, list) or not jobs_raw:
+        problems.add("picletter:jobs", "must be a non-empty list of jobs", "leave it unset for the default daily job")
+    else:
+        for index, job_raw in enumerate(jobs_raw):
+            job = _job(job_raw, index, problems)
+            if job:
+                jobs.append(job)
+        names = [job.get("name") for job in jobs_raw if isinstance(job, Mapping)]
+        for duplicate in sorted({n for n in names if names.count(n) > 1 and isinstance(n, str)}):
+            problems.add("picletter:jobs", f"job name {duplicate!r} is used twice", "give every job its own name")
+
+    resource_group = raw.get("resourceGroup")
+    if resource_group is not None and (
+        not isinstance(resource_group, str) or not re.match(r"^[-\w.()]{1,90}$", resource_group)
+    ):
+        problems.add(
+            "picletter:resourceGroup",
+            f"{resource_group!r} is not a resource group name",
+            "use 1-90 letters, digits, - _ . ( )",
+        )
+
+    location = raw.get("location")
+    if location is None and resource_group is None:
+        problems.add(
+            "azure-native:location",
+            "is required to create the resource group",
+            "run `pulumi config set azure-native:location westeurope`",
+        )
+
+    if problems:
+        raise ConfigError(list(problems))
+    return StackSettings(
+        heroku_app=str(app),
+        heroku_api_token=str(token),
+        config_vars={str(k): str(v) for k, v in config_vars.items()},
+        jobs=tuple(jobs),
+        resource_group=resource_group,
+        location=location,
+    )

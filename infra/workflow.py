@@ -1,0 +1,113 @@
+"""The Logic App workflow definition that starts a job's one-off dyno: a pure function of settings.
+
+Recurrence trigger (one run at a time) -> [overlap guard: list dynos, cancel if the same command is
+starting or up] -> POST /apps/{app}/dynos. The Heroku token is a SecureString workflow parameter used
+only in the HTTP actions' authentication, and those actions mark their inputs secure, so neither
+the definition nor run history shows it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from infra.heroku.client import ACCEPT
+from infra.settings import JobSettings
+
+__all__ = ["TOKEN_PARAMETER", "build_definition", "literal"]
+
+TOKEN_PARAMETER = "herokuApiToken"
+SCHEMA = "https://schema.management.azure.com/providers/Microsoft.Logic/schemas/2016-06-01/workflowdefinition.json#"
+# Logic Apps' HTTP retry policy applies to 408, 429 and 5xx answers and to connection failures.
+RETRY_POLICY = {
+    "type": "exponential",
+    "count": 4,
+    "interval": "PT15S",
+    "minimumInterval": "PT10S",
+    "maximumInterval": "PT1H",
+}
+
+
+def literal(text: str) -> str:
+    """TEXT as a literal string in a workflow definition: `@` would start an expression."""
+    escaped = text.replace("@{", "@@{")
+    return "@" + escaped if escaped.startswith("@") and not escaped.startswith("@@{") else escaped
+
+
+def _heroku_call(method: str, uri: str, body: dict[str, Any] | None, secure: tuple[str, ...]) -> dict[str, Any]:
+    inputs: dict[str, Any] = {
+        "method": method,
+        "uri": uri,
+        "headers": {"Accept": ACCEPT, "Content-Type": "application/json"},
+        "authentication": {"type": "Raw", "value": f"Bearer @{{parameters('{TOKEN_PARAMETER}')}}"},
+        "retryPolicy": RETRY_POLICY,
+    }
+    if body is not None:
+        inputs["body"] = body
+    return {"type": "Http", "inputs": inputs, "runtimeConfiguration": {"secureData": {"properties": list(secure)}}}
+
+
+def _dyno_body(job: JobSettings) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "command": literal(job.command),
+        "size": job.size,
+        "time_to_live": job.time_to_live,
+        "type": "run",
+    }
+    if job.env:
+        body["env"] = {key: literal(value) for key, value in sorted(job.env.items())}
+    return body
+
+
+def build_definition(job: JobSettings, app: str, api_url: str) -> dict[str, Any]:
+    apps = f"{api_url.rstrip('/')}/apps/{app}"
+    start = _heroku_call("POST", f"{apps}/dynos", _dyno_body(job), ("inputs", "outputs"))
+    actions: dict[str, Any]
+    if job.overlap == "skip":
+        command = job.command.replace("'", "''")
+        running = (
+            f"@and(equals(item()?['type'], 'run'), equals(item()?['command'], '{command}'), "
+            "or(equals(item()?['state'], 'starting'), equals(item()?['state'], 'up')))"
+        )
+        actions = {
+            "List_dynos": {**_heroku_call("GET", f"{apps}/dynos", None, ("inputs",)), "runAfter": {}},
+            "Same_command_running": {
+                "type": "Query",
+                "inputs": {"from": "@body('List_dynos')", "where": running},
+                "runAfter": {"List_dynos": ["Succeeded"]},
+            },
+            "Skip_if_still_running": {
+                "type": "If",
+                "expression": {"greater": ["@length(body('Same_command_running'))", 0]},
+                "actions": {
+                    "Overlap_reason": {
+                        "type": "Compose",
+                        "inputs": "@concat('Skipped: dyno ', first(body('Same_command_running'))?['name'], "
+                        f"' is still running {command}')",
+                        "runAfter": {},
+                    },
+                    "Cancel_overlapping_run": {
+                        "type": "Terminate",
+                        "inputs": {"runStatus": "Cancelled"},
+                        "runAfter": {"Overlap_reason": ["Succeeded"]},
+                    },
+                },
+                "else": {"actions": {"Start_dyno": {**start, "runAfter": {}}}},
+                "runAfter": {"Same_command_running": ["Succeeded"]},
+            },
+        }
+    else:
+        actions = {"Start_dyno": {**start, "runAfter": {}}}
+    return {
+        "$schema": SCHEMA,
+        "contentVersion": "1.0.0.0",
+        "parameters": {TOKEN_PARAMETER: {"type": "SecureString", "defaultValue": ""}},
+        "triggers": {
+            "Recurrence": {
+                "type": "Recurrence",
+                "recurrence": job.schedule.to_arm(),
+                "runtimeConfiguration": {"concurrency": {"runs": 1}},
+            }
+        },
+        "actions": actions,
+        "outputs": {},
+    }

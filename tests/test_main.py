@@ -1,0 +1,195 @@
+"""The real __main__.py under Pulumi's mocks: every registered resource, its parent and inputs."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from infra.mock_run import ProgramFailed, ProgramRun, RecordedResource, Secret, mask_secrets, run_program
+from infra.settings import ConfigError
+from tests.fakes.logic_schema import logic_validator
+
+TOKEN = "canary-heroku-token-5b1e"
+SECRET_VALUE = "canary-sendgrid-key-77aa"
+WORKFLOW = "azure-native:logic:Workflow"
+BASE = {
+    "picletter:herokuApp": "picletter-prod",
+    "picletter:herokuApiToken": TOKEN,
+    "azure-native:location": "westeurope",
+    "picletter:configVars": {"PICLETTER_TO": "ops@example.com", "SENDGRID_API_KEY": SECRET_VALUE},
+}
+ENV = {"HEROKU_API_URL": "", "HEROKU_API_KEY": ""}
+
+
+def run(config: dict[str, Any] | None = None, env: dict[str, str] | None = None, **overrides: Any) -> ProgramRun:
+    merged = {**BASE, **(config or {}), **{f"picletter:{k}": v for k, v in overrides.items()}}
+    merged = {k: v for k, v in merged.items() if v is not None}
+    return run_program(merged, secret_keys=["picletter:herokuApiToken"], env={**ENV, **(env or {})})
+
+
+def workflow(program: ProgramRun, job: str) -> RecordedResource:
+    return next(r for r in program.of_type(WORKFLOW) if r.name == f"{job}-workflow")
+
+
+def plain(value: Any) -> Any:
+    """Secrets unwrapped: what a real deploy would send to Azure."""
+    if isinstance(value, Secret):
+        return plain(value.value)
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value
+
+
+def test_default_stack_registers_group_config_vars_and_one_daily_job() -> None:
+    program = run()
+    types = sorted(r.type for r in program.resources)
+    assert types == [
+        WORKFLOW,
+        "azure-native:resources:ResourceGroup",
+        "picletter:azure:ScheduledDynoJob",
+        "pulumi-python:dynamic/heroku:ConfigVars",
+    ]
+    component = program.of_type("picletter:azure:ScheduledDynoJob")[0]
+    flow = workflow(program, "picletter")
+    assert flow.parent == component.urn, "the workflow is the component's child"
+    assert flow.inputs["tags"] == {"project": "picletter", "stack": "dev", "job": "picletter"}
+    group = program.of_type("azure-native:resources:ResourceGroup")[0]
+    assert group.inputs == {"location": "westeurope", "tags": {"project": "picletter", "stack": "dev"}}
+    assert flow.inputs["resourceGroupName"] == "resource-group-rg0000"
+    recurrence = flow.inputs["definition"]["triggers"]["Recurrence"]
+    assert recurrence["recurrence"]["frequency"] == "Day"
+    assert recurrence["recurrence"]["schedule"] == {"hours": [7], "minutes": [0]}
+    assert recurrence["runtimeConfiguration"] == {"concurrency": {"runs": 1}}
+
+
+def test_workflow_properties_match_the_arm_schema() -> None:
+    flow = workflow(run(), "picletter")
+    properties = {key: plain(flow.inputs[key]) for key in ("definition", "parameters", "state")}
+    resource = {
+        "name": "wf",
+        "type": "Microsoft.Logic/workflows",
+        "apiVersion": "2019-05-01",
+        "location": "westeurope",
+        "properties": properties,
+        "tags": flow.inputs["tags"],
+    }
+    errors = list(logic_validator("resourceDefinitions/workflows").iter_errors(resource))
+    assert errors == []
+
+
+def test_seed_like_job_starts_the_same_dyno_without_inlining_the_token() -> None:
+    seed_job = {
+        "name": "worker",
+        "command": "worker",
+        "schedule": {"frequency": "Day", "interval": 1},
+        "overlap": "allow",
+    }
+    flow = workflow(run(jobs=[seed_job]), "worker")
+    definition = flow.inputs["definition"]
+    assert definition["triggers"]["Recurrence"]["recurrence"] == {
+        "frequency": "Day",
+        "interval": 1,
+        "startTime": "2026-01-01T00:00:00",
+        "timeZone": "UTC",
+    }
+    start = definition["actions"]["Start_dyno"]
+    assert start["inputs"]["method"] == "POST"
+    assert start["inputs"]["uri"] == "https://api.heroku.com/apps/picletter-prod/dynos"
+    assert start["inputs"]["body"] == {"command": "worker", "size": "standard-1X", "time_to_live": 1800, "type": "run"}
+    assert start["inputs"]["authentication"] == {"type": "Raw", "value": "Bearer @{parameters('herokuApiToken')}"}
+    assert start["runtimeConfiguration"] == {"secureData": {"properties": ["inputs", "outputs"]}}
+    assert definition["parameters"] == {"herokuApiToken": {"type": "SecureString", "defaultValue": ""}}
+    assert TOKEN not in json.dumps(definition)
+    parameters = flow.inputs["parameters"]
+    assert isinstance(parameters, Secret)
+    assert parameters.value == {"herokuApiToken": {"type": "SecureString", "value": TOKEN}}
+
+
+def test_canary_secrets_appear_only_inside_secret_wrappers() -> None:
+    program = run(env={"HEROKU_API_KEY": ""})
+    for resource in program.resources:
+        masked = json.dumps(mask_secrets(resource.inputs)) + json.dumps(mask_secrets(resource.outputs))
+        assert TOKEN not in masked and SECRET_VALUE not in masked, resource.name
+    assert TOKEN not in json.dumps(mask_secrets(program.outputs))
+    config_vars = program.of_type("pulumi-python:dynamic/heroku:ConfigVars")[0]
+    assert isinstance(config_vars.inputs["vars"], Secret)
+    assert config_vars.inputs["vars"].value == {"PICLETTER_TO": "ops@example.com", "SENDGRID_API_KEY": SECRET_VALUE}
+    assert config_vars.additional_secret_outputs == ["vars"]
+    assert config_vars.inputs["app"] == "picletter-prod"
+
+
+def test_token_from_heroku_api_key_is_still_a_secret() -> None:
+    program = run(env={"HEROKU_API_KEY": "env-canary-token"}, herokuApiToken=None)
+    parameters = workflow(program, "picletter").inputs["parameters"]
+    assert isinstance(parameters, Secret) and "env-canary-token" in json.dumps(parameters.value)
+
+
+def test_existing_resource_group_is_used_not_created() -> None:
+    program = run(resourceGroup="shared-rg")
+    assert program.of_type("azure-native:resources:ResourceGroup") == []
+    assert workflow(program, "picletter").inputs["resourceGroupName"] == "shared-rg"
+    assert program.outputs["resourceGroup"] == "shared-rg"
+
+
+def test_heroku_api_url_reaches_the_workflow() -> None:
+    program = run(env={"HEROKU_API_URL": "https://heroku-proxy.example.com/"})
+    start = workflow(program, "picletter").inputs["definition"]["actions"]["Skip_if_still_running"]["else"]
+    assert (
+        start["actions"]["Start_dyno"]["inputs"]["uri"] == "https://heroku-proxy.example.com/apps/picletter-prod/dynos"
+    )
+
+
+def test_several_jobs_with_zones_sizes_env_and_a_disabled_one() -> None:
+    jobs = [
+        {"name": "morning", "command": "picletter", "schedule": "0 7 * * 1-5", "timeZone": "Europe/Berlin"},
+        {
+            "name": "report",
+            "command": "python -m report --at @now",
+            "schedule": "monthly on day 1 at 06:00",
+            "size": "performance-m",
+            "timeToLive": 600,
+            "env": {"MODE": "@full"},
+            "enabled": False,
+            "overlap": "allow",
+        },
+    ]
+    program = run(jobs=jobs)
+    morning = workflow(program, "morning").inputs
+    assert morning["state"] == "Enabled"
+    assert morning["definition"]["triggers"]["Recurrence"]["recurrence"]["timeZone"] == "W. Europe Standard Time"
+    report = workflow(program, "report").inputs
+    assert report["state"] == "Disabled"
+    body = report["definition"]["actions"]["Start_dyno"]["inputs"]["body"]
+    # "@" starts a Logic Apps expression; a literal is written "@@".
+    assert body == {
+        "command": "python -m report --at @now",
+        "size": "performance-M",
+        "time_to_live": 600,
+        "type": "run",
+        "env": {"MODE": "@@full"},
+    }
+    outputs = program.outputs["jobs"]
+    assert set(outputs) == {"morning", "report"}
+    assert len(outputs["morning"]["nextRuns"]) == 5 and outputs["report"]["nextRuns"] == []
+    assert outputs["morning"]["workflowName"] == "morning-workflow0000"
+    assert outputs["morning"]["herokuApp"] == "picletter-prod"
+    assert outputs["morning"]["recurrence"]["schedule"]["weekDays"][0] == "Monday"
+
+
+def test_bad_config_is_refused_before_any_resource_is_registered() -> None:
+    with pytest.raises(ProgramFailed) as raised:
+        run(herokuApp=None, jobs=[{"name": "Bad Name", "command": "x", "schedule": "0 7 1 * 1", "size": "huge"}])
+    assert isinstance(raised.value.__cause__, ConfigError)
+    message = str(raised.value)
+    for key in (
+        "picletter:herokuApp",
+        "picletter:jobs[0].name",
+        "picletter:jobs[0].schedule",
+        "picletter:jobs[0].size",
+    ):
+        assert key in message
+    assert raised.value.run.resources == []
