@@ -1,0 +1,57 @@
+"""An ARM template deploying the same Logic Apps as the Pulumi program (`az deployment group create`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from infra.workflow import TOKEN_PARAMETER
+
+__all__ = ["arm_literal", "arm_template"]
+
+TEMPLATE_SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"
+
+
+def arm_literal(value: Any) -> Any:
+    """VALUE with strings that ARM would read as expressions (`[...]`) escaped as `[[...]`."""
+    if isinstance(value, str):
+        return "[" + value if value.startswith("[") else value
+    if isinstance(value, dict):
+        return {k: arm_literal(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [arm_literal(v) for v in value]
+    return value
+
+
+def arm_template(workflows: list[dict[str, Any]]) -> dict[str, Any]:
+    """WORKFLOWS: `name`, `definition`, `state`, `tags` of each Logic App; the token is a template parameter."""
+    resources = [
+        {
+            "type": "Microsoft.Logic/workflows",
+            "apiVersion": "2019-05-01",
+            "name": workflow["name"],
+            "location": "[parameters('location')]",
+            "tags": arm_literal(workflow["tags"]),
+            "properties": {
+                "state": workflow["state"],
+                "definition": arm_literal(workflow["definition"]),
+                "parameters": {TOKEN_PARAMETER: {"value": f"[parameters('{TOKEN_PARAMETER}')]"}},
+            },
+        }
+        for workflow in workflows
+    ]
+    return {
+        "$schema": TEMPLATE_SCHEMA,
+        "contentVersion": "1.0.0.0",
+        "parameters": {
+            TOKEN_PARAMETER: {"type": "securestring", "metadata": {"description": "Heroku Platform API token"}},
+            "location": {"type": "string", "defaultValue": "[resourceGroup().location]"},
+        },
+        "resources": resources,
+        "outputs": {
+            workflow["name"]: {
+                "type": "string",
+                "value": f"[resourceId('Microsoft.Logic/workflows', '{workflow['name']}')]",
+            }
+            for workflow in workflows
+        },
+    }

@@ -1,0 +1,91 @@
+"""A rough monthly cost per job, with every assumption stated next to the figure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from infra.schedule import next_runs
+from infra.settings import JobSettings
+
+__all__ = ["ASSUMPTIONS", "JobCost", "estimate", "executions_per_run"]
+
+# USD list prices as published on azure.microsoft.com/pricing/details/logic-apps and
+# heroku.com/pricing (checked 2026); regional prices, free grants and discounts are not modelled.
+LOGIC_APPS_PER_EXECUTION = 0.000025  # Consumption plan, built-in trigger or action
+DYNO_PER_HOUR = {
+    "eco": 0.0,  # paid as a $5 pool of 1000 hours a month, not per use
+    "basic": 0.0097,
+    "standard-1X": 0.0347,
+    "standard-2X": 0.0694,
+    "performance-M": 0.3472,
+    "performance-L": 0.6944,
+}
+DAYS = 30
+ASSUMPTIONS = (
+    f"a month is {DAYS} days of the job's schedule from now",
+    f"Logic Apps Consumption: ${LOGIC_APPS_PER_EXECUTION} per trigger or built-in action execution, no free grant",
+    "a run executes its trigger and every action on the path that starts a dyno (the overlap guard included)",
+    "Heroku bills one-off dynos by the second at the size's hourly rate; eco dynos draw on the eco hour pool",
+    "a run lasts the given --run-seconds (default 60), never more than its timeToLive",
+)
+
+
+@dataclass(frozen=True)
+class JobCost:
+    job: str
+    runs_per_month: int
+    executions_per_run: int
+    logic_apps_usd: float
+    dyno_seconds: int
+    dyno_usd: float | None  # None: no per-hour price known for the size
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "job": self.job,
+            "runsPerMonth": self.runs_per_month,
+            "executionsPerRun": self.executions_per_run,
+            "logicAppsUsd": round(self.logic_apps_usd, 4),
+            "dynoSeconds": self.dyno_seconds,
+            "dynoUsd": None if self.dyno_usd is None else round(self.dyno_usd, 4),
+        }
+
+
+def executions_per_run(definition: dict[str, Any]) -> int:
+    """The trigger plus every action on the path that starts the dyno (an If's `else` branch)."""
+
+    def count(actions: dict[str, Any]) -> int:
+        total = 0
+        for action in actions.values():
+            total += 1
+            if action.get("type") == "If":
+                total += count(action.get("else", {}).get("actions", {}))
+        return total
+
+    return len(definition.get("triggers", {})) + count(definition.get("actions", {}))
+
+
+def estimate(job: JobSettings, definition: dict[str, Any], now: datetime, run_seconds: int = 60) -> JobCost:
+    if not job.enabled:
+        return JobCost(job.name, 0, executions_per_run(definition), 0.0, 0, 0.0)
+    end = now + timedelta(days=DAYS)
+    runs = 0
+    cursor = now
+    while True:  # in batches, so schedules of every minute stay cheap to count
+        batch = [r for r in next_runs(job.schedule, cursor, 500) if r <= end]
+        runs += len(batch)
+        if len(batch) < 500:
+            break
+        cursor = batch[-1]
+    executions = executions_per_run(definition)
+    seconds = runs * min(run_seconds, job.time_to_live)
+    rate = DYNO_PER_HOUR.get(job.size)
+    return JobCost(
+        job=job.name,
+        runs_per_month=runs,
+        executions_per_run=executions,
+        logic_apps_usd=runs * executions * LOGIC_APPS_PER_EXECUTION,
+        dyno_seconds=seconds,
+        dyno_usd=None if rate is None else seconds / 3600 * rate,
+    )

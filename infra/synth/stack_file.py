@@ -1,0 +1,59 @@
+"""Pulumi stack files (Pulumi.<stack>.yaml) read for an offline run: secure values become placeholders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from infra.cli.errors import UserError
+
+__all__ = ["StackFile", "load_stack_file", "placeholder"]
+
+
+def placeholder(key: str) -> str:
+    return f"synth-placeholder-{key.replace(':', '-').replace('.', '-')}"
+
+
+@dataclass(frozen=True)
+class StackFile:
+    stack: str
+    config: dict[str, Any]  # `ns:key` -> value, secure values replaced
+    secret_keys: list[str]
+
+
+def _replace_secure(value: Any, path: str, found: list[str]) -> Any:
+    if isinstance(value, dict) and set(value) == {"secure"}:
+        found.append(path)
+        return placeholder(path)
+    if isinstance(value, dict):
+        return {k: _replace_secure(v, f"{path}.{k}", found) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_replace_secure(v, f"{path}[{i}]", found) for i, v in enumerate(value)]
+    return value
+
+
+def load_stack_file(path: Path) -> StackFile:
+    if not path.is_file():
+        raise UserError(f"stack file {path} does not exist; pass --stack Pulumi.<stack>.yaml")
+    try:
+        document = yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError as exc:
+        raise UserError(f"stack file {path} is not valid YAML: {exc}") from None
+    raw_config = document.get("config") or {}
+    if not isinstance(raw_config, dict):
+        raise UserError(f"stack file {path}: `config` must be a map of namespace:key to value")
+    config: dict[str, Any] = {}
+    secret_keys: list[str] = []
+    for key, value in raw_config.items():
+        if ":" not in key:
+            raise UserError(f"stack file {path}: config key {key!r} needs a namespace, e.g. picletter:{key}")
+        found: list[str] = []
+        config[key] = _replace_secure(value, key, found)
+        if found:
+            secret_keys.append(key)
+    name = path.name
+    stack = name[len("Pulumi.") : -len(".yaml")] if name.startswith("Pulumi.") and name.endswith(".yaml") else "dev"
+    return StackFile(stack=stack, config=config, secret_keys=secret_keys)

@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import yaml
+
+from infra.cli.errors import UserError
+from infra.synth import synth
+from infra.synth.arm import arm_literal
+from tests.fakes.logic_schema import logic_validator
+
+REPO = Path(__file__).resolve().parents[3]
+NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)
+CANARY = "canary-plaintext-token-0f9e"
+
+
+def write_stack(tmp_path: Path, config: dict[str, object], name: str = "Pulumi.review.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump({"config": config}))
+    return path
+
+
+def test_example_stack_renders_every_artifact(tmp_path: Path) -> None:
+    result = synth(REPO / "Pulumi.example.yaml", tmp_path / "out", now=NOW)
+    names = sorted(str(p.relative_to(tmp_path / "out")) for p in result.files)
+    assert names == [
+        "azuredeploy.json",
+        "cost.json",
+        "cost.md",
+        "heroku-config-vars.json",
+        "resources.json",
+        "resources.txt",
+        "schedules.json",
+        "workflows/picletter.json",
+        "workflows/weekend-apod.json",
+    ]
+    tree = (tmp_path / "out/resources.txt").read_text()
+    assert "picletter:azure:ScheduledDynoJob  picletter\n│  └─ azure-native:logic:Workflow  picletter-workflow" in tree
+    schedules = json.loads((tmp_path / "out/schedules.json").read_text())
+    assert schedules["picletter"]["nextRuns"][0] == {
+        "local": "2026-11-23T07:00:00+01:00",
+        "utc": "2026-11-23T06:00:00+00:00",
+    }
+    config_vars = json.loads((tmp_path / "out/heroku-config-vars.json").read_text())
+    assert config_vars["owns"]["SENDGRID_API_KEY"] == "[masked]"
+    cost = json.loads((tmp_path / "out/cost.json").read_text())
+    picletter = next(j for j in cost["jobs"] if j["job"] == "picletter")
+    assert picletter["runsPerMonth"] == 30 and picletter["executionsPerRun"] == 5
+    assert picletter["dynoSeconds"] == 30 * 60
+    assert "stack review" not in result.summary and "2 Logic App(s)" in result.summary
+
+
+def test_arm_template_deploys_the_same_workflows_with_a_securestring_token(tmp_path: Path) -> None:
+    synth(REPO / "Pulumi.example.yaml", tmp_path, now=NOW)
+    template = json.loads((tmp_path / "azuredeploy.json").read_text())
+    assert template["parameters"]["herokuApiToken"]["type"] == "securestring"
+    workflow_validator = logic_validator("resourceDefinitions/workflows")
+    for resource in template["resources"]:
+        # The schema's `oneOf: [{}, expression]` cannot tell a parameter reference from a value, so the
+        # resource is validated as ARM will have evaluated it.
+        evaluated = json.loads(json.dumps(resource).replace("\"[parameters('herokuApiToken')]\"", '"token"'))
+        assert list(workflow_validator.iter_errors(evaluated)) == []
+        assert resource["properties"]["parameters"] == {"herokuApiToken": {"value": "[parameters('herokuApiToken')]"}}
+        job = resource["tags"]["job"]
+        assert resource["properties"]["definition"] == json.loads((tmp_path / f"workflows/{job}.json").read_text())
+
+
+def test_arm_expressions_in_user_text_are_escaped() -> None:
+    assert arm_literal({"command": "[ -f x ] && run", "list": ["[a]", "b"]}) == {
+        "command": "[[ -f x ] && run",
+        "list": ["[[a]", "b"],
+    }
+
+
+def test_no_secret_reaches_any_artifact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HEROKU_API_KEY", CANARY)
+    stack = write_stack(
+        tmp_path,
+        {
+            "azure-native:location": "westeurope",
+            "picletter:herokuApp": "review-app",
+            "picletter:configVars": {"SENDGRID_API_KEY": {"secure": "v1:ciphertext-canary"}, "PLAIN": "visible"},
+        },
+    )
+    result = synth(stack, tmp_path / "out", now=NOW)
+    for path in result.files:
+        text = path.read_text()
+        assert CANARY not in text and "ciphertext-canary" not in text, path
+    assert "visible" not in (tmp_path / "out/heroku-config-vars.json").read_text()
+
+
+def test_bad_stack_config_is_refused_naming_the_key(tmp_path: Path) -> None:
+    stack = write_stack(tmp_path, {"picletter:herokuApiToken": "x", "picletter:jobs": [{"name": "a", "command": "b"}]})
+    with pytest.raises(UserError) as raised:
+        synth(stack, tmp_path / "out", now=NOW)
+    message = str(raised.value)
+    assert "picletter:herokuApp" in message and "picletter:jobs[0].schedule" in message
+    assert not (tmp_path / "out").exists(), "nothing is written for a refused config"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("config: [1, 2]", "must be a map"),
+        ("config:\n  herokuApp: x", "needs a namespace"),
+        (": : :", "not valid YAML"),
+    ],
+)
+def test_malformed_stack_files(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "Pulumi.bad.yaml"
+    path.write_text(content)
+    with pytest.raises(UserError, match=message):
+        synth(path, tmp_path / "out", now=NOW)
+
+
+def test_missing_stack_file(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match="does not exist"):
+        synth(tmp_path / "Pulumi.nope.yaml", tmp_path / "out")
