@@ -1,24 +1,31 @@
 """The one Heroku Platform API client: headers, timeouts, retries, pagination, typed errors.
 
-Retries follow what is safe per method: reads and PATCH/PUT/DELETE are retried on 429, 5xx and network
-errors; POST (creates) only where Heroku did not act on it: 409 (dyno create races), 429, and
-connections that never reached the server. Retry-After is honoured; otherwise exponential backoff.
+Retries follow what is safe per method (picletter.http): reads and PATCH/PUT/DELETE are retried on
+429, 5xx and network errors; POST (creates) only where Heroku did not act on it: 409 (dyno create
+races), 429, and connections that never reached the server.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
 import httpx
-from httpx_retries import Retry, RetryTransport
 
 from infra.heroku.errors import HerokuApiError, HerokuConnectionError, error_for_status
+from picletter.http import RetrySettings, retrying_transport
 
-__all__ = ["ACCEPT", "DEFAULT_API_URL", "USER_AGENT", "HerokuClient", "RetrySettings", "api_url_from_env"]
+__all__ = [
+    "ACCEPT",
+    "DEFAULT_API_URL",
+    "USER_AGENT",
+    "HerokuClient",
+    "RetrySettings",
+    "api_url_from_env",
+    "retry_settings_from_env",
+]
 
 DEFAULT_API_URL = "https://api.heroku.com"
 ACCEPT = "application/vnd.heroku+json; version=3"
@@ -31,57 +38,15 @@ def api_url_from_env() -> str:
     return (os.environ.get("HEROKU_API_URL") or DEFAULT_API_URL).rstrip("/")
 
 
-@dataclass(frozen=True)
-class RetrySettings:
-    attempts: int = 5
-    backoff_factor: float = 0.5
-    max_backoff_wait: float = 30.0
-    total_sleep: float = 120.0
-
-    @classmethod
-    def from_env(cls) -> RetrySettings:
-        """HEROKU_API_ATTEMPTS and HEROKU_API_BACKOFF (seconds, doubled per retry) tune the defaults."""
-        return cls(
-            attempts=int(os.environ.get("HEROKU_API_ATTEMPTS") or cls.attempts),
-            backoff_factor=float(os.environ.get("HEROKU_API_BACKOFF") or cls.backoff_factor),
-        )
+HEROKU_RETRY = RetrySettings(attempts=5)
 
 
-class _PerMethodRetryTransport(httpx.BaseTransport):
-    """POST gets the narrow retry policy, every other method the broad one."""
-
-    def __init__(self, inner: httpx.BaseTransport, settings: RetrySettings) -> None:
-        common: dict[str, Any] = {
-            "total": settings.attempts - 1,
-            "backoff_factor": settings.backoff_factor,
-            "max_backoff_wait": settings.max_backoff_wait,
-            "total_timeout": settings.total_sleep,
-        }
-        self._inner = inner
-        self._create = RetryTransport(
-            inner,
-            Retry(
-                allowed_methods=["POST"],
-                status_forcelist=[409, 429],
-                retry_on_exceptions=[httpx.ConnectError, httpx.ConnectTimeout],
-                **common,
-            ),
-        )
-        self._idempotent = RetryTransport(
-            inner,
-            Retry(
-                allowed_methods=["GET", "HEAD", "PATCH", "PUT", "DELETE"],
-                status_forcelist=[429, 500, 502, 503, 504],
-                **common,
-            ),
-        )
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        transport = self._create if request.method == "POST" else self._idempotent
-        return transport.handle_request(request)
-
-    def close(self) -> None:
-        self._inner.close()
+def retry_settings_from_env() -> RetrySettings:
+    """HEROKU_API_ATTEMPTS and HEROKU_API_BACKOFF (seconds, doubled per retry) tune the defaults."""
+    return RetrySettings(
+        attempts=int(os.environ.get("HEROKU_API_ATTEMPTS") or HEROKU_RETRY.attempts),
+        backoff_factor=float(os.environ.get("HEROKU_API_BACKOFF") or HEROKU_RETRY.backoff_factor),
+    )
 
 
 class HerokuClient:
@@ -93,13 +58,13 @@ class HerokuClient:
         *,
         base_url: str | None = None,
         transport: httpx.BaseTransport | None = None,
-        retry: RetrySettings = RetrySettings(),
+        retry: RetrySettings = HEROKU_RETRY,
         timeout: float = 30.0,
     ) -> None:
-        inner = transport or httpx.HTTPTransport()
         self._http = httpx.Client(
             base_url=base_url or api_url_from_env(),
-            transport=_PerMethodRetryTransport(inner, retry),
+            # POST creates are retried only where Heroku did not act: 409 (dyno create races) and 429.
+            transport=retrying_transport(transport, retry, post_statuses=(409, 429)),
             timeout=httpx.Timeout(timeout, connect=10.0),
             headers={"Accept": ACCEPT, "Authorization": f"Bearer {token}", "User-Agent": USER_AGENT},
         )

@@ -11,7 +11,7 @@ import os
 import httpx
 from pulumi.dynamic import ConfigureRequest, ResourceProvider
 
-from infra.heroku.client import HerokuClient, RetrySettings, api_url_from_env
+from infra.heroku.client import HerokuClient, api_url_from_env, retry_settings_from_env
 
 __all__ = ["TOKEN_CONFIG_KEY", "HerokuProvider", "MissingTokenError"]
 
@@ -40,5 +40,5 @@ class HerokuProvider(ResourceProvider):
         if not self._token:
             raise MissingTokenError()
         return HerokuClient(
-            self._token, base_url=self._api_url, transport=self.transport, retry=RetrySettings.from_env()
+            self._token, base_url=self._api_url, transport=self.transport, retry=retry_settings_from_env()
         )

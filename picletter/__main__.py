@@ -1,0 +1,43 @@
+"""`python -m picletter` (Procfile process type `picletter`): email today's picture."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from datetime import date
+
+from picletter.job import EXIT_BAD_SETTINGS, run_job
+
+HELP = """Fetches a picture of the day and emails it. Settings come from environment variables
+(Heroku config vars); see the README for all of them:
+  PICLETTER_FROM, PICLETTER_TO            sender, recipients (comma-separated)
+  PICLETTER_SOURCE                        wikimedia (default), apod, unsplash, sample, or an https:// image
+                                          URL; a comma-separated list falls back in order
+  PICLETTER_MAILER                        sendgrid, smtp or outbox (default: outbox unless a key/URL is set)
+  SENDGRID_API_KEY, SENDGRID_API_URL      SendGrid (EU: https://api.eu.sendgrid.com)
+  SMTP_URL                                smtp://user:pass@host:587 (STARTTLS) or smtps://...:465
+  PICLETTER_OUTBOX                        folder for .eml files (default ./outbox)
+  PICLETTER_SUBJECT                       jinja2 template for the subject
+  NASA_API_KEY, UNSPLASH_ACCESS_KEY       keys for the apod and unsplash sources
+Exit status: 0 mail accepted (or rendered, with --dry-run), 1 not sent, 2 bad settings or arguments."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m picletter", description=HELP, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--dry-run", action="store_true", help="fetch and render, but do not send")
+    parser.add_argument("--date", help="the day's picture to send, YYYY-MM-DD (default: today)")
+    args = parser.parse_args(argv)
+    try:
+        day = date.fromisoformat(args.date) if args.date else date.today()
+    except ValueError:
+        print(f"error: --date {args.date!r} must be YYYY-MM-DD", file=sys.stderr)
+        return EXIT_BAD_SETTINGS
+    return run_job(os.environ, day, dry_run=args.dry_run)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,48 @@
+"""The MIME message: text and HTML alternatives, the picture inline (Content-ID) beside the HTML."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+from picletter.render import CID, RenderedEmail
+from picletter.sources.base import Picture
+
+__all__ = ["Letter", "build_message"]
+
+
+def build_message(sender: str, recipients: tuple[str, ...], email: RenderedEmail, picture: Picture) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = ", ".join(recipients)
+    message["Subject"] = email.subject
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain="picletter")
+    message.set_content(email.text)
+    message.add_alternative(email.html, subtype="html")
+    html_part = message.get_body(preferencelist=("html",))
+    assert isinstance(html_part, EmailMessage)
+    maintype, subtype = picture.mime.split("/")
+    html_part.add_related(
+        picture.image,
+        maintype=maintype,
+        subtype=subtype,
+        cid=f"<{CID}>",
+        filename=picture.filename,
+        disposition="inline",
+    )
+    return message
+
+
+@dataclass(frozen=True)
+class Letter:
+    """What every mailer sends: SMTP and the outbox as MIME, SendGrid as its JSON."""
+
+    sender: str
+    recipients: tuple[str, ...]
+    email: RenderedEmail
+    picture: Picture
+
+    def mime(self) -> EmailMessage:
+        return build_message(self.sender, self.recipients, self.email, self.picture)

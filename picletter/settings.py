@@ -1,0 +1,171 @@
+"""The job's settings, from environment variables (Heroku config vars), validated in one pass."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from email.utils import getaddresses, parseaddr
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from jinja2 import TemplateSyntaxError
+from jinja2.sandbox import SandboxedEnvironment
+
+__all__ = [
+    "DEFAULT_SUBJECT",
+    "MAILERS",
+    "SOURCES",
+    "Settings",
+    "SettingsError",
+    "load_settings",
+]
+
+SOURCES = ("wikimedia", "apod", "unsplash", "sample")
+MAILERS = ("sendgrid", "smtp", "outbox")
+DEFAULT_SUBJECT = "{{ picture.title }} · picture of the day, {{ date.strftime('%d %B %Y') }}"
+DEFAULT_MAX_IMAGE_BYTES = 10 * 1024 * 1024
+_ADDRESS = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$|^[^@\s<>]+@localhost$")
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+class SettingsError(ValueError):
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("bad settings: " + "; ".join(problems))
+
+
+@dataclass(frozen=True)
+class Settings:
+    sender: str
+    recipients: tuple[str, ...]
+    subject_template: str
+    sources: tuple[str, ...]  # names, or https:// image URLs, tried in order
+    mailer: str
+    nasa_api_key: str = field(repr=False, default="DEMO_KEY")
+    unsplash_access_key: str | None = field(repr=False, default=None)
+    sendgrid_api_key: str | None = field(repr=False, default=None)
+    sendgrid_api_url: str = "https://api.sendgrid.com"
+    smtp_url: str | None = field(repr=False, default=None)
+    outbox: Path = Path("outbox")
+    max_image_bytes: int = DEFAULT_MAX_IMAGE_BYTES
+    wikimedia_api_url: str = "https://en.wikipedia.org/api/rest_v1"
+    nasa_api_url: str = "https://api.nasa.gov"
+    unsplash_api_url: str = "https://api.unsplash.com"
+
+    @property
+    def secrets(self) -> list[str]:
+        """Values that must never be printed."""
+        values = [self.unsplash_access_key, self.sendgrid_api_key]
+        if self.nasa_api_key != "DEMO_KEY":
+            values.append(self.nasa_api_key)
+        if self.smtp_url:
+            password = urlsplit(self.smtp_url).password
+            values += [password, self.smtp_url]
+        return [v for v in values if v]
+
+
+def _https_or_loopback(url: str) -> bool:
+    parts = urlsplit(url)
+    return bool(parts.hostname) and (
+        parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in _LOOPBACK)
+    )
+
+
+def load_settings(env: Mapping[str, str]) -> Settings:
+    """Every problem at once, each naming the variable and what it should be."""
+    problems: list[str] = []
+
+    def get(name: str) -> str:
+        return (env.get(name) or "").strip()
+
+    mailer = get("PICLETTER_MAILER").lower()
+    if not mailer:
+        mailer = "sendgrid" if get("SENDGRID_API_KEY") else "smtp" if get("SMTP_URL") else "outbox"
+    if mailer not in MAILERS:
+        problems.append(f"PICLETTER_MAILER={mailer!r} must be one of {', '.join(MAILERS)}")
+
+    local = mailer == "outbox"
+    sender = get("PICLETTER_FROM") or ("Picletter <picletter@localhost>" if local else "")
+    if not sender:
+        problems.append('PICLETTER_FROM is required, e.g. "Picletter <picletter@example.com>"')
+    elif not _ADDRESS.match(parseaddr(sender)[1]):
+        problems.append(f"PICLETTER_FROM={sender!r} is not an email address")
+    to_text = get("PICLETTER_TO") or ("you@localhost" if local else "")
+    recipients = tuple(address for _, address in getaddresses([to_text]) if address)
+    if not to_text:
+        problems.append("PICLETTER_TO is required: one or more addresses, comma-separated")
+    for address in recipients:
+        if not _ADDRESS.match(address):
+            problems.append(f"PICLETTER_TO has {address!r}, which is not an email address")
+
+    subject = get("PICLETTER_SUBJECT") or DEFAULT_SUBJECT
+    try:
+        SandboxedEnvironment().parse(subject)
+    except TemplateSyntaxError as exc:
+        problems.append(f"PICLETTER_SUBJECT is not a valid jinja2 template: {exc.message}")
+
+    sources: list[str] = []
+    for source in (get("PICLETTER_SOURCE") or "wikimedia").split(","):
+        source = source.strip()
+        if source.lower() in SOURCES:
+            sources.append(source.lower())
+        elif source.startswith(("https://", "http://")) and _https_or_loopback(source):
+            sources.append(source)
+        else:
+            problems.append(f"PICLETTER_SOURCE has {source!r}: use {', '.join(SOURCES)} or an https:// image URL")
+    unsplash_key = get("UNSPLASH_ACCESS_KEY") or None
+    if "unsplash" in sources and not unsplash_key:
+        problems.append("UNSPLASH_ACCESS_KEY is required for PICLETTER_SOURCE=unsplash (an Unsplash app's access key)")
+
+    sendgrid_key = get("SENDGRID_API_KEY") or None
+    sendgrid_url = (get("SENDGRID_API_URL") or "https://api.sendgrid.com").rstrip("/")
+    if mailer == "sendgrid" and not sendgrid_key:
+        problems.append("SENDGRID_API_KEY is required for PICLETTER_MAILER=sendgrid")
+    if not _https_or_loopback(sendgrid_url):
+        problems.append(f"SENDGRID_API_URL={sendgrid_url!r} must be https://, e.g. https://api.eu.sendgrid.com for EU")
+
+    smtp_url = get("SMTP_URL") or None
+    if mailer == "smtp":
+        parts = urlsplit(smtp_url or "")
+        if not smtp_url:
+            problems.append("SMTP_URL is required for PICLETTER_MAILER=smtp, e.g. smtp://user:pass@host:587")
+        elif parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+            problems.append(
+                "SMTP_URL must look like smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465"
+            )
+
+    max_bytes_text = get("PICLETTER_MAX_IMAGE_BYTES") or str(DEFAULT_MAX_IMAGE_BYTES)
+    max_bytes = int(max_bytes_text) if max_bytes_text.isdigit() else 0
+    if max_bytes < 1024:
+        problems.append("PICLETTER_MAX_IMAGE_BYTES must be a whole number of bytes, at least 1024")
+
+    urls = {}
+    for name, default in (
+        ("WIKIMEDIA_API_URL", "https://en.wikipedia.org/api/rest_v1"),
+        ("NASA_API_URL", "https://api.nasa.gov"),
+        ("UNSPLASH_API_URL", "https://api.unsplash.com"),
+    ):
+        urls[name] = (get(name) or default).rstrip("/")
+        if not _https_or_loopback(urls[name]):
+            problems.append(f"{name} must be an https:// URL")
+
+    if problems:
+        raise SettingsError(problems)
+    return Settings(
+        sender=sender,
+        recipients=recipients,
+        subject_template=subject,
+        sources=tuple(sources),
+        mailer=mailer,
+        nasa_api_key=get("NASA_API_KEY") or "DEMO_KEY",
+        unsplash_access_key=unsplash_key,
+        sendgrid_api_key=sendgrid_key,
+        sendgrid_api_url=sendgrid_url,
+        smtp_url=smtp_url,
+        outbox=Path(get("PICLETTER_OUTBOX") or "outbox"),
+        max_image_bytes=max_bytes,
+        wikimedia_api_url=urls["WIKIMEDIA_API_URL"],
+        nasa_api_url=urls["NASA_API_URL"],
+        unsplash_api_url=urls["UNSPLASH_API_URL"],
+    )

@@ -1,0 +1,52 @@
+"""A built-in picture drawn on the spot: no network, for trying mail delivery and for demos."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from datetime import date
+
+from picletter.sources.base import Picture, SourceContext
+
+__all__ = ["fetch_sample", "sample_png"]
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+
+def sample_png(day: date, width: int = 480, height: int = 270) -> bytes:
+    """A sky-to-sea gradient whose colours shift with the day of the year."""
+    shift = day.timetuple().tm_yday * 3 % 256
+    rows = []
+    for y in range(height):
+        t = y / (height - 1)
+        sun = (255, 200 - int(80 * t), 90) if abs(y - height // 3) < 12 else None
+        row = bytearray([0])
+        for x in range(width):
+            if sun and abs(x - width * 2 // 3) < 24:
+                row += bytes(sun)
+            else:
+                row += bytes(((40 + shift + int(120 * t)) % 256, 90 + int(100 * t), 200 - int(120 * t)))
+        rows.append(bytes(row))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", header)
+        + _chunk(b"IDAT", zlib.compress(b"".join(rows), 9))
+        + _chunk(b"IEND", b"")
+    )
+
+
+def fetch_sample(day: date, ctx: SourceContext) -> Picture:
+    return Picture(
+        image=sample_png(day),
+        mime="image/png",
+        title=f"Sample sunrise for {day:%d %B %Y}",
+        credit="picletter",
+        license="CC0 1.0 (public domain dedication)",
+        license_url="https://creativecommons.org/publicdomain/zero/1.0/",
+        description="A picture drawn by picletter itself, for trying out delivery without any picture service.",
+        source="sample",
+        provider_name="picletter",
+    )

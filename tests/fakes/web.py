@@ -1,0 +1,111 @@
+"""A tiny programmable HTTP server on 127.0.0.1 for the job's tests: picture APIs, images, SendGrid."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+__all__ = ["FakeWeb", "Reply", "Request", "running_fake_web"]
+
+
+@dataclass(frozen=True)
+class Request:
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: bytes | str | dict[str, Any] | list[Any] = b""
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def encoded(self) -> tuple[bytes, dict[str, str]]:
+        headers = dict(self.headers)
+        if isinstance(self.body, (dict, list)):
+            headers.setdefault("Content-Type", "application/json")
+            return json.dumps(self.body).encode(), headers
+        return (self.body.encode() if isinstance(self.body, str) else self.body), headers
+
+
+Route = Reply | Callable[[Request], Reply]
+
+
+class FakeWeb:
+    def __init__(self) -> None:
+        self.routes: dict[tuple[str, str], list[Route]] = {}
+        self.requests: list[Request] = []
+        self.url = ""
+
+    def on(self, method: str, path: str, *replies: Route) -> None:
+        """Answer METHOD PATH with REPLIES in turn; the last one repeats."""
+        self.routes[(method, path)] = list(replies)
+
+    def called(self, method: str, path: str) -> list[Request]:
+        return [r for r in self.requests if r.method == method and r.path == path]
+
+    def _answer(self, request: Request) -> Reply:
+        replies = self.routes.get((request.method, request.path))
+        if not replies:
+            return Reply(404, {"error": f"no fake for {request.method} {request.path}"})
+        route = replies.pop(0) if len(replies) > 1 else replies[0]
+        return route(request) if callable(route) else route
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def _serve(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        parts = urlsplit(self.path)
+        request = Request(
+            self.command, parts.path, parse_qs(parts.query), dict(self.headers.items()), self.rfile.read(length)
+        )
+        fake = self.server.fake
+        fake.requests.append(request)
+        reply = fake._answer(request)
+        body, headers = reply.encoded()
+        self.send_response(reply.status)
+        headers.setdefault("Content-Length", str(len(body)))
+        for key, value in headers.items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = _serve
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    fake: FakeWeb
+
+
+@contextmanager
+def running_fake_web() -> Iterator[FakeWeb]:
+    fake = FakeWeb()
+    server = _Server(("127.0.0.1", 0), _Handler)
+    server.fake = fake
+    fake.url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield fake
+    finally:
+        server.shutdown()
+        server.server_close()
