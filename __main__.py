@@ -1,14 +1,19 @@
 """picletter: scheduled one-off Heroku dynos started by Azure Logic Apps.
 
-Reads and validates the stack config (nothing is registered if it is wrong), then wires the
-Heroku config vars, the resource group and one ScheduledDynoJob per job, and exports what an
-operator needs.
+Reads and validates the stack config (nothing is registered if it is wrong), then wires the Heroku
+app (when created), its config vars and the job's code, the resource group, optional failure alerts
+and one ScheduledDynoJob per job, and exports what an operator needs.
 """
+
+from pathlib import Path
 
 import pulumi
 from pulumi_azure_native import resources
 
+from infra.components.failure_alerts import FailureAlerts, FailureAlertsArgs
 from infra.components.scheduled_dyno_job import ScheduledDynoJob, ScheduledDynoJobArgs
+from infra.heroku.app import HerokuApp, HerokuAppArgs
+from infra.heroku.build import HerokuBuild, HerokuBuildArgs
 from infra.heroku.client import api_url_from_env
 from infra.heroku.config_vars import HerokuConfigVars, HerokuConfigVarsArgs
 from infra.stack_config import read_stack_settings
@@ -18,7 +23,27 @@ api_url = api_url_from_env()
 token = pulumi.Output.secret(settings.heroku_api_token)
 tags = {"project": pulumi.get_project(), "stack": pulumi.get_stack()}
 
-config_vars = HerokuConfigVars("config-vars", HerokuConfigVarsArgs(app=settings.heroku_app, vars=settings.config_vars))
+app: pulumi.Input[str] = settings.heroku_app
+if settings.create_app:
+    created = HerokuApp(
+        "heroku-app",
+        HerokuAppArgs(name=settings.heroku_app, region=settings.heroku_region),
+        # Destroying the stack keeps the app and its data unless deleteAppOnDestroy says otherwise.
+        pulumi.ResourceOptions(retain_on_delete=not settings.delete_app_on_destroy),
+    )
+    app = created.name
+
+config_vars = HerokuConfigVars("config-vars", HerokuConfigVarsArgs(app=app, vars=settings.config_vars))
+# New config first, then the code that reads it.
+build = (
+    HerokuBuild(
+        "job-code",
+        HerokuBuildArgs(app=app, source_dir=str(Path(__file__).resolve().parent)),
+        pulumi.ResourceOptions(depends_on=[config_vars]),
+    )
+    if settings.deploy_code
+    else None
+)
 
 resource_group_name: pulumi.Input[str]
 if settings.resource_group:
@@ -26,24 +51,36 @@ if settings.resource_group:
 else:
     resource_group_name = resources.ResourceGroup("resource-group", location=settings.location, tags=tags).name
 
+alerts = (
+    FailureAlerts("failure-alerts", FailureAlertsArgs(settings.alert_emails, resource_group_name, tags))
+    if settings.alert_emails
+    else None
+)
+
 jobs = {
     job.name: ScheduledDynoJob(
         job.name,
         ScheduledDynoJobArgs(
             job=job,
-            heroku_app=settings.heroku_app,
+            heroku_app=app,
             heroku_api_url=api_url,
             heroku_api_token=token,
             resource_group_name=resource_group_name,
             location=settings.location,
             tags=tags,
+            alert_action_group_id=alerts.action_group_id if alerts else None,
         ),
+        pulumi.ResourceOptions(depends_on=[build] if build else []),
     )
     for job in settings.jobs
 }
 
-pulumi.export("herokuApp", settings.heroku_app)
+pulumi.export("herokuApp", app)
 pulumi.export("configVarKeys", config_vars.keys)
+if build:
+    pulumi.export(
+        "release", {"releaseId": build.releaseId, "checksum": build.checksum, "tarballBytes": build.tarballBytes}
+    )
 pulumi.export("resourceGroup", resource_group_name)
 pulumi.export(
     "jobs",
@@ -53,7 +90,7 @@ pulumi.export(
             "workflowId": job.workflow.id,
             "recurrence": job.recurrence,
             "nextRuns": job.next_runs,
-            "herokuApp": settings.heroku_app,
+            "herokuApp": app,
         }
         for name, job in jobs.items()
     },

@@ -68,6 +68,8 @@ class RecordedResource:
     custom: bool
     inputs: dict[str, Any]
     additional_secret_outputs: list[str]
+    dependencies: list[str] = field(default_factory=list)
+    retain_on_delete: bool = False
     outputs: dict[str, Any] = field(default_factory=dict)
 
 
@@ -107,6 +109,13 @@ def _fake_outputs(args: mocks.MockResourceArgs) -> tuple[str, dict[str, Any]]:
             f"/providers/Microsoft.Logic/workflows/{name}"
         )
         return resource_id, outputs
+    if args.typ == "azure-native:monitor:ActionGroup":
+        return f"/subscriptions/00000000-0000-0000-0000-000000000000/actionGroups/{args.name}", outputs
+    if args.typ.startswith("pulumi-python:dynamic/heroku:App"):
+        return "00000000-app", outputs
+    if args.typ.startswith("pulumi-python:dynamic/heroku:Build"):
+        outputs.update(buildId="00000000-build", releaseId="00000000-release", status="succeeded")
+        return "00000000-build", outputs
     if args.typ.startswith("pulumi-python:dynamic/heroku:ConfigVars"):
         values = rpc.unwrap_rpc_secret(outputs.get("vars")) or {}
         outputs["keys"] = sorted(values)
@@ -125,6 +134,8 @@ class _RecordingMonitor(mocks.MockMonitor):
         pending.urn = self.make_urn(request.parent, request.type, request.name)
         pending.parent = request.parent
         pending.secret_outputs = list(request.additionalSecretOutputs)
+        pending.dependencies = list(request.dependencies)
+        pending.retain_on_delete = bool(request.retainOnDelete)
         return super().RegisterResource(request)  # type: ignore[no-untyped-call]
 
     def RegisterResourceOutputs(self, request: Any) -> Any:
@@ -153,6 +164,8 @@ class _Recorder(pulumi.runtime.Mocks):
             custom=bool(args.custom),
             inputs=_wrap_secrets(args.inputs),
             additional_secret_outputs=self.pending.secret_outputs,
+            dependencies=self.pending.dependencies,
+            retain_on_delete=self.pending.retain_on_delete,
         )
         with self.lock:
             self.resources.append(resource)

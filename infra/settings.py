@@ -34,7 +34,19 @@ DYNO_SIZES = (
     "3XL-General", "4XL-General",
 )  # fmt: skip
 DEFAULT_JOB: dict[str, Any] = {"name": "picletter", "command": "picletter", "schedule": "daily at 07:00"}
-JOB_KEYS = ("name", "command", "schedule", "timeZone", "size", "timeToLive", "env", "enabled", "overlap")
+JOB_KEYS = (
+    "name",
+    "command",
+    "schedule",
+    "timeZone",
+    "size",
+    "timeToLive",
+    "env",
+    "enabled",
+    "overlap",
+    "waitForCompletion",
+)
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _JOB_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
 _ENV_KEY = re.compile(r"^\w+$")
 _APP_NAME = re.compile(r"^[a-z][a-z0-9-]{1,28}[a-z0-9]$|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -60,6 +72,7 @@ class JobSettings:
     env: dict[str, str] = field(default_factory=dict)
     enabled: bool = True
     overlap: str = "skip"
+    wait_for_completion: bool = False
 
 
 @dataclass(frozen=True)
@@ -70,11 +83,27 @@ class StackSettings:
     jobs: tuple[JobSettings, ...]
     resource_group: str | None
     location: str | None
+    deploy_code: bool = True
+    create_app: bool = False
+    delete_app_on_destroy: bool = False
+    heroku_region: str | None = None
+    alert_emails: tuple[str, ...] = ()
 
 
 class _Problems(list[str]):
     def add(self, key: str, problem: str, fix: str) -> None:
         self.append(f"{key}: {problem}; {fix}")
+
+    def boolean(self, key: str, value: Any, default: bool) -> bool:
+        """Stack config gives booleans as true/false or as the strings "true"/"false"."""
+        if value is None:
+            return default
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in ("true", "false"):
+            return value.lower() == "true"
+        self.add(key, f"{value!r} is not true or false", "write true or false")
+        return default
 
 
 def _job(raw: Any, index: int, problems: _Problems) -> JobSettings | None:
@@ -144,9 +173,8 @@ def _job(raw: Any, index: int, problems: _Problems) -> JobSettings | None:
         if not isinstance(value, str):
             problems.add(f"{where}.env.{key}", f"{type(value).__name__} value", "quote it so it is a string")
 
-    enabled = raw.get("enabled", True)
-    if not isinstance(enabled, bool):
-        problems.add(f"{where}.enabled", f"{enabled!r} is not true or false", "write true or false without quotes")
+    enabled = problems.boolean(f"{where}.enabled", raw.get("enabled"), True)
+    wait = problems.boolean(f"{where}.waitForCompletion", raw.get("waitForCompletion"), False)
     overlap = raw.get("overlap", "skip")
     if overlap not in ("skip", "allow"):
         problems.add(
@@ -164,8 +192,9 @@ def _job(raw: Any, index: int, problems: _Problems) -> JobSettings | None:
         size=str(size),
         time_to_live=int(ttl),
         env={str(k): str(v) for k, v in env.items()},
-        enabled=bool(enabled),
+        enabled=enabled,
         overlap=str(overlap),
+        wait_for_completion=wait,
     )
 
 
@@ -236,9 +265,34 @@ def parse_settings(raw: Mapping[str, Any], env: Mapping[str, str]) -> StackSetti
             "run `pulumi config set azure-native:location westeurope`",
         )
 
+    deploy_code = problems.boolean("picletter:deployCode", raw.get("deployCode"), True)
+    create_app = problems.boolean("picletter:createApp", raw.get("createApp"), False)
+    delete_app = problems.boolean("picletter:deleteAppOnDestroy", raw.get("deleteAppOnDestroy"), False)
+    if delete_app and not create_app:
+        problems.add(
+            "picletter:deleteAppOnDestroy",
+            "only applies to an app the stack creates",
+            "set picletter:createApp true, or remove it",
+        )
+    region = raw.get("herokuRegion")
+    if region is not None and region not in ("us", "eu"):
+        problems.add("picletter:herokuRegion", f"{region!r} is not a Common Runtime region", "use us or eu")
+    alerts_raw = raw.get("alertEmail") or ""
+    alert_emails = tuple(a.strip() for a in str(alerts_raw).split(",") if a.strip())
+    for address in alert_emails:
+        if not _EMAIL.match(address):
+            problems.add(
+                "picletter:alertEmail", f"{address!r} is not an email address", "use a@example.com, b@example.com"
+            )
+
     if problems:
         raise ConfigError(list(problems))
     return StackSettings(
+        deploy_code=deploy_code,
+        create_app=create_app,
+        delete_app_on_destroy=delete_app,
+        heroku_region=region,
+        alert_emails=alert_emails,
         heroku_app=str(app),
         heroku_api_token=str(token),
         config_vars={str(k): str(v) for k, v in config_vars.items()},

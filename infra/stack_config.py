@@ -11,7 +11,16 @@ from infra.settings import StackSettings, parse_settings
 
 __all__ = ["read_stack_settings"]
 
-_STRING_KEYS = ("herokuApp", "herokuApiToken", "resourceGroup")
+_STRING_KEYS = (
+    "herokuApp",
+    "herokuApiToken",
+    "resourceGroup",
+    "deployCode",
+    "createApp",
+    "deleteAppOnDestroy",
+    "herokuRegion",
+    "alertEmail",
+)
 _OBJECT_KEYS = ("configVars", "jobs")
 
 

@@ -58,9 +58,58 @@ def _dyno_body(job: JobSettings) -> dict[str, Any]:
     return body
 
 
+POLL_SECONDS = 30
+
+
+def _wait_for_dyno(job: JobSettings, apps: str) -> dict[str, Any]:
+    """Poll the started dyno until Heroku no longer knows it (it exited), bounded by its time to live.
+
+    The Platform API does not report a one-off dyno's exit status; the run shows how long the job
+    took, and ends Failed if the dyno outlives its time to live.
+    """
+    poll = _heroku_call("GET", f"{apps}/dynos/@{{body('Start_dyno')?['name']}}", None, ("inputs",))
+    poll["inputs"]["retryPolicy"] = {"type": "none"}
+    limit_seconds = job.time_to_live + 2 * POLL_SECONDS
+    return {
+        "Wait_for_dyno_to_exit": {
+            "type": "Until",
+            "expression": "@equals(outputs('Get_dyno')?['statusCode'], 404)",
+            "limit": {"count": limit_seconds // POLL_SECONDS + 1, "timeout": f"PT{limit_seconds}S"},
+            "actions": {
+                "Pause": {
+                    "type": "Wait",
+                    "inputs": {"interval": {"count": POLL_SECONDS, "unit": "Second"}},
+                    "runAfter": {},
+                },
+                "Get_dyno": {**poll, "runAfter": {"Pause": ["Succeeded"]}},
+            },
+            "runAfter": {"Start_dyno": ["Succeeded"]},
+        },
+        "Dyno_outlived_its_time_to_live": {
+            "type": "If",
+            "expression": {"not": {"equals": ["@outputs('Get_dyno')?['statusCode']", 404]}},
+            "actions": {
+                "Fail_run": {
+                    "type": "Terminate",
+                    "inputs": {
+                        "runStatus": "Failed",
+                        "runError": {"code": "DynoStillRunning", "message": "the dyno outlived its time_to_live"},
+                    },
+                    "runAfter": {},
+                }
+            },
+            "else": {"actions": {}},
+            "runAfter": {"Wait_for_dyno_to_exit": ["Succeeded", "Failed", "TimedOut"]},
+        },
+    }
+
+
 def build_definition(job: JobSettings, app: str, api_url: str) -> dict[str, Any]:
     apps = f"{api_url.rstrip('/')}/apps/{app}"
     start = _heroku_call("POST", f"{apps}/dynos", _dyno_body(job), ("inputs", "outputs"))
+    start_path: dict[str, Any] = {"Start_dyno": {**start, "runAfter": {}}}
+    if job.wait_for_completion:
+        start_path.update(_wait_for_dyno(job, apps))
     actions: dict[str, Any]
     if job.overlap == "skip":
         command = job.command.replace("'", "''")
@@ -91,12 +140,12 @@ def build_definition(job: JobSettings, app: str, api_url: str) -> dict[str, Any]
                         "runAfter": {"Overlap_reason": ["Succeeded"]},
                     },
                 },
-                "else": {"actions": {"Start_dyno": {**start, "runAfter": {}}}},
+                "else": {"actions": start_path},
                 "runAfter": {"Same_command_running": ["Succeeded"]},
             },
         }
     else:
-        actions = {"Start_dyno": {**start, "runAfter": {}}}
+        actions = start_path
     return {
         "$schema": SCHEMA,
         "contentVersion": "1.0.0.0",

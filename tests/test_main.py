@@ -51,6 +51,7 @@ def test_default_stack_registers_group_config_vars_and_one_daily_job() -> None:
         WORKFLOW,
         "azure-native:resources:ResourceGroup",
         "picletter:azure:ScheduledDynoJob",
+        "pulumi-python:dynamic/heroku:Build",
         "pulumi-python:dynamic/heroku:ConfigVars",
     ]
     component = program.of_type("picletter:azure:ScheduledDynoJob")[0]
@@ -193,3 +194,83 @@ def test_bad_config_is_refused_before_any_resource_is_registered() -> None:
     ):
         assert key in message
     assert raised.value.run.resources == []
+
+
+def test_job_code_is_built_after_the_config_vars_and_before_the_schedules() -> None:
+    program = run()
+    (build,) = program.of_type("pulumi-python:dynamic/heroku:Build")
+    config_vars = program.of_type("pulumi-python:dynamic/heroku:ConfigVars")[0]
+    assert config_vars.urn in build.dependencies
+    assert build.inputs["app"] == "picletter-prod"
+    assert build.inputs["files"][:2] == [".python-version", "Procfile"]
+    assert not [f for f in build.inputs["files"] if f.startswith(("infra/", "tests/"))]
+    component = program.of_type("picletter:azure:ScheduledDynoJob")[0]
+    assert build.urn in component.dependencies
+    assert program.outputs["release"]["tarballBytes"] == build.inputs["tarballBytes"]
+
+
+def test_deploy_code_false_only_schedules() -> None:
+    program = run(deployCode="false")
+    assert program.of_type("pulumi-python:dynamic/heroku:Build") == []
+    assert "release" not in program.outputs
+
+
+def test_created_app_is_retained_on_destroy_unless_asked() -> None:
+    (kept,) = run(createApp="true", herokuRegion="eu").of_type("pulumi-python:dynamic/heroku:App")
+    assert kept.retain_on_delete is True
+    assert kept.inputs["name"] == "picletter-prod" and kept.inputs["region"] == "eu"
+    (deletable,) = run(createApp="true", deleteAppOnDestroy="true").of_type("pulumi-python:dynamic/heroku:App")
+    assert deletable.retain_on_delete is False
+    program = run(createApp="true")
+    config_vars = program.of_type("pulumi-python:dynamic/heroku:ConfigVars")[0]
+    assert program.of_type("pulumi-python:dynamic/heroku:App")[0].urn in config_vars.dependencies
+
+
+def test_alert_email_adds_an_action_group_and_a_failed_runs_alert_per_job() -> None:
+    jobs = [
+        {"name": "a", "command": "picletter", "schedule": "@daily"},
+        {"name": "b", "command": "picletter", "schedule": "@weekly"},
+    ]
+    program = run(alertEmail="ops@example.com, oncall@example.com", jobs=jobs)
+    (group,) = program.of_type("azure-native:monitor:ActionGroup")
+    assert [r["emailAddress"] for r in group.inputs["emailReceivers"]] == ["ops@example.com", "oncall@example.com"]
+    assert len(group.inputs["groupShortName"]) <= 12
+    alerts = program.of_type("azure-native:monitor:MetricAlert")
+    assert sorted(a.name for a in alerts) == ["a-runs-failed", "b-runs-failed"]
+    alert = next(a for a in alerts if a.name == "a-runs-failed")
+    (criterion,) = alert.inputs["criteria"]["allOf"]
+    assert (criterion["metricName"], criterion["operator"], criterion["threshold"], criterion["timeAggregation"]) == (
+        "RunsFailed",
+        "GreaterThan",
+        0,
+        "Total",
+    )
+    assert alert.inputs["scopes"][0].endswith("/providers/Microsoft.Logic/workflows/a-workflow0000")
+    group_id = "/subscriptions/00000000-0000-0000-0000-000000000000/actionGroups/failure-alerts-action-group"
+    assert alert.inputs["actions"] == [{"actionGroupId": group_id}]
+    component = next(r for r in program.of_type("picletter:azure:ScheduledDynoJob") if r.name == "a")
+    assert alert.parent == component.urn
+
+
+def test_no_alert_email_no_alert_resources() -> None:
+    program = run()
+    assert program.of_type("azure-native:monitor:ActionGroup") == []
+    assert program.of_type("azure-native:monitor:MetricAlert") == []
+
+
+def test_wait_for_completion_polls_the_dyno_bounded_by_its_time_to_live() -> None:
+    job = {
+        "name": "w",
+        "command": "picletter",
+        "schedule": "@daily",
+        "timeToLive": 600,
+        "waitForCompletion": True,
+        "overlap": "allow",
+    }
+    actions = workflow(run(jobs=[job]), "w").inputs["definition"]["actions"]
+    wait = actions["Wait_for_dyno_to_exit"]
+    assert wait["runAfter"] == {"Start_dyno": ["Succeeded"]}
+    assert wait["limit"] == {"count": 23, "timeout": "PT660S"}
+    assert wait["actions"]["Get_dyno"]["inputs"]["uri"].endswith("/dynos/@{body('Start_dyno')?['name']}")
+    fail = actions["Dyno_outlived_its_time_to_live"]["actions"]["Fail_run"]["inputs"]
+    assert fail["runStatus"] == "Failed"

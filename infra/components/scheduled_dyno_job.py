@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import pulumi
-from pulumi_azure_native import logic
+from pulumi_azure_native import logic, monitor
 
 from infra.schedule import next_runs
 from infra.settings import JobSettings
@@ -25,11 +25,31 @@ class ScheduledDynoJobArgs:
     resource_group_name: pulumi.Input[str]
     location: str | None = None
     tags: Mapping[str, str] = field(default_factory=dict)
+    # With an action group, a failed run of this job alerts it (FailureAlerts).
+    alert_action_group_id: pulumi.Input[str] | None = None
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+def _runs_failed_criteria() -> monitor.MetricAlertSingleResourceMultipleMetricCriteriaArgs:
+    return monitor.MetricAlertSingleResourceMultipleMetricCriteriaArgs(
+        odata_type="Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria",
+        all_of=[
+            monitor.MetricCriteriaArgs(
+                criterion_type="StaticThresholdCriterion",
+                name="RunsFailed",
+                metric_name="RunsFailed",
+                metric_namespace="Microsoft.Logic/workflows",
+                operator="GreaterThan",
+                threshold=0,
+                time_aggregation="Total",
+            )
+        ],
+    )
 
 
 class ScheduledDynoJob(pulumi.ComponentResource):
     workflow: logic.Workflow
+    alert: monitor.MetricAlert | None = None
     recurrence: dict[str, object]
     next_runs: list[str]
 
@@ -53,6 +73,8 @@ class ScheduledDynoJob(pulumi.ComponentResource):
             tags={**args.tags, "job": job.name},
             opts=pulumi.ResourceOptions(parent=self),
         )
+        if args.alert_action_group_id is not None:
+            self._alert_on_failed_runs(name, args)
         self.recurrence = job.schedule.to_arm()
         self.next_runs = [run.isoformat() for run in next_runs(job.schedule, args.now, 5)] if job.enabled else []
         self.register_outputs(
@@ -62,4 +84,22 @@ class ScheduledDynoJob(pulumi.ComponentResource):
                 "recurrence": self.recurrence,
                 "nextRuns": self.next_runs,
             }
+        )
+
+    def _alert_on_failed_runs(self, name: str, args: ScheduledDynoJobArgs) -> None:
+        self.alert = monitor.MetricAlert(
+            f"{name}-runs-failed",
+            resource_group_name=args.resource_group_name,
+            location="global",
+            description=f"A scheduled run of the picletter job {args.job.name} failed",
+            severity=2,
+            enabled=True,
+            auto_mitigate=True,
+            scopes=[self.workflow.id],
+            evaluation_frequency="PT5M",
+            window_size="PT5M",
+            criteria=_runs_failed_criteria(),
+            actions=[monitor.MetricAlertActionArgs(action_group_id=args.alert_action_group_id)],
+            tags={**args.tags, "job": args.job.name},
+            opts=pulumi.ResourceOptions(parent=self),
         )

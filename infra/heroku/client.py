@@ -8,7 +8,8 @@ races), 429, and connections that never reached the server.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import time
+from collections.abc import Iterator, Mapping
 from types import TracebackType
 from typing import Any
 
@@ -61,6 +62,7 @@ class HerokuClient:
         retry: RetrySettings = HEROKU_RETRY,
         timeout: float = 30.0,
     ) -> None:
+        self._transport, self._retry, self._timeout = transport, retry, timeout
         self._http = httpx.Client(
             base_url=base_url or api_url_from_env(),
             # POST creates are retried only where Heroku did not act: 409 (dyno create races) and 429.
@@ -148,6 +150,43 @@ class HerokuClient:
 
     def stop_dyno(self, app: str, dyno: str) -> None:
         self.request("POST", f"/apps/{app}/dynos/{dyno}/actions/stop")
+
+    def create_source(self) -> tuple[str, str]:
+        """A place to upload a source tarball: (get_url, put_url)."""
+        blob = self.request("POST", "/sources")["source_blob"]
+        return str(blob["get_url"]), str(blob["put_url"])
+
+    def upload_blob(self, put_url: str, data: bytes) -> None:
+        """PUT to the pre-signed URL, without Heroku's headers (the token must not leave for storage)."""
+        with httpx.Client(transport=retrying_transport(self._transport, self._retry), timeout=self._timeout) as plain:
+            try:
+                response = plain.put(put_url, content=data)
+            except httpx.TransportError as exc:
+                raise HerokuConnectionError("PUT", "<source upload URL>", exc) from None
+        if response.status_code >= 300:
+            raise HerokuApiError(
+                "PUT", "<source upload URL>", response.status_code, "upload_failed", response.reason_phrase
+            )
+
+    def create_build(self, app: str, source_url: str, checksum: str, version: str) -> dict[str, Any]:
+        body = {"source_blob": {"url": source_url, "checksum": checksum, "version": version}}
+        return self.request("POST", f"/apps/{app}/builds", json=body)  # type: ignore[no-any-return]
+
+    def build(self, app: str, build_id: str) -> dict[str, Any]:
+        return self.request("GET", f"/apps/{app}/builds/{build_id}")  # type: ignore[no-any-return]
+
+    def stream_lines(self, url: str, *, max_seconds: float) -> Iterator[str]:
+        """Lines of a build output or log stream (pre-signed URLs, no auth) until it ends or time runs out."""
+        deadline = time.monotonic() + max_seconds
+        timeout = httpx.Timeout(self._timeout, read=max_seconds)
+        with (
+            httpx.Client(transport=self._transport or httpx.HTTPTransport(), timeout=timeout) as plain,
+            plain.stream("GET", url) as response,
+        ):
+            for line in response.iter_lines():
+                yield line
+                if time.monotonic() > deadline:
+                    return
 
     def create_log_session(self, app: str, *, dyno_name: str | None = None, tail: bool = True) -> str:
         body: dict[str, Any] = {"tail": tail}

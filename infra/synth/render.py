@@ -30,6 +30,7 @@ __all__ = ["SynthResult", "resource_tree", "synth"]
 
 WORKFLOW = "azure-native:logic:Workflow"
 CONFIG_VARS = "pulumi-python:dynamic/heroku:ConfigVars"
+BUILD = "pulumi-python:dynamic/heroku:Build"
 
 
 @dataclass
@@ -147,6 +148,9 @@ def synth(stack_path: Path, out_dir: Path, *, now: datetime | None = None, run_s
         f"stack {stack.stack}: {len(run.resources)} resources, {len(workflows)} Logic App(s), "
         f"{len(masked_values)} owned config var(s) on Heroku app {config_vars['app']}"
     ]
+    for build in run.of_type(BUILD):
+        files, size = len(build.inputs["files"]), build.inputs["tarballBytes"]
+        lines.append(f"  job code: {files} files, {size} bytes gzipped, sha256 {build.inputs['checksum'][:12]}")
     for job in jobs.values():
         upcoming = next_runs(job.schedule, now, 1)[0].isoformat() if job.enabled else "never (disabled)"
         lines.append(f"  {job.name}: {job.schedule_source} ({job.time_zone}), next {upcoming}")

@@ -8,6 +8,7 @@ connection reset.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import socket
@@ -77,6 +78,11 @@ class FakeHeroku:
         self.violations: list[str] = []
         self.faults: list[Fault] = []
         self.log_lines: dict[str, list[str]] = {}
+        self.blobs: dict[str, bytes] = {}
+        self.builds: dict[str, dict[str, Any]] = {}
+        self.build_output: dict[str, list[str]] = {}
+        # What the next builds do: "succeeded", "failed" or "stuck" (pending for ever).
+        self.build_outcome = "succeeded"
         self.url = ""
         self._lock = threading.Lock()
 
@@ -95,6 +101,42 @@ class FakeHeroku:
     def writes(self) -> list[RecordedRequest]:
         return [r for r in self.requests if r.method != "GET"]
 
+    def _create_build(self, app: FakeApp, body: dict[str, Any]) -> tuple[int, dict[str, str], Any]:
+        source = body["source_blob"]
+        blob_id = re.sub(r".*/blobs/([^?]+).*", r"\1", source["url"])
+        data = self.blobs.get(blob_id)
+        if data is None:
+            return 422, {}, {"id": "invalid_params", "message": "source_blob.url could not be downloaded"}
+        if source.get("checksum") != "SHA256:" + hashlib.sha256(data).hexdigest():
+            return 422, {}, {"id": "invalid_params", "message": "checksum does not match the tarball"}
+        build = _build_record(self, app, source)
+        self.builds[build["id"]] = build
+        lines = ["-----> Building on the Heroku-24 stack", "-----> Python app detected"]
+        if self.build_outcome == "failed":
+            lines += [
+                "ERROR: No matching distribution found for jinja3",
+                " !     Push rejected, failed to compile Python app.",
+            ]
+            build["status"] = "failed"
+        elif self.build_outcome == "succeeded":
+            lines += ["-----> Installing requirements with pip", "-----> Launching...", "       Released v7"]
+            build["status"] = "succeeded"
+            build["release"] = {"id": str(uuid.uuid4()), "version": 7}
+            build["slug"] = {"id": str(uuid.uuid4())}
+        self.build_output[build["id"]] = lines
+        return 201, {}, build
+
+    def _serve_storage(self, method: str, path: str, raw: bytes) -> Answer | None:
+        """Pre-signed blob and build-output URLs: not the Platform API, so no token and no schema."""
+        blob = re.fullmatch(r"/blobs/([^/]+)", path)
+        if blob and method == "PUT":
+            self.blobs[blob.group(1)] = raw
+            return 200, {}, None
+        output = re.fullmatch(r"/build-output/([^/]+)", path)
+        if output and method == "GET":
+            return 200, {"Content-Type": "text/plain"}, "\n".join(self.build_output.get(output.group(1), [])) + "\n"
+        return None
+
     def mock_transport(self) -> httpx.MockTransport:
         """The same fake without a socket, for provider methods under httpx.MockTransport."""
 
@@ -103,7 +145,11 @@ class FakeHeroku:
             if isinstance(answer, _Reset):
                 raise httpx.ReadError("connection reset by peer", request=request)
             status, headers, payload = answer
-            return httpx.Response(status, headers=headers, json=payload)
+            if isinstance(payload, str):
+                return httpx.Response(status, headers=headers, text=payload)
+            return (
+                httpx.Response(status, headers=headers, json=payload) if payload is not None else httpx.Response(status)
+            )
 
         return httpx.MockTransport(handler)
 
@@ -112,8 +158,12 @@ class FakeHeroku:
     def respond(self, method: str, target: str, headers: dict[str, str], raw: bytes) -> Answer | _Reset:
         """Faults first, then auth, the schema check, and the endpoint itself."""
         headers = {k.title(): v for k, v in headers.items()}
-        body = json.loads(raw) if raw else None
         path = target.split("?", 1)[0]
+        storage = self._serve_storage(method, path, raw)
+        if storage is not None:
+            self.requests.append(RecordedRequest(method, path, None, headers))
+            return storage
+        body = json.loads(raw) if raw else None
         self.requests.append(RecordedRequest(method, path, body, headers))
 
         fault = self._take_fault(method, path)
@@ -149,6 +199,23 @@ class FakeHeroku:
         return None
 
     def handle(self, method: str, path: str, body: Any) -> tuple[int, dict[str, str], Any]:
+        if path == "/sources" and method == "POST":
+            blob = str(uuid.uuid4())
+            return (
+                201,
+                {},
+                {
+                    "source_blob": {
+                        "get_url": f"{self.url}/blobs/{blob}?sig=get",
+                        "put_url": f"{self.url}/blobs/{blob}?sig=put",
+                    }
+                },
+            )
+        if path == "/apps" and method == "POST":
+            if body["name"] in self.apps:
+                return 422, {}, {"id": "invalid_params", "message": "Name is already taken"}
+            app = self.add_app(body["name"])
+            return 201, {}, {"id": app.id, "name": app.name, "web_url": f"https://{app.name}.herokuapp.com/"}
         app_match = re.fullmatch(r"/apps/([^/]+)(/.*)?", path)
         if app_match:
             app = self.apps.get(app_match.group(1))
@@ -159,6 +226,9 @@ class FakeHeroku:
 
     def _handle_app(self, method: str, app: FakeApp, rest: str, body: Any) -> tuple[int, dict[str, str], Any]:
         if rest == "" and method == "GET":
+            return 200, {}, {"id": app.id, "name": app.name}
+        if rest == "" and method == "DELETE":
+            del self.apps[app.name]
             return 200, {}, {"id": app.id, "name": app.name}
         if rest == "/config-vars":
             if method == "PATCH":
@@ -201,12 +271,34 @@ class FakeHeroku:
                 app.dynos.pop(dyno["name"])
                 return 202, {}, {}
             return 200, {}, {k: v for k, v in dyno.items() if k not in ("env", "time_to_live")}
+        if rest == "/builds" and method == "POST":
+            return self._create_build(app, body)
+        build_match = re.fullmatch(r"/builds/([^/]+)", rest)
+        if build_match and method == "GET":
+            build = self.builds.get(build_match.group(1))
+            if build is None or build["app"]["name"] != app.name:
+                return 404, {}, {"id": "not_found", "message": "Couldn't find that build."}
+            return 200, {}, build
         if rest == "/log-sessions" and method == "POST":
             session = str(uuid.uuid4())
             self.log_lines.setdefault(session, [])
             dyno_name = body.get("dyno_name") if isinstance(body, dict) else None
             return 201, {}, {"id": session, "logplex_url": f"{self.url}/logs/{app.name}/{dyno_name or ''}"}
         return 404, {}, {"id": "not_found", "message": f"no fake for {method} /apps/{{app}}{rest}"}
+
+
+def _build_record(fake: FakeHeroku, app: FakeApp, source_blob: dict[str, Any]) -> dict[str, Any]:
+    build_id = str(uuid.uuid4())
+    return {
+        "id": build_id,
+        "app": {"id": app.id, "name": app.name},
+        "status": "pending",
+        "source_blob": source_blob,
+        "output_stream_url": f"{fake.url}/build-output/{build_id}",
+        "release": None,
+        "slug": None,
+        "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -230,9 +322,12 @@ class _Handler(BaseHTTPRequestHandler):
         self._reply(*answer)
 
     def _reply(self, status: int, headers: dict[str, str], payload: Any) -> None:
-        data = json.dumps(payload).encode()
+        data = (
+            payload.encode() if isinstance(payload, str) else b"" if payload is None else json.dumps(payload).encode()
+        )
         self.send_response(status)
-        self.send_header("Content-Type", "application/json")
+        if not isinstance(payload, str):
+            self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
         self.send_header("RateLimit-Remaining", "4499")
         for key, value in headers.items():

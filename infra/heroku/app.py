@@ -1,0 +1,75 @@
+"""`HerokuApp`: an app the stack creates (`picletter:createApp`).
+
+The program registers it with `retain_on_delete` unless `picletter:deleteAppOnDestroy` is true, so
+`pulumi destroy` never deletes an app, its add-ons or data unless asked to.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import CreateResult, DiffResult, ReadResult, Resource
+
+from infra.heroku.errors import HerokuApiError, HerokuNotFound
+from infra.heroku.provider_base import HerokuProvider
+
+__all__ = ["HerokuApp", "HerokuAppArgs", "HerokuAppProvider"]
+
+
+def _outputs(app: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
+    return {"name": app["name"], "region": props.get("region"), "appId": app["id"], "webUrl": app.get("web_url")}
+
+
+class HerokuAppProvider(HerokuProvider):
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        changed = [key for key in ("name", "region") if olds.get(key) != news.get(key)]
+        return DiffResult(changes=bool(changed), replaces=changed, delete_before_replace=True)
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        body = {"name": props["name"]}
+        if props.get("region"):
+            body["region"] = props["region"]
+        with self.client() as heroku:
+            try:
+                app = heroku.request("POST", "/apps", json=body)
+            except HerokuApiError as exc:
+                if exc.status == 422:
+                    raise HerokuApiError(
+                        exc.method,
+                        exc.path,
+                        exc.status,
+                        exc.error_id,
+                        f"{exc.message}; to use an app that already exists, set picletter:createApp to false",
+                    ) from None
+                raise
+        return CreateResult(app["id"], _outputs(app, props))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        with self.client() as heroku:
+            try:
+                app = heroku.app(props.get("name") or id_)
+            except HerokuNotFound:
+                return ReadResult(None, {})
+        return ReadResult(id_, _outputs(app, props))
+
+    def delete(self, _id: str, props: dict[str, Any]) -> None:
+        with self.client() as heroku, contextlib.suppress(HerokuNotFound):  # already gone
+            heroku.request("DELETE", f"/apps/{props['name']}")
+
+
+class HerokuAppArgs:
+    def __init__(self, name: str, region: str | None = None) -> None:
+        self.name = name
+        self.region = region
+
+
+class HerokuApp(Resource, module="heroku", name="App"):
+    # Dynamic resources expose outputs under their property names.
+    name: pulumi.Output[str]
+    appId: pulumi.Output[str]
+
+    def __init__(self, name: str, args: HerokuAppArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        props = {"name": args.name, "region": args.region, "appId": None, "webUrl": None}
+        super().__init__(HerokuAppProvider(), name, props, opts)

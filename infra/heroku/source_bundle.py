@@ -1,0 +1,63 @@
+"""The job's source tarball for a Heroku build: deterministic, and only what the job runs.
+
+Holds the Procfile, requirements.txt (from requirements-job.txt), .python-version and the
+`picletter/` package; no infra code, tests or Pulumi dependencies. Entries are sorted with fixed
+owners, modes and mtimes, and gzip carries no timestamp, so the same files give the same bytes and
+checksum: a build happens only when the job's code changed.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import tarfile
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["SourceBundle", "bundle_files", "make_bundle"]
+
+FIXED_MTIME = 1_577_836_800  # 2020-01-01: Python wheels refuse zip timestamps before 1980
+_SKIP_DIRS = {"__pycache__"}
+_SKIP_SUFFIXES = {".pyc", ".pyo"}
+
+
+@dataclass(frozen=True)
+class SourceBundle:
+    data: bytes
+    sha256: str
+    files: tuple[str, ...]
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+
+def bundle_files(root: Path) -> dict[str, bytes]:
+    """Archive name -> content, for the files the job needs at run time."""
+    files = {
+        "Procfile": (root / "Procfile").read_bytes(),
+        "requirements.txt": (root / "requirements-job.txt").read_bytes(),
+        ".python-version": (root / ".python-version").read_bytes(),
+    }
+    for path in sorted((root / "picletter").rglob("*")):
+        relative = path.relative_to(root)
+        if path.is_file() and not (_SKIP_DIRS & set(relative.parts)) and path.suffix not in _SKIP_SUFFIXES:
+            files[relative.as_posix()] = path.read_bytes()
+    return files
+
+
+def make_bundle(root: Path) -> SourceBundle:
+    files = bundle_files(root)
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        for name in sorted(files):
+            info = tarfile.TarInfo(name)
+            info.size = len(files[name])
+            info.mtime = FIXED_MTIME
+            info.mode = 0o644
+            info.uid = info.gid = 0
+            info.uname = info.gname = ""
+            tar.addfile(info, io.BytesIO(files[name]))
+    compressed = gzip.compress(raw.getvalue(), compresslevel=9, mtime=0)
+    return SourceBundle(data=compressed, sha256=hashlib.sha256(compressed).hexdigest(), files=tuple(sorted(files)))

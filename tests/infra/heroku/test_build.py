@@ -1,0 +1,161 @@
+"""HerokuBuild: the tarball, the provider against the fake API, and the provider host end to end."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import shutil
+import tarfile
+from pathlib import Path
+
+import pytest
+from pulumi.dynamic import Config, ConfigureRequest
+from pulumi.runtime.proto import provider_pb2
+
+from infra.heroku.build import BuildFailed, HerokuBuildProvider
+from infra.heroku.errors import HerokuNotFound
+from infra.heroku.source_bundle import FIXED_MTIME, make_bundle
+from tests.conftest import TOKEN
+from tests.fakes.heroku_api import FakeHeroku
+from tests.fakes.provider_host import running_provider_host
+
+REPO = Path(__file__).resolve().parents[3]
+APP = "picletter-test"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of what the build packs, so tests can change the job's code."""
+    root = tmp_path / "project"
+    root.mkdir()
+    for name in ("Procfile", "requirements-job.txt", ".python-version"):
+        shutil.copy(REPO / name, root / name)
+    shutil.copytree(REPO / "picletter", root / "picletter", ignore=shutil.ignore_patterns("__pycache__"))
+    return root
+
+
+def test_tarball_holds_only_the_job_and_is_deterministic(project: Path) -> None:
+    (project / "picletter" / "__pycache__").mkdir(exist_ok=True)
+    (project / "picletter" / "__pycache__" / "x.cpython-311.pyc").write_bytes(b"junk")
+    first, second = make_bundle(project), make_bundle(project)
+    assert first.data == second.data and first.sha256 == hashlib.sha256(first.data).hexdigest()
+    with tarfile.open(fileobj=io.BytesIO(first.data)) as tar:
+        members = tar.getmembers()
+    names = [m.name for m in members]
+    assert names == sorted(names)
+    assert {
+        "Procfile",
+        "requirements.txt",
+        ".python-version",
+        "picletter/__main__.py",
+        "picletter/templates/email.html",
+    } <= set(names)
+    assert not [n for n in names if n.startswith(("infra", "tests")) or n.endswith(".pyc") or "Pulumi" in n]
+    assert {(m.mtime, m.uid, m.gid, m.uname, m.mode) for m in members} == {(FIXED_MTIME, 0, 0, "", 0o644)}
+    requirements = (project / "requirements-job.txt").read_text()
+    assert "pulumi" not in requirements.lower()
+    assert gzip.decompress(first.data)  # a valid gzip stream
+
+
+def test_tarball_changes_only_when_the_job_changes(project: Path) -> None:
+    before = make_bundle(project).sha256
+    (project / "unrelated.txt").write_text("not shipped")
+    assert make_bundle(project).sha256 == before
+    (project / "picletter" / "templates" / "email.txt").write_text("changed")
+    assert make_bundle(project).sha256 != before
+
+
+def provider_for(fake: FakeHeroku) -> HerokuBuildProvider:
+    provider = HerokuBuildProvider()
+    provider.configure(ConfigureRequest(Config({"picletter:herokuApiToken": TOKEN}, "picletter")))
+    provider.transport = fake.mock_transport()
+    provider.poll_interval = 0.0
+    return provider
+
+
+@pytest.fixture
+def fake() -> FakeHeroku:
+    fake = FakeHeroku()
+    fake.url = "https://fake-heroku.test"
+    fake.add_app(APP)
+    return fake
+
+
+def props(project: Path) -> dict[str, object]:
+    return {"app": APP, "sourceDir": str(project), "checksum": make_bundle(project).sha256}
+
+
+def test_create_uploads_builds_and_outputs_the_release(fake: FakeHeroku, project: Path) -> None:
+    result = provider_for(fake).create(props(project))
+    assert result.outs is not None
+    assert result.outs["status"] == "succeeded" and result.outs["releaseId"]
+    assert result.outs["tarballBytes"] == make_bundle(project).size
+    (blob,) = fake.blobs.values()
+    assert blob == make_bundle(project).data
+    put = next(r for r in fake.requests if r.method == "PUT")
+    assert "Authorization" not in put.headers, "the Heroku token must not go to the storage URL"
+    build = next(r for r in fake.requests if r.path.endswith("/builds") and r.method == "POST")
+    assert build.body["source_blob"]["checksum"] == f"SHA256:{make_bundle(project).sha256}"
+    assert fake.violations == []
+
+
+def test_failed_build_fails_with_the_end_of_its_log(fake: FakeHeroku, project: Path) -> None:
+    fake.build_outcome = "failed"
+    with pytest.raises(BuildFailed) as raised:
+        provider_for(fake).create(props(project))
+    assert "failed" in str(raised.value) and "No matching distribution found for jinja3" in str(raised.value)
+
+
+def test_stuck_build_times_out_with_advice(fake: FakeHeroku, project: Path) -> None:
+    fake.build_outcome = "stuck"
+    provider = provider_for(fake)
+    provider.build_timeout = 0.05
+    provider.poll_interval = 0.01
+    with pytest.raises(BuildFailed, match=r"still pending.*heroku builds:info"):
+        provider.create(props(project))
+
+
+def test_changed_files_after_planning_are_refused(fake: FakeHeroku, project: Path) -> None:
+    planned = props(project)
+    (project / "picletter" / "job.py").write_text("# edited mid-deploy\n")
+    with pytest.raises(BuildFailed, match="changed since this update was planned"):
+        provider_for(fake).create(planned)
+    assert fake.blobs == {}
+
+
+def test_missing_app_fails_before_uploading(fake: FakeHeroku, project: Path) -> None:
+    with pytest.raises(HerokuNotFound):
+        provider_for(fake).create({**props(project), "app": "nope"})
+    assert fake.blobs == {}
+
+
+def test_diff_builds_only_when_the_checksum_changes(fake: FakeHeroku, project: Path) -> None:
+    provider = provider_for(fake)
+    olds = props(project)
+    assert provider.diff("b", olds, dict(olds)).changes is False
+    assert provider.diff("b", olds, {**olds, "checksum": "other"}).changes is True
+    assert provider.diff("b", olds, {**olds, "app": "other"}).replaces == ["app"]
+
+
+def test_engine_first_up_noop_and_code_change(fake_heroku: FakeHeroku, project: Path) -> None:
+    provider = HerokuBuildProvider()
+    provider.poll_interval = 0.01
+    with running_provider_host(
+        provider,
+        "pulumi-python:dynamic/heroku:Build",
+        {"HEROKU_API_URL": fake_heroku.url, "HEROKU_API_BACKOFF": "0.01"},
+    ) as (host, _):
+        host.configure({"picletter:herokuApiToken": TOKEN})
+        news = props(project)
+        inputs, failures = host.check("job-code", {}, news)
+        assert failures == []
+        build_id, outs = host.create("job-code", inputs)
+        assert outs["status"] == "succeeded" and build_id == outs["buildId"]
+        assert host.diff("job-code", build_id, outs, news).changes == provider_pb2.DiffResponse.DIFF_NONE
+        (project / "picletter" / "templates" / "email.txt").write_text("new text")
+        changed = props(project)
+        assert host.diff("job-code", build_id, outs, changed).changes == provider_pb2.DiffResponse.DIFF_SOME
+        outs = host.update("job-code", build_id, outs, changed)
+        assert outs["checksum"] == changed["checksum"]
+        assert len(fake_heroku.builds) == 2
