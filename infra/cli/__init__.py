@@ -6,12 +6,12 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from infra.cli import demo, schedule, synth
+from infra.cli import demo, dynos, schedule, synth
 from infra.cli.errors import UserError
 
 __all__ = ["main"]
 
-_COMMANDS = (schedule, synth, demo)
+_COMMANDS = (schedule, synth, demo, dynos)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -83,6 +83,8 @@ class FakeHeroku:
         self.build_output: dict[str, list[str]] = {}
         # What the next builds do: "succeeded", "failed" or "stuck" (pending for ever).
         self.build_outcome = "succeeded"
+        # How one-off dynos end in their logs: an exit status, or None for a dyno that never exits.
+        self.dyno_exit_status: int | None = 0
         self.url = ""
         self._lock = threading.Lock()
 
@@ -132,6 +134,13 @@ class FakeHeroku:
         if blob and method == "PUT":
             self.blobs[blob.group(1)] = raw
             return 200, {}, None
+        logs = re.fullmatch(r"/logs/([^/]+/[^/]*)", path)
+        if logs and method == "GET":
+            return (
+                200,
+                {"Content-Type": "text/plain"},
+                "".join(f"{line}\n" for line in self.log_lines.get(logs.group(1), [])),
+            )
         output = re.fullmatch(r"/build-output/([^/]+)", path)
         if output and method == "GET":
             return 200, {"Content-Type": "text/plain"}, "\n".join(self.build_output.get(output.group(1), [])) + "\n"
@@ -255,6 +264,15 @@ class FakeHeroku:
                 "time_to_live": body.get("time_to_live"),
             }
             app.dynos[name] = dyno
+            stamp = "2026-11-22T07:00:0{}.000000+00:00"
+            lines = [
+                f"{stamp.format(1)} heroku[{name}]: Starting process with command `{body['command']}`",
+                f"{stamp.format(2)} heroku[{name}]: State changed from starting to up",
+                f"{stamp.format(3)} app[{name}]: at=info step=done result=sent",
+            ]
+            if self.dyno_exit_status is not None:
+                lines.append(f"{stamp.format(4)} heroku[{name}]: Process exited with status {self.dyno_exit_status}")
+            self.log_lines[f"{app.name}/{name}"] = lines
             return 201, {}, {k: v for k, v in dyno.items() if k not in ("env", "time_to_live")}
         if rest == "/dynos" and method == "GET":
             return (
@@ -281,7 +299,6 @@ class FakeHeroku:
             return 200, {}, build
         if rest == "/log-sessions" and method == "POST":
             session = str(uuid.uuid4())
-            self.log_lines.setdefault(session, [])
             dyno_name = body.get("dyno_name") if isinstance(body, dict) else None
             return 201, {}, {"id": session, "logplex_url": f"{self.url}/logs/{app.name}/{dyno_name or ''}"}
         return 404, {}, {"id": "not_found", "message": f"no fake for {method} /apps/{{app}}{rest}"}

@@ -1,0 +1,124 @@
+"""`python -m infra run|ps|stop`: one-off dynos by hand, as `heroku run:detached`, `heroku ps` and
+`heroku ps:stop` do, with the same token and API URL as the stack (HEROKU_API_KEY, HEROKU_API_URL).
+
+`run --tail` follows the dyno's log session until Heroku logs `Process exited with status N` and
+exits with N: the Platform API has no exit status for one-off dynos, and the log line is the one
+place Heroku reports it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+from typing import Any
+
+from infra.cli.errors import UserError
+from infra.heroku.client import HerokuClient, retry_settings_from_env
+from infra.heroku.errors import HerokuApiError
+from infra.settings import DYNO_SIZES
+
+__all__ = ["EXIT_STATUS_UNKNOWN", "exit_status", "register"]
+
+EXIT_STATUS_UNKNOWN = 3
+_EXITED = re.compile(r"heroku\[(?P<dyno>[\w.-]+)\]: Process exited with status (?P<status>\d+)")
+_ENV = re.compile(r"^(\w+)=(.*)$", re.DOTALL)
+
+
+def exit_status(line: str, dyno: str) -> int | None:
+    match = _EXITED.search(line)
+    return int(match["status"]) if match and match["dyno"] == dyno else None
+
+
+def register(commands: Any) -> None:
+    run = commands.add_parser("run", help="start a one-off dyno now (optionally follow its logs)")
+    run.add_argument("command", help="Procfile process type or shell command, e.g. picletter")
+    run.add_argument("--app", default=os.environ.get("HEROKU_APP"), help="Heroku app (default $HEROKU_APP)")
+    run.add_argument("--env", action="append", default=[], metavar="K=V", help="extra config for this run; repeatable")
+    run.add_argument("--size", default="standard-1X", help="dyno size (default standard-1X)")
+    run.add_argument("--ttl", type=int, default=1800, help="seconds before Heroku kills it (1-86400, default 1800)")
+    run.add_argument("--tail", action="store_true", help="stream its logs and exit with its exit status")
+    run.set_defaults(run=_run)
+
+    ps = commands.add_parser("ps", help="list the app's dynos")
+    ps.add_argument("--app", default=os.environ.get("HEROKU_APP"), help="Heroku app (default $HEROKU_APP)")
+    ps.set_defaults(run=_ps)
+
+    stop = commands.add_parser("stop", help="stop a dyno, e.g. run.1234")
+    stop.add_argument("dyno")
+    stop.add_argument("--app", default=os.environ.get("HEROKU_APP"), help="Heroku app (default $HEROKU_APP)")
+    stop.set_defaults(run=_stop)
+
+
+def _client(args: argparse.Namespace) -> HerokuClient:
+    if not args.app:
+        raise UserError("no app: pass --app APP or set HEROKU_APP")
+    token = os.environ.get("HEROKU_API_KEY")
+    if not token:
+        raise UserError("HEROKU_API_KEY is not set: export a token from `heroku authorizations:create`")
+    return HerokuClient(token, retry=retry_settings_from_env())
+
+
+def _env(pairs: list[str]) -> dict[str, str]:
+    env = {}
+    for pair in pairs:
+        match = _ENV.match(pair)
+        if not match:
+            raise UserError(f"--env {pair!r} must be NAME=value with NAME of letters, digits and underscores")
+        env[match[1]] = match[2]
+    return env
+
+
+def _run(args: argparse.Namespace) -> int:
+    env = _env(args.env)
+    if args.size.lower() not in {s.lower() for s in DYNO_SIZES}:
+        raise UserError(f"--size {args.size!r} is not a Heroku dyno size (e.g. standard-1X, basic, performance-M)")
+    if not 1 <= args.ttl <= 86400:
+        raise UserError("--ttl must be 1 to 86400 seconds")
+    try:
+        with _client(args) as heroku:
+            dyno = heroku.create_dyno(args.app, args.command, size=args.size, time_to_live=args.ttl, env=env)
+            name = dyno["name"]
+            print(f"started {name} on {args.app}: {args.command} ({dyno.get('size', args.size)}, ttl {args.ttl}s)")
+            if not args.tail:
+                print(f"follow it with `heroku logs --tail --dyno {name} -a {args.app}`, or use --tail")
+                return 0
+            url = heroku.create_log_session(args.app, dyno_name=name, tail=True)
+            for line in heroku.stream_lines(url, max_seconds=args.ttl + 60):
+                print(line, flush=True)
+                status = exit_status(line, name)
+                if status is not None:
+                    return status
+    except HerokuApiError as exc:
+        raise UserError(str(exc)) from None
+    print(
+        f"{name}: the log stream ended without `Process exited with status`; its exit status is unknown",
+        file=sys.stderr,
+    )
+    return EXIT_STATUS_UNKNOWN
+
+
+def _ps(args: argparse.Namespace) -> int:
+    try:
+        with _client(args) as heroku:
+            dynos = heroku.dynos(args.app)
+    except HerokuApiError as exc:
+        raise UserError(str(exc)) from None
+    if not dynos:
+        print(f"{args.app} has no dynos running")
+        return 0
+    for dyno in sorted(dynos, key=lambda d: d["name"]):
+        columns = (dyno["name"], dyno.get("state", ""), dyno.get("size", ""), dyno.get("created_at", ""))
+        print("{:<14} {:<9} {:<13} {}".format(*columns), f" {dyno.get('command', '')}")
+    return 0
+
+
+def _stop(args: argparse.Namespace) -> int:
+    try:
+        with _client(args) as heroku:
+            heroku.stop_dyno(args.app, args.dyno)
+    except HerokuApiError as exc:
+        raise UserError(str(exc)) from None
+    print(f"stopping {args.dyno} on {args.app}")
+    return 0

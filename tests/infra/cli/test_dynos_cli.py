@@ -1,0 +1,123 @@
+"""python -m infra run|ps|stop against the fake Heroku API."""
+
+from __future__ import annotations
+
+import pytest
+
+from infra.cli import main
+from infra.cli.dynos import EXIT_STATUS_UNKNOWN, exit_status
+from tests.conftest import TOKEN
+from tests.fakes.heroku_api import FakeHeroku
+
+APP = "picletter-test"
+
+
+@pytest.fixture
+def heroku_env(fake_heroku: FakeHeroku, monkeypatch: pytest.MonkeyPatch) -> FakeHeroku:
+    monkeypatch.setenv("HEROKU_API_URL", fake_heroku.url)
+    monkeypatch.setenv("HEROKU_API_KEY", TOKEN)
+    monkeypatch.setenv("HEROKU_API_BACKOFF", "0.001")
+    monkeypatch.delenv("HEROKU_APP", raising=False)
+    return fake_heroku
+
+
+def test_run_starts_a_detached_one_off_dyno_with_env_overrides(
+    heroku_env: FakeHeroku, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(
+        [
+            "run",
+            "picletter",
+            "--app",
+            APP,
+            "--env",
+            "PICLETTER_SOURCE=apod",
+            "--env",
+            "EMPTY=",
+            "--size",
+            "basic",
+            "--ttl",
+            "600",
+        ]
+    )
+    assert code == 0
+    (dyno,) = heroku_env.apps[APP].dynos.values()
+    assert dyno["command"] == "picletter" and dyno["type"] == "run" and dyno["size"] == "basic"
+    assert dyno["env"] == {"PICLETTER_SOURCE": "apod", "EMPTY": ""} and dyno["time_to_live"] == 600
+    assert "started run.1 on picletter-test" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("status", [0, 1, 137])
+def test_run_tail_streams_logs_and_exits_with_the_jobs_status(
+    heroku_env: FakeHeroku, capsys: pytest.CaptureFixture[str], status: int
+) -> None:
+    heroku_env.dyno_exit_status = status
+    assert main(["run", "picletter", "--app", APP, "--tail"]) == status
+    out = capsys.readouterr().out
+    assert "app[run.1]: at=info step=done result=sent" in out
+    assert f"Process exited with status {status}" in out
+
+
+def test_run_tail_of_a_dyno_that_never_reports_an_exit(
+    heroku_env: FakeHeroku, capsys: pytest.CaptureFixture[str]
+) -> None:
+    heroku_env.dyno_exit_status = None
+    assert main(["run", "picletter", "--app", APP, "--tail"]) == EXIT_STATUS_UNKNOWN
+    assert "exit status is unknown" in capsys.readouterr().err
+
+
+def test_ps_lists_and_stop_stops(heroku_env: FakeHeroku, capsys: pytest.CaptureFixture[str]) -> None:
+    main(["run", "picletter", "--app", APP])
+    main(["run", "other", "--app", APP])
+    capsys.readouterr()
+    assert main(["ps", "--app", APP]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines] == ["run.1", "run.2"]
+    assert lines[0].split()[-1] == "picletter"
+    assert main(["stop", "run.1", "--app", APP]) == 0
+    assert list(heroku_env.apps[APP].dynos) == ["run.2"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["ps", "--app", "no-such-app"], "picletter:herokuApp"),
+        (["stop", "run.9", "--app", APP], "404 not_found"),
+        (["run", "x", "--app", APP, "--env", "BAD-NAME=1"], "--env 'BAD-NAME=1'"),
+        (["run", "x", "--app", APP, "--size", "huge"], "--size 'huge'"),
+        (["run", "x", "--app", APP, "--ttl", "0"], "--ttl"),
+        (["ps"], "pass --app APP or set HEROKU_APP"),
+    ],
+)
+def test_clear_errors(
+    heroku_env: FakeHeroku, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and TOKEN not in err and "Traceback" not in err
+
+
+def test_wrong_token_and_rate_limit_storm(
+    heroku_env: FakeHeroku, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HEROKU_API_KEY", "wrong-token-canary")
+    assert main(["ps", "--app", APP]) == 2
+    err = capsys.readouterr().err
+    assert "401" in err and "HEROKU_API_KEY" in err and "wrong-token-canary" not in err
+    monkeypatch.setenv("HEROKU_API_KEY", TOKEN)
+    heroku_env.fail("POST", f"/apps/{APP}/dynos", 429, times=100, error_id="rate_limit")
+    assert main(["run", "picletter", "--app", APP]) == 2
+    assert "rate limit" in capsys.readouterr().err
+    assert heroku_env.apps[APP].dynos == {}
+
+
+def test_missing_token(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.delenv("HEROKU_API_KEY", raising=False)
+    assert main(["ps", "--app", APP]) == 2
+    assert "HEROKU_API_KEY is not set" in capsys.readouterr().err
+
+
+def test_exit_status_is_read_only_for_our_dyno() -> None:
+    assert exit_status("2026-11-22T07:00:04+00:00 heroku[run.7]: Process exited with status 2", "run.7") == 2
+    assert exit_status("2026-11-22T07:00:04+00:00 heroku[run.8]: Process exited with status 2", "run.7") is None
+    assert exit_status("app[run.7]: echo Process exited with status 5", "run.7") is None
