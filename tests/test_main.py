@@ -10,6 +10,7 @@ import pytest
 from infra.mock_run import ProgramFailed, ProgramRun, RecordedResource, Secret, mask_secrets, run_program
 from infra.settings import ConfigError
 from tests.fakes.logic_schema import logic_validator
+from tests.infra.test_settings import MALFORMED
 
 TOKEN = "canary-heroku-token-5b1e"
 SECRET_VALUE = "canary-sendgrid-key-77aa"
@@ -274,3 +275,24 @@ def test_wait_for_completion_polls_the_dyno_bounded_by_its_time_to_live() -> Non
     assert wait["actions"]["Get_dyno"]["inputs"]["uri"].endswith("/dynos/@{body('Start_dyno')?['name']}")
     fail = actions["Dyno_outlived_its_time_to_live"]["actions"]["Fail_run"]["inputs"]
     assert fail["runStatus"] == "Failed"
+
+
+def _stack_config(overrides: dict[str, Any]) -> dict[str, Any]:
+    config = dict(BASE)
+    for key, value in overrides.items():
+        full = "azure-native:location" if key == "location" else f"picletter:{key}"
+        if value is None:
+            config.pop(full, None)
+        else:
+            config[full] = value
+    return config
+
+
+@pytest.mark.parametrize(("overrides", "key", "fix"), MALFORMED, ids=[f"{i}-{m[1]}" for i, m in enumerate(MALFORMED)])
+def test_each_malformed_config_is_refused_before_any_resource_is_registered(
+    overrides: dict[str, Any], key: str, fix: str
+) -> None:
+    with pytest.raises(ProgramFailed) as raised:
+        run_program(_stack_config(overrides), secret_keys=["picletter:herokuApiToken"], env=ENV)
+    assert raised.value.run.resources == []
+    assert f"{key}:" in str(raised.value) and fix in str(raised.value)

@@ -35,6 +35,14 @@ def host(fake_heroku: FakeHeroku) -> Iterator[ProviderHost]:
 
 def test_lifecycle_create_noop_update_refresh_delete(host: ProviderHost, fake_heroku: FakeHeroku) -> None:
     unmanaged_before = dict(fake_heroku.apps[APP].config_vars)
+    # A value with bytes that survive only if nobody rewrites it.
+    fake_heroku.apps[APP].config_vars["BINARYISH"] = 'line1\nline2\t\u00e9\u2603 "quoted" '
+    unmanaged_before = dict(fake_heroku.apps[APP].config_vars)
+
+    def unmanaged_unchanged() -> None:
+        live = fake_heroku.apps[APP].config_vars
+        assert {k: live.get(k) for k in unmanaged_before} == unmanaged_before
+
     news = {"app": APP, "vars": {"PICLETTER_TO": "ops@example.com", "SENDGRID_API_KEY": CANARY}}
 
     inputs, failures = host.check(NAME, {}, news)
@@ -42,6 +50,7 @@ def test_lifecycle_create_noop_update_refresh_delete(host: ProviderHost, fake_he
     id_, outs = host.create(NAME, inputs)
     assert outs["keys"] == ["PICLETTER_TO", "SENDGRID_API_KEY"]
     assert fake_heroku.apps[APP].config_vars["SENDGRID_API_KEY"] == CANARY
+    unmanaged_unchanged()
 
     # A no-op `up`: Check + Diff only, and no write reaches Heroku.
     writes_before = len(fake_heroku.writes())
@@ -53,13 +62,18 @@ def test_lifecycle_create_noop_update_refresh_delete(host: ProviderHost, fake_he
     assert host.diff(NAME, id_, outs, changed).changes == provider_pb2.DiffResponse.DIFF_SOME
     outs = host.update(NAME, id_, outs, changed)
     assert "SENDGRID_API_KEY" not in fake_heroku.apps[APP].config_vars
+    unmanaged_unchanged()
 
     fake_heroku.apps[APP].config_vars["PICLETTER_TO"] = "drifted@example.com"
     _, refreshed = host.read(NAME, id_, outs)
     assert refreshed["vars"] == {"PICLETTER_TO": "drifted@example.com"}
+    unmanaged_unchanged()
 
     host.delete(NAME, id_, refreshed)
     assert fake_heroku.apps[APP].config_vars == unmanaged_before
+    # No write ever named a key the stack does not own.
+    written = {key for request in fake_heroku.writes() if request.body for key in request.body}
+    assert written.isdisjoint(unmanaged_before)
 
 
 def test_check_failure_names_the_key(host: ProviderHost) -> None:
