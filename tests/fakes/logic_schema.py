@@ -12,7 +12,7 @@ from referencing import Registry, Resource
 
 __all__ = ["LOGIC_SCHEMA_PATH", "logic_validator"]
 
-LOGIC_SCHEMA_PATH = Path(__file__).resolve().parents[3] / "shared" / "reference" / "Microsoft.Logic.json"
+LOGIC_SCHEMA_PATH = Path(__file__).resolve().parents[1] / "reference" / "Microsoft.Logic.json"
 _COMMON = "https://schema.management.azure.com/schemas/common/definitions.json"
 _BASE = "https://schema.management.azure.com/schemas/2019-05-01/Microsoft.Logic.json"
 

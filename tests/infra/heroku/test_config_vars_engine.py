@@ -34,7 +34,6 @@ def host(fake_heroku: FakeHeroku) -> Iterator[ProviderHost]:
 
 
 def test_lifecycle_create_noop_update_refresh_delete(host: ProviderHost, fake_heroku: FakeHeroku) -> None:
-    unmanaged_before = dict(fake_heroku.apps[APP].config_vars)
     # A value with bytes that survive only if nobody rewrites it.
     fake_heroku.apps[APP].config_vars["BINARYISH"] = 'line1\nline2\t\u00e9\u2603 "quoted" '
     unmanaged_before = dict(fake_heroku.apps[APP].config_vars)
