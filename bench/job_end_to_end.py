@@ -1,0 +1,51 @@
+"""Job start to mail accepted (a local SendGrid fake, the built-in sample picture), against the
+import floor `python -c "import httpx, jinja2"`, measured in the same run.
+
+    ./dev py bench/job_end_to_end.py [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from bench._measure import run_child, summarize  # noqa: E402
+from tests.fakes.web import Reply, running_fake_web  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=7)
+    runs = parser.parse_args().runs
+    with running_fake_web() as sendgrid, tempfile.TemporaryDirectory() as outbox:
+        sendgrid.on("POST", "/v3/mail/send", Reply(202, b"", {"X-Message-Id": "bench"}))
+        env = {
+            "PATH": os.environ.get("PATH", ""),
+            "PYTHONPATH": str(REPO),
+            "PICLETTER_SOURCE": "sample",
+            "PICLETTER_FROM": "bench@example.com",
+            "PICLETTER_TO": "bench@example.com",
+            "SENDGRID_API_KEY": "bench-key",
+            "SENDGRID_API_URL": sendgrid.url,
+            "PICLETTER_OUTBOX": outbox,
+        }
+        floor = [run_child([sys.executable, "-c", "import httpx, jinja2"], env, str(REPO)) for _ in range(runs)]
+        job = [run_child([sys.executable, "-m", "picletter"], env, str(REPO)) for _ in range(runs)]
+        accepted = len(sendgrid.called("POST", "/v3/mail/send"))
+    assert accepted == runs, f"{accepted} of {runs} mails accepted"
+    floor_s, floor_kib = summarize(floor)
+    job_s, job_kib = summarize(job)
+    print(f"runs per side: {runs} (medians)")
+    print(f"import floor  : {floor_s * 1000:7.1f} ms  peak RSS {floor_kib / 1024:6.1f} MiB")
+    print(f"job to 202    : {job_s * 1000:7.1f} ms  peak RSS {job_kib / 1024:6.1f} MiB")
+    print(f"ratio job/floor: time x{job_s / floor_s:.2f}, peak memory x{job_kib / floor_kib:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,78 @@
+"""The Pulumi program evaluated under the SDK's mocks with 1 and 100 jobs, against a bare program
+that registers a single Logic App workflow, measured in the same run (medians).
+
+    ./dev py bench/program_evaluation.py [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from infra.mock_run import run_program  # noqa: E402
+
+BARE_PROGRAM = """
+import pulumi
+from pulumi_azure_native import logic
+logic.Workflow("bare", resource_group_name="rg", definition={"triggers": {}, "actions": {}})
+"""
+BASE = {
+    "picletter:herokuApp": "picletter-bench",
+    "picletter:herokuApiToken": "bench-token",
+    "azure-native:location": "westeurope",
+    "picletter:configVars": {"PICLETTER_TO": "a@example.com"},
+}
+
+
+def jobs(count: int) -> list[dict[str, object]]:
+    return [
+        {
+            "name": f"job-{i}",
+            "command": "picletter",
+            "schedule": f"{i % 60} {i % 24} * * 1-5",
+            "timeZone": "Europe/Berlin",
+        }
+        for i in range(count)
+    ]
+
+
+def median_seconds(action: Callable[[], object], runs: int) -> float:
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    runs = parser.parse_args().runs
+    with tempfile.TemporaryDirectory() as folder:
+        bare = Path(folder) / "__main__.py"
+        bare.write_text(BARE_PROGRAM)
+        run_program({}, program=bare)  # warm imports for every side alike
+        bare_s = median_seconds(lambda: run_program({}, program=bare), runs)
+    one_s = median_seconds(lambda: run_program({**BASE, "picletter:jobs": jobs(1)}), runs)
+    hundred = run_program({**BASE, "picletter:jobs": jobs(100)})
+    hundred_s = median_seconds(lambda: run_program({**BASE, "picletter:jobs": jobs(100)}), runs)
+    print(f"runs per side: {runs} (medians)")
+    print(f"bare one-Workflow program : {bare_s * 1000:8.1f} ms")
+    print(f"picletter, 1 job          : {one_s * 1000:8.1f} ms  (x{one_s / bare_s:.1f} the bare program)")
+    print(
+        f"picletter, 100 jobs       : {hundred_s * 1000:8.1f} ms  (x{hundred_s / bare_s:.1f} the bare program, "
+        f"x{hundred_s / one_s:.1f} one job; {len(hundred.resources)} resources)"
+    )
+
+
+if __name__ == "__main__":
+    main()
