@@ -19,12 +19,13 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import httpx
 
 from tests.fakes.heroku_schema import SchemaViolation, validate_request
+from tests.fakes.serving import FakeServer, serving
 
 __all__ = ["FakeHeroku", "Fault", "RecordedRequest", "running_fake_heroku"]
 
@@ -319,7 +320,7 @@ def _build_record(fake: FakeHeroku, app: FakeApp, source_blob: dict[str, Any]) -
 
 
 class _Handler(BaseHTTPRequestHandler):
-    server: _Server
+    server: FakeServer
     protocol_version = "HTTP/1.1"
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet
@@ -370,21 +371,9 @@ def _paginate(range_header: str | None, items: list[Any]) -> tuple[int, dict[str
     return 200, {}, page
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    fake: FakeHeroku
-
-
 @contextmanager
 def running_fake_heroku(fake: FakeHeroku | None = None) -> Iterator[FakeHeroku]:
     fake = fake or FakeHeroku()
-    server = _Server(("127.0.0.1", 0), _Handler)
-    server.fake = fake
-    fake.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
+    with serving(fake, _Handler) as url:
+        fake.url = url
         yield fake
-    finally:
-        server.shutdown()
-        server.server_close()

@@ -1,0 +1,31 @@
+"""Serve a fake's request handler on 127.0.0.1 in a background thread, for one `with` block."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+__all__ = ["FakeServer", "serving"]
+
+
+class FakeServer(ThreadingHTTPServer):
+    daemon_threads = True
+    fake: Any  # the fake whose state the handler reads and changes
+
+
+@contextmanager
+def serving(fake: Any, handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """Yields the base URL; FAKE is reachable from the handler as `self.server.fake`."""
+    server = FakeServer(("127.0.0.1", 0), handler)
+    server.fake = fake
+    # A short poll interval keeps shutdown, and so every test using a fake, fast.
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
