@@ -1,5 +1,6 @@
 """The one Heroku Platform API client: headers, timeouts, retries, pagination, typed errors.
 
+With no request budget left (RateLimit-Remaining: 0) the client pauses before its next request.
 Retries follow what is safe per method (picletter.http): reads and PATCH/PUT/DELETE are retried on
 429, 5xx and network errors; POST (creates) only where Heroku did not act on it: 409 (dyno create
 races), 429, and connections that never reached the server.
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from types import TracebackType
 from typing import Any
 
@@ -32,6 +33,8 @@ DEFAULT_API_URL = "https://api.heroku.com"
 ACCEPT = "application/vnd.heroku+json; version=3"
 USER_AGENT = "picletter-infra/0.1 (+https://github.com/picletter/picletter)"
 PAGE_SIZE = 1000
+# Heroku refills its request budget at about 75 tokens a minute; with none left, pause before asking.
+RATE_LIMIT_PAUSE = 2.0
 
 
 def api_url_from_env() -> str:
@@ -61,7 +64,10 @@ class HerokuClient:
         transport: httpx.BaseTransport | None = None,
         retry: RetrySettings = HEROKU_RETRY,
         timeout: float = 30.0,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
+        self._sleep = sleep
+        self._budget_exhausted = False
         self._transport, self._retry, self._timeout = transport, retry, timeout
         self._http = httpx.Client(
             base_url=base_url or api_url_from_env(),
@@ -87,10 +93,13 @@ class HerokuClient:
     def send(
         self, method: str, path: str, *, json: Any = None, headers: Mapping[str, str] | None = None
     ) -> httpx.Response:
+        if self._budget_exhausted:
+            self._sleep(RATE_LIMIT_PAUSE)
         try:
             response = self._http.request(method, path, json=json, headers=headers)
         except httpx.TransportError as exc:
             raise HerokuConnectionError(method, path, exc) from None
+        self._budget_exhausted = response.headers.get("RateLimit-Remaining") == "0"
         if response.status_code >= 400:
             raise _error_from(method, path, response)
         return response

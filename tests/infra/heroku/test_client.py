@@ -130,3 +130,20 @@ def test_list_follows_range_pagination(fake_heroku: FakeHeroku) -> None:
     list_requests = [r for r in fake_heroku.requests if r.method == "GET"]
     assert len(list_requests) == 3
     assert list_requests[1].headers["Range"].startswith("id ]")
+
+
+def test_pauses_before_the_next_request_when_the_rate_limit_budget_is_spent() -> None:
+    budgets = iter(["0", "4000", "4000"])
+    slept: list[float] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={}, headers={"RateLimit-Remaining": next(budgets)})
+
+    client = HerokuClient("t", base_url="https://api.example", transport=schema_checked(handler), sleep=slept.append)
+    with client:
+        client.config_vars("app")
+        assert slept == []
+        client.config_vars("app")
+        assert slept == [2.0]
+        client.config_vars("app")
+        assert slept == [2.0]
