@@ -17,17 +17,16 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
 
 def sample_png(day: date, width: int = 480, height: int = 270) -> bytes:
     """A sky-to-sea gradient whose colours shift with the day of the year."""
-    shift = day.timetuple().tm_yday * 3 % 256
+    shift = day.timetuple().tm_yday % 64  # the sky warms a little over the year
+    sun_x, sun_y, radius = width * 2 // 3, height // 3, max(4, height // 10)
     rows = []
     for y in range(height):
         t = y / (height - 1)
-        sun = (255, 200 - int(80 * t), 90) if abs(y - height // 3) < 12 else None
-        row = bytearray([0])
+        sky = bytes((min(255, 30 + shift + int(90 * t)), 90 + int(100 * t), 200 - int(120 * t)))
+        row = bytearray([0])  # PNG filter type: none
         for x in range(width):
-            if sun and abs(x - width * 2 // 3) < 24:
-                row += bytes(sun)
-            else:
-                row += bytes(((40 + shift + int(120 * t)) % 256, 90 + int(100 * t), 200 - int(120 * t)))
+            inside = (x - sun_x) ** 2 + (y - sun_y) ** 2 <= radius**2
+            row += b"\xff\xc8\x5a" if inside else sky
         rows.append(bytes(row))
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return (
