@@ -14,6 +14,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 __all__ = [
     "DEFAULT_SUBJECT",
+    "LOOPBACK_HOSTS",
     "MAILERS",
     "SOURCES",
     "Settings",
@@ -26,7 +27,8 @@ MAILERS = ("sendgrid", "smtp", "outbox")
 DEFAULT_SUBJECT = "{{ picture.title }} · picture of the day, {{ date.strftime('%d %B %Y') }}"
 DEFAULT_MAX_IMAGE_BYTES = 10 * 1024 * 1024
 _ADDRESS = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$|^[^@\s<>]+@localhost$")
-_LOOPBACK = ("127.0.0.1", "localhost", "::1")
+# Hosts where plain http and SMTP without STARTTLS are acceptable: this machine only.
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 class SettingsError(ValueError):
@@ -68,7 +70,7 @@ class Settings:
 def _https_or_loopback(url: str) -> bool:
     parts = urlsplit(url)
     return bool(parts.hostname) and (
-        parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in _LOOPBACK)
+        parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS)
     )
 
 

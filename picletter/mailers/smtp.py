@@ -10,11 +10,11 @@ from urllib.parse import unquote, urlsplit
 
 from picletter.mailers.base import MailContext, MailError
 from picletter.message import Letter
+from picletter.settings import LOOPBACK_HOSTS
 
 __all__ = ["ATTEMPTS", "send_smtp"]
 
 ATTEMPTS = 3
-_LOOPBACK = ("127.0.0.1", "localhost", "::1")
 # Raised before the server accepted the message; safe to try again.
 _TRANSIENT = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, ConnectionError, socket.timeout)
 
@@ -50,7 +50,7 @@ def _deliver(url: str, letter: Letter, timeout: float) -> str:
             if server.has_extn("starttls"):
                 server.starttls(context=context)
                 server.ehlo()
-            elif host not in _LOOPBACK:
+            elif host not in LOOPBACK_HOSTS:
                 raise MailError(f"{host} offers no STARTTLS; not sending the password in clear (use smtps://)")
         if parts.username:
             _login(server, unquote(parts.username), unquote(parts.password or ""))
