@@ -47,10 +47,18 @@ HEROKU_RETRY = RetrySettings(attempts=5)
 
 def retry_settings_from_env() -> RetrySettings:
     """HEROKU_API_ATTEMPTS and HEROKU_API_BACKOFF (seconds, doubled per retry) tune the defaults."""
-    return RetrySettings(
-        attempts=int(os.environ.get("HEROKU_API_ATTEMPTS") or HEROKU_RETRY.attempts),
-        backoff_factor=float(os.environ.get("HEROKU_API_BACKOFF") or HEROKU_RETRY.backoff_factor),
-    )
+    attempts = os.environ.get("HEROKU_API_ATTEMPTS") or str(HEROKU_RETRY.attempts)
+    backoff = os.environ.get("HEROKU_API_BACKOFF") or str(HEROKU_RETRY.backoff_factor)
+    try:
+        settings = RetrySettings(attempts=int(attempts), backoff_factor=float(backoff))
+    except ValueError:
+        settings = RetrySettings(attempts=0)
+    if settings.attempts < 1 or settings.backoff_factor < 0:
+        raise ValueError(
+            f"HEROKU_API_ATTEMPTS={attempts!r} / HEROKU_API_BACKOFF={backoff!r}: use a whole number of attempts "
+            "(at least 1) and a backoff in seconds, e.g. 5 and 0.5"
+        )
+    return settings
 
 
 class HerokuClient:
