@@ -47,9 +47,8 @@ def run_job(
     try:
         settings = load_settings(env)
     except SettingsError as exc:
-        # Values are never echoed: only which variable is wrong and why.
-        for problem in exc.problems:
-            log.error("settings", problem=problem)
+        # One line naming every variable that is wrong and why; values are never echoed.
+        log.error("settings", problems=len(exc.problems), detail="; ".join(exc.problems))
         return EXIT_BAD_SETTINGS
     for secret in settings.secrets:
         log.add_secret(secret)

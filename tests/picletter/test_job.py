@@ -55,10 +55,12 @@ def test_no_picture_anywhere_exits_1_and_sends_nothing(web: FakeWeb, env: dict[s
     assert "canary-nasa" not in result.log, "the key rides in APOD's query string"
 
 
-def test_bad_settings_exit_2_listing_each_problem(env: dict[str, str]) -> None:
-    result = run({**env, "PICLETTER_MAILER": "smtp", "SMTP_URL": "smtp://user:canary-pw@"})
+def test_bad_settings_exit_2_with_one_line_listing_each_problem(env: dict[str, str]) -> None:
+    result = run({**env, "PICLETTER_MAILER": "smtp", "SMTP_URL": "smtp://user:canary-pw@", "PICLETTER_TO": "x"})
     assert result.code == 2
-    assert result.log.count("at=error step=settings") == 1
+    (line,) = result.log.splitlines()
+    assert line.startswith("at=error step=settings problems=2 ")
+    assert "SMTP_URL must look like" in line and "PICLETTER_TO has 'x'" in line
     assert "canary-pw" not in result.log
 
 
