@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from infra.schedule import Recurrence, ScheduleError, compile_schedule
+from infra.schedule import Recurrence, ScheduleError, compile_schedule, windows_zone
 
 __all__ = [
     "DEFAULT_JOB",
@@ -105,6 +105,20 @@ class _Problems(list[str]):
         self.add(key, f"{value!r} is not true or false", "write true or false")
         return default
 
+    def variables(self, key: str, value: Any, example: str) -> dict[str, str]:
+        """A map of environment variable names to string values (config vars, a job's env)."""
+        if value is None:
+            return {}
+        if not isinstance(value, Mapping):
+            self.add(key, "must be a map of NAME: value", example)
+            return {}
+        for name, item in value.items():
+            if not _ENV_KEY.match(str(name)):
+                self.add(f"{key}.{name}", "is not a valid variable name", "use letters, digits and underscores")
+            if not isinstance(item, str):
+                self.add(f"{key}.{name}", f"{type(item).__name__} value", "quote it so it is a string")
+        return {str(name): str(item) for name, item in value.items()}
+
 
 def _job(raw: Any, index: int, problems: _Problems) -> JobSettings | None:
     where = f"picletter:jobs[{index}]"
@@ -138,10 +152,14 @@ def _job(raw: Any, index: int, problems: _Problems) -> JobSettings | None:
         problems.add(f"{where}.timeZone", "must be a string", "use an IANA name such as Europe/Berlin")
     else:
         try:
-            recurrence = compile_schedule(schedule_raw, time_zone)
+            windows_zone(time_zone)
         except ScheduleError as exc:
-            key = "timeZone" if "time zone" in str(exc) and "recurrence" not in str(exc) else "schedule"
-            problems.add(f"{where}.{key}", str(exc), "see README 'Schedules'")
+            problems.add(f"{where}.timeZone", str(exc), "see README 'Schedules'")
+        else:
+            try:
+                recurrence = compile_schedule(schedule_raw, time_zone)
+            except ScheduleError as exc:
+                problems.add(f"{where}.schedule", str(exc), "see README 'Schedules'")
 
     size = raw.get("size", "standard-1X")
     sizes = {s.lower(): s for s in DYNO_SIZES}
@@ -163,15 +181,7 @@ def _job(raw: Any, index: int, problems: _Problems) -> JobSettings | None:
             "Heroku kills one-off dynos after at most 24 hours",
         )
 
-    env = raw.get("env", {})
-    if not isinstance(env, Mapping):
-        problems.add(f"{where}.env", "must be a map of NAME: value", 'write e.g. {"PICLETTER_SOURCE": "apod"}')
-        env = {}
-    for key, value in env.items():
-        if not _ENV_KEY.match(str(key)):
-            problems.add(f"{where}.env.{key}", "is not a valid variable name", "use letters, digits and underscores")
-        if not isinstance(value, str):
-            problems.add(f"{where}.env.{key}", f"{type(value).__name__} value", "quote it so it is a string")
+    env = problems.variables(f"{where}.env", raw.get("env"), 'write e.g. {"PICLETTER_SOURCE": "apod"}')
 
     enabled = problems.boolean(f"{where}.enabled", raw.get("enabled"), True)
     wait = problems.boolean(f"{where}.waitForCompletion", raw.get("waitForCompletion"), False)
@@ -191,7 +201,7 @@ def _job(raw: Any, index: int, problems: _Problems) -> JobSettings | None:
         time_zone=str(time_zone),
         size=str(size),
         time_to_live=int(ttl),
-        env={str(k): str(v) for k, v in env.items()},
+        env=env,
         enabled=enabled,
         overlap=str(overlap),
         wait_for_completion=wait,
@@ -216,21 +226,11 @@ def parse_settings(raw: Mapping[str, Any], env: Mapping[str, str]) -> StackSetti
             "run `pulumi config set --secret picletter:herokuApiToken <token>` (from `heroku authorizations:create`)",
         )
 
-    config_vars = raw.get("configVars") or {}
-    if not isinstance(config_vars, Mapping):
-        problems.add(
-            "picletter:configVars",
-            "must be a map of NAME: value",
-            "set keys with `pulumi config set --path 'configVars.NAME' value`",
-        )
-        config_vars = {}
-    for key, value in config_vars.items():
-        if not _ENV_KEY.match(str(key)):
-            problems.add(
-                f"picletter:configVars.{key}", "is not a valid config var name", "use letters, digits and underscores"
-            )
-        if not isinstance(value, str):
-            problems.add(f"picletter:configVars.{key}", f"{type(value).__name__} value", "quote it so it is a string")
+    config_vars = problems.variables(
+        "picletter:configVars",
+        raw.get("configVars"),
+        "set keys with `pulumi config set --path 'configVars.NAME' value`",
+    )
 
     jobs_raw = raw.get("jobs")
     if jobs_raw is None:
@@ -295,7 +295,7 @@ def parse_settings(raw: Mapping[str, Any], env: Mapping[str, str]) -> StackSetti
         alert_emails=alert_emails,
         heroku_app=str(app),
         heroku_api_token=str(token),
-        config_vars={str(k): str(v) for k, v in config_vars.items()},
+        config_vars=config_vars,
         jobs=tuple(jobs),
         resource_group=resource_group,
         location=location,
