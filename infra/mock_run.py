@@ -196,6 +196,7 @@ def run_program(
     stack: str = "dev",
     env: Mapping[str, str] | None = None,
     program: Path = PROGRAM,
+    preview: bool = False,
 ) -> ProgramRun:
     """Run PROGRAM with CONFIG (`ns:key` -> value; objects are JSON-encoded) and return what it did."""
     recorder = _Recorder(project, stack)
@@ -203,7 +204,9 @@ def run_program(
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     settings.ROOT.set(None)
-    pulumi.runtime.set_mocks(recorder, project=project, stack=stack, preview=False, monitor=_RecordingMonitor(recorder))
+    pulumi.runtime.set_mocks(
+        recorder, project=project, stack=stack, preview=preview, monitor=_RecordingMonitor(recorder)
+    )
     encoded = {k: v if isinstance(v, str) else json.dumps(v) for k, v in config.items()}
     pulumi.runtime.set_all_config(encoded, secret_keys or [])
 

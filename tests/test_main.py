@@ -296,3 +296,11 @@ def test_each_malformed_config_is_refused_before_any_resource_is_registered(
         run_program(_stack_config(overrides), secret_keys=["picletter:herokuApiToken"], env=ENV)
     assert raised.value.run.resources == []
     assert f"{key}:" in str(raised.value) and fix in str(raised.value)
+
+
+def test_preview_of_a_new_stack_with_a_created_app_registers_the_same_resources() -> None:
+    config = {**BASE, "picletter:createApp": "true", "picletter:alertEmail": "ops@example.com"}
+    preview = run_program(config, secret_keys=["picletter:herokuApiToken"], env=ENV, preview=True)
+    update = run_program(config, secret_keys=["picletter:herokuApiToken"], env=ENV, preview=False)
+    assert sorted((r.type, r.name) for r in preview.resources) == sorted((r.type, r.name) for r in update.resources)
+    assert isinstance(workflow(preview, "picletter").inputs["parameters"], Secret)

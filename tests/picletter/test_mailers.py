@@ -5,7 +5,6 @@ import email
 import io
 import socket
 import ssl
-import threading
 from collections.abc import Iterator
 from email import policy
 from pathlib import Path
@@ -245,6 +244,3 @@ def test_smtps_uses_tls_from_the_start(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(MailError):
         send(letter(), context(env))
     assert seen == {"host": "mail.example.com", "port": 465, "verify": ssl.CERT_REQUIRED}
-
-
-_ = threading  # aiosmtpd runs its own thread
