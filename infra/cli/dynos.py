@@ -1,5 +1,6 @@
-"""`python -m infra run|ps|stop`: one-off dynos by hand, as `heroku run:detached`, `heroku ps` and
-`heroku ps:stop` do, with the same token and API URL as the stack (HEROKU_API_KEY, HEROKU_API_URL).
+"""`python -m infra run|logs|ps|stop`: one-off dynos by hand, as `heroku run:detached`, `heroku logs`,
+`heroku ps` and `heroku ps:stop` do, with the same token and API URL as the stack (HEROKU_API_KEY,
+HEROKU_API_URL).
 
 `run --tail` follows the dyno's log session until Heroku logs `Process exited with status N` and
 exits with N: the Platform API has no exit status for one-off dynos, and the log line is the one
@@ -44,6 +45,13 @@ def register(commands: Any) -> None:
     ps = commands.add_parser("ps", help="list the app's dynos")
     ps.add_argument("--app", default=os.environ.get("HEROKU_APP"), help="Heroku app (default $HEROKU_APP)")
     ps.set_defaults(run=_ps)
+
+    logs = commands.add_parser("logs", help="show (and with --tail follow) the app's or one dyno's logs")
+    logs.add_argument("--app", default=os.environ.get("HEROKU_APP"), help="Heroku app (default $HEROKU_APP)")
+    logs.add_argument("--dyno", help="only this dyno, e.g. run.1234; with --tail, exit with its exit status")
+    logs.add_argument("--tail", action="store_true", help="keep following new lines")
+    logs.add_argument("--max-seconds", type=int, default=3600, help="stop following after this long (default 3600)")
+    logs.set_defaults(run=_logs)
 
     stop = commands.add_parser("stop", help="stop a dyno, e.g. run.1234")
     stop.add_argument("dyno")
@@ -97,6 +105,22 @@ def _run(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return EXIT_STATUS_UNKNOWN
+
+
+def _logs(args: argparse.Namespace) -> int:
+    if args.max_seconds < 1:
+        raise UserError("--max-seconds must be at least 1")
+    try:
+        with _client(args) as heroku:
+            url = heroku.create_log_session(args.app, dyno_name=args.dyno, tail=args.tail)
+            for line in heroku.stream_lines(url, max_seconds=args.max_seconds):
+                print(line, flush=True)
+                status = exit_status(line, args.dyno) if args.dyno and args.tail else None
+                if status is not None:
+                    return status
+    except HerokuApiError as exc:
+        raise UserError(str(exc)) from None
+    return 0
 
 
 def _ps(args: argparse.Namespace) -> int:

@@ -66,6 +66,17 @@ def test_run_tail_of_a_dyno_that_never_reports_an_exit(
     assert "exit status is unknown" in capsys.readouterr().err
 
 
+def test_logs_of_one_dyno_and_its_exit_status(heroku_env: FakeHeroku, capsys: pytest.CaptureFixture[str]) -> None:
+    heroku_env.dyno_exit_status = 4
+    main(["run", "picletter", "--app", APP])
+    capsys.readouterr()
+    assert main(["logs", "--app", APP, "--dyno", "run.1"]) == 0, "without --tail it only shows the lines"
+    assert "heroku[run.1]: Starting process with command `picletter`" in capsys.readouterr().out
+    assert main(["logs", "--app", APP, "--dyno", "run.1", "--tail"]) == 4
+    sessions = [r.body for r in heroku_env.requests if r.path.endswith("/log-sessions")]
+    assert sessions == [{"tail": False, "dyno_name": "run.1"}, {"tail": True, "dyno_name": "run.1"}]
+
+
 def test_ps_lists_and_stop_stops(heroku_env: FakeHeroku, capsys: pytest.CaptureFixture[str]) -> None:
     main(["run", "picletter", "--app", APP])
     main(["run", "other", "--app", APP])
@@ -87,6 +98,7 @@ def test_ps_lists_and_stop_stops(heroku_env: FakeHeroku, capsys: pytest.CaptureF
         (["run", "x", "--app", APP, "--size", "huge"], "--size 'huge'"),
         (["run", "x", "--app", APP, "--ttl", "0"], "--ttl"),
         (["ps"], "pass --app APP or set HEROKU_APP"),
+        (["logs", "--app", APP, "--max-seconds", "0"], "--max-seconds"),
     ],
 )
 def test_clear_errors(
