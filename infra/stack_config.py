@@ -26,7 +26,8 @@ _OBJECT_KEYS = ("configVars", "jobs")
 
 def read_stack_settings() -> StackSettings:
     config = pulumi.Config("picletter")
-    raw: dict[str, Any] = {key: config.get(key) for key in _STRING_KEYS}
+    # Optional keys are declared with "" as their default in Pulumi.yaml: "" means unset.
+    raw: dict[str, Any] = {key: config.get(key) or None for key in _STRING_KEYS}
     for key in _OBJECT_KEYS:
         try:
             raw[key] = config.get_object(key)

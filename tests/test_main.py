@@ -304,3 +304,10 @@ def test_preview_of_a_new_stack_with_a_created_app_registers_the_same_resources(
     update = run_program(config, secret_keys=["picletter:herokuApiToken"], env=ENV, preview=False)
     assert sorted((r.type, r.name) for r in preview.resources) == sorted((r.type, r.name) for r in update.resources)
     assert isinstance(workflow(preview, "picletter").inputs["parameters"], Secret)
+
+
+def test_optional_keys_left_at_their_declared_empty_defaults_mean_unset() -> None:
+    program = run(resourceGroup="", herokuRegion="", alertEmail="", createApp="true")
+    assert len(program.of_type("azure-native:resources:ResourceGroup")) == 1
+    assert program.of_type("azure-native:monitor:ActionGroup") == []
+    assert program.of_type("pulumi-python:dynamic/heroku:App")[0].inputs.get("region") is None
