@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from infra.settings import parse_settings
+from infra.synth.cost import DYNO_PER_HOUR, LOGIC_APPS_PER_EXECUTION, estimate, executions_per_run
+from infra.workflow import build_definition
+
+NOW = datetime(2026, 11, 1, tzinfo=UTC)
+JOB = parse_settings({"herokuApp": "app-name", "herokuApiToken": "t", "location": "x"}, {}).jobs[0]
+
+
+def definition(job=JOB):  # type: ignore[no-untyped-def]
+    return build_definition(job, "app-name", "https://api.heroku.com")
+
+
+def test_executions_count_the_trigger_and_the_path_that_starts_the_dyno() -> None:
+    assert executions_per_run(definition()) == 5  # trigger, list, query, condition, start
+    assert executions_per_run(definition(replace(JOB, overlap="allow"))) == 2
+
+
+def test_daily_job_for_thirty_days() -> None:
+    cost = estimate(JOB, definition(), NOW, run_seconds=90)
+    assert cost.runs_per_month == 30
+    assert cost.dyno_seconds == 30 * 90
+    assert abs(cost.logic_apps_usd - 30 * 5 * LOGIC_APPS_PER_EXECUTION) < 1e-12
+    assert cost.dyno_usd is not None and abs(cost.dyno_usd - 30 * 90 / 3600 * DYNO_PER_HOUR["standard-1X"]) < 1e-12
+
+
+def test_every_minute_counts_every_run_and_run_length_is_capped_by_time_to_live() -> None:
+    job = replace(
+        JOB, schedule=replace(JOB.schedule, frequency="Minute", interval=1, hours=(), minutes=()), time_to_live=30
+    )
+    cost = estimate(job, definition(job), NOW, run_seconds=600)
+    assert cost.runs_per_month == 30 * 24 * 60
+    assert cost.dyno_seconds == cost.runs_per_month * 30
+
+
+def test_disabled_job_costs_nothing_and_unpriced_sizes_say_so() -> None:
+    assert estimate(replace(JOB, enabled=False), definition(), NOW).runs_per_month == 0
+    assert estimate(replace(JOB, size="private-L"), definition(), NOW).dyno_usd is None
