@@ -46,3 +46,21 @@ def test_bad_input_is_one_clear_line_and_exit_2(
     assert main(args) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and message in err and "Traceback" not in err
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly() -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[3]
+    done = subprocess.run(
+        f"{sys.executable} -m infra schedule @hourly --count 1000 --json | head -n 1",
+        shell=True,
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.stdout.startswith("{")
+    assert "Traceback" not in done.stderr and "BrokenPipeError" not in done.stderr
