@@ -21,6 +21,7 @@ __all__ = [
     "JobSettings",
     "StackSettings",
     "parse_settings",
+    "settings_from_config",
 ]
 
 # Heroku's dyno sizes (Cedar and Fir generations); the API matches them case-insensitively.
@@ -300,3 +301,15 @@ def parse_settings(raw: Mapping[str, Any], env: Mapping[str, str]) -> StackSetti
         resource_group=resource_group,
         location=location,
     )
+
+
+def settings_from_config(config: Mapping[str, Any], env: Mapping[str, str]) -> StackSettings:
+    """From namespaced stack config (`picletter:KEY`, `azure-native:location`), as Pulumi or a stack
+    file holds it. Optional keys are declared in Pulumi.yaml with "" as their default: "" means unset."""
+    raw = {
+        key.split(":", 1)[1]: (None if value == "" else value)
+        for key, value in config.items()
+        if key.startswith("picletter:")
+    }
+    raw["location"] = config.get("azure-native:location") or None
+    return parse_settings(raw, env)

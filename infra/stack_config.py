@@ -1,4 +1,4 @@
-"""Reads the stack's `picletter:*` and `azure-native:location` config for `parse_settings`."""
+"""Reads the stack's `picletter:*` and `azure-native:location` config from Pulumi."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 import pulumi
 
-from infra.settings import StackSettings, parse_settings
+from infra.settings import StackSettings, settings_from_config
 
 __all__ = ["read_stack_settings"]
 
@@ -26,12 +26,11 @@ _OBJECT_KEYS = ("configVars", "jobs")
 
 def read_stack_settings() -> StackSettings:
     config = pulumi.Config("picletter")
-    # Optional keys are declared with "" as their default in Pulumi.yaml: "" means unset.
-    raw: dict[str, Any] = {key: config.get(key) or None for key in _STRING_KEYS}
+    values: dict[str, Any] = {f"picletter:{key}": config.get(key) for key in _STRING_KEYS}
     for key in _OBJECT_KEYS:
         try:
-            raw[key] = config.get_object(key)
+            values[f"picletter:{key}"] = config.get_object(key)
         except pulumi.ConfigTypeError:
-            raw[key] = config.get(key)  # not JSON: parse_settings says what it should be
-    raw["location"] = pulumi.Config("azure-native").get("location")
-    return parse_settings(raw, os.environ)
+            values[f"picletter:{key}"] = config.get(key)  # not JSON: the settings say what it should be
+    values["azure-native:location"] = pulumi.Config("azure-native").get("location")
+    return settings_from_config(values, os.environ)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from infra.settings import parse_settings
+from infra.settings import settings_from_config
 from infra.stack_config import _OBJECT_KEYS, _STRING_KEYS
 from infra.synth.stack_file import load_stack_file
 
@@ -43,7 +43,5 @@ def test_example_stack_uses_declared_keys_and_is_valid() -> None:
     known = {f"picletter:{k}" for k in (*_STRING_KEYS, *_OBJECT_KEYS)}
     config = load_stack_file(REPO / "Pulumi.example.yaml").config
     assert {k for k in config if k.startswith("picletter:")} <= known
-    raw = {k.split(":", 1)[1]: v for k, v in config.items() if k.startswith("picletter:")}
-    raw["location"] = config["azure-native:location"]
-    settings = parse_settings(raw, {})
+    settings = settings_from_config(config, {})
     assert [job.name for job in settings.jobs] == ["picletter", "weekend-apod"]

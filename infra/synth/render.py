@@ -21,7 +21,7 @@ from typing import Any
 from infra.cli.errors import UserError
 from infra.mock_run import ProgramFailed, ProgramRun, RecordedResource, Secret, mask_secrets, run_program
 from infra.schedule import next_runs
-from infra.settings import JobSettings, parse_settings
+from infra.settings import JobSettings, settings_from_config
 from infra.synth.arm import arm_template
 from infra.synth.cost import ASSUMPTIONS, JobCost, estimate
 from infra.synth.stack_file import load_stack_file
@@ -89,9 +89,7 @@ def synth(stack_path: Path, out_dir: Path, *, now: datetime | None = None, run_s
         run = run_program(stack.config, secret_keys=stack.secret_keys, stack=stack.stack)
     except ProgramFailed as exc:
         raise UserError(f"{stack_path}: {exc}") from None
-    raw = {k.split(":", 1)[1]: v for k, v in stack.config.items() if k.startswith("picletter:")}
-    raw["location"] = stack.config.get("azure-native:location")
-    jobs: dict[str, JobSettings] = {job.name: job for job in parse_settings(raw, os.environ).jobs}
+    jobs: dict[str, JobSettings] = {job.name: job for job in settings_from_config(stack.config, os.environ).jobs}
 
     result = SynthResult(out_dir=out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
