@@ -17,6 +17,7 @@ from infra.schedule import Recurrence, ScheduleError, compile_schedule, windows_
 __all__ = [
     "DEFAULT_JOB",
     "DYNO_SIZES",
+    "VARIABLE_NAME",
     "ConfigError",
     "JobSettings",
     "StackSettings",
@@ -49,7 +50,8 @@ JOB_KEYS = (
 )
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _JOB_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
-_ENV_KEY = re.compile(r"^\w+$")
+# Config var and dyno env names, as Heroku's schema allows them.
+VARIABLE_NAME = re.compile(r"^\w+$")
 _APP_NAME = re.compile(r"^[a-z][a-z0-9-]{1,28}[a-z0-9]$|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
@@ -114,7 +116,7 @@ class _Problems(list[str]):
             self.add(key, "must be a map of NAME: value", example)
             return {}
         for name, item in value.items():
-            if not _ENV_KEY.match(str(name)):
+            if not VARIABLE_NAME.match(str(name)):
                 self.add(f"{key}.{name}", "is not a valid variable name", "use letters, digits and underscores")
             if not isinstance(item, str):
                 self.add(f"{key}.{name}", f"{type(item).__name__} value", "quote it so it is a string")

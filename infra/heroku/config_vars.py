@@ -8,7 +8,6 @@ preview; delete removes only owned keys. Values live in state as secrets.
 from __future__ import annotations
 
 import contextlib
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,10 +16,9 @@ from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, 
 
 from infra.heroku.errors import HerokuNotFound
 from infra.heroku.provider_base import HerokuProvider
+from infra.settings import VARIABLE_NAME
 
-__all__ = ["CONFIG_KEY_PATTERN", "HerokuConfigVars", "HerokuConfigVarsArgs", "HerokuConfigVarsProvider"]
-
-CONFIG_KEY_PATTERN = re.compile(r"^\w+$")
+__all__ = ["HerokuConfigVars", "HerokuConfigVarsArgs", "HerokuConfigVarsProvider"]
 
 
 def _owned(props: Mapping[str, Any]) -> dict[str, str]:
@@ -46,7 +44,7 @@ class HerokuConfigVarsProvider(HerokuProvider):
             failures.append(CheckFailure("vars", "config vars must be a map of KEY: value"))
             values = {}
         for key, value in values.items():
-            if not CONFIG_KEY_PATTERN.match(key):
+            if not VARIABLE_NAME.match(key):
                 failures.append(CheckFailure("vars", f"config var name {key!r} must match ^\\w+$"))
             if not isinstance(value, str):
                 failures.append(CheckFailure("vars", f"config var {key} must be a string, quote it"))

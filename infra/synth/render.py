@@ -105,7 +105,7 @@ def synth(stack_path: Path, out_dir: Path, *, now: datetime | None = None, run_s
 
     workflows = []
     costs = []
-    schedules = {}
+    schedules: dict[str, dict[str, Any]] = {}
     workflow_of = {r.name.removesuffix("-workflow"): r for r in run.of_type(WORKFLOW)}
     for job in jobs.values():
         resource = workflow_of[job.name]
@@ -150,7 +150,8 @@ def synth(stack_path: Path, out_dir: Path, *, now: datetime | None = None, run_s
         files, size = len(build.inputs["files"]), build.inputs["tarballBytes"]
         lines.append(f"  job code: {files} files, {size} bytes gzipped, sha256 {build.inputs['checksum'][:12]}")
     for job in jobs.values():
-        upcoming = next_runs(job.schedule, now, 1)[0].isoformat() if job.enabled else "never (disabled)"
+        runs = schedules[job.name]["nextRuns"]
+        upcoming = runs[0]["local"] if runs else "never (disabled)"
         lines.append(f"  {job.name}: {job.schedule_source} ({job.time_zone}), next {upcoming}")
     lines += [f"  estimated cost: ${total:.2f}/month (see cost.md for assumptions)", f"written to {out_dir}/"]
     result.summary = "\n".join(lines)
