@@ -12,7 +12,7 @@ import json
 import os
 import runpy
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +21,16 @@ from typing import Any
 import pulumi
 from pulumi.runtime import mocks, rpc, settings
 
-__all__ = ["PROGRAM", "ProgramFailed", "ProgramRun", "RecordedResource", "Secret", "mask_secrets", "run_program"]
+__all__ = [
+    "PROGRAM",
+    "ProgramFailed",
+    "ProgramRun",
+    "RecordedResource",
+    "Secret",
+    "mask_secrets",
+    "reveal_secrets",
+    "run_program",
+]
 
 PROGRAM = Path(__file__).resolve().parents[1] / "__main__.py"
 
@@ -48,15 +57,24 @@ def _wrap_secrets(value: Any) -> Any:
     return value
 
 
+def _replace_secrets(value: Any, replace: Callable[[Secret], Any]) -> Any:
+    if isinstance(value, Secret):
+        return replace(value)
+    if isinstance(value, dict):
+        return {k: _replace_secrets(v, replace) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_replace_secrets(v, replace) for v in value]
+    return value
+
+
 def mask_secrets(value: Any, mask: str = "[secret]") -> Any:
     """VALUE with every Secret replaced by MASK (what a preview or a review file may show)."""
-    if isinstance(value, Secret):
-        return mask
-    if isinstance(value, dict):
-        return {k: mask_secrets(v, mask) for k, v in value.items()}
-    if isinstance(value, list):
-        return [mask_secrets(v, mask) for v in value]
-    return value
+    return _replace_secrets(value, lambda _: mask)
+
+
+def reveal_secrets(value: Any) -> Any:
+    """VALUE with every Secret unwrapped (what a deploy sends to the provider)."""
+    return _replace_secrets(value, lambda secret: reveal_secrets(secret.value))
 
 
 @dataclass

@@ -7,7 +7,15 @@ from typing import Any
 
 import pytest
 
-from infra.mock_run import ProgramFailed, ProgramRun, RecordedResource, Secret, mask_secrets, run_program
+from infra.mock_run import (
+    ProgramFailed,
+    ProgramRun,
+    RecordedResource,
+    Secret,
+    mask_secrets,
+    reveal_secrets,
+    run_program,
+)
 from infra.settings import ConfigError
 from tests.fakes.logic_schema import logic_validator
 from tests.infra.test_settings import MALFORMED
@@ -32,17 +40,6 @@ def run(config: dict[str, Any] | None = None, env: dict[str, str] | None = None,
 
 def workflow(program: ProgramRun, job: str) -> RecordedResource:
     return next(r for r in program.of_type(WORKFLOW) if r.name == f"{job}-workflow")
-
-
-def plain(value: Any) -> Any:
-    """Secrets unwrapped: what a real deploy would send to Azure."""
-    if isinstance(value, Secret):
-        return plain(value.value)
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [plain(v) for v in value]
-    return value
 
 
 def test_default_stack_registers_group_config_vars_and_one_daily_job() -> None:
@@ -70,7 +67,7 @@ def test_default_stack_registers_group_config_vars_and_one_daily_job() -> None:
 
 def test_workflow_properties_match_the_arm_schema() -> None:
     flow = workflow(run(), "picletter")
-    properties = {key: plain(flow.inputs[key]) for key in ("definition", "parameters", "state")}
+    properties = {key: reveal_secrets(flow.inputs[key]) for key in ("definition", "parameters", "state")}
     resource = {
         "name": "wf",
         "type": "Microsoft.Logic/workflows",

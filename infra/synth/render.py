@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from infra.cli.errors import UserError
-from infra.mock_run import ProgramFailed, ProgramRun, RecordedResource, Secret, mask_secrets, run_program
+from infra.mock_run import ProgramFailed, ProgramRun, RecordedResource, mask_secrets, reveal_secrets, run_program
 from infra.schedule import next_runs
 from infra.settings import JobSettings, settings_from_config
 from infra.synth.arm import arm_template
@@ -135,7 +135,7 @@ def synth(stack_path: Path, out_dir: Path, *, now: datetime | None = None, run_s
     _write(result, "schedules.json", schedules)
 
     config_vars = run.of_type(CONFIG_VARS)[0].inputs
-    owned = config_vars["vars"].value if isinstance(config_vars["vars"], Secret) else config_vars["vars"]
+    owned = reveal_secrets(config_vars["vars"])
     masked_values = dict.fromkeys(sorted(owned or {}), "[masked]")
     _write(result, "heroku-config-vars.json", {"app": config_vars["app"], "owns": masked_values})
     _write(result, "cost.json", {"assumptions": list(ASSUMPTIONS), "jobs": [c.as_dict() for c in costs]})
