@@ -32,10 +32,14 @@ def exit_status(line: str, dyno: str) -> int | None:
     return int(match["status"]) if match and match["dyno"] == dyno else None
 
 
+def _add_app_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--app", default=os.environ.get("HEROKU_APP"), help="Heroku app (default $HEROKU_APP)")
+
+
 def register(commands: Any) -> None:
     run = commands.add_parser("run", help="start a one-off dyno now (optionally follow its logs)")
     run.add_argument("command", help="Procfile process type or shell command, e.g. picletter")
-    run.add_argument("--app", default=os.environ.get("HEROKU_APP"), help="Heroku app (default $HEROKU_APP)")
+    _add_app_option(run)
     run.add_argument("--env", action="append", default=[], metavar="K=V", help="extra config for this run; repeatable")
     run.add_argument("--size", default="standard-1X", help="dyno size (default standard-1X)")
     run.add_argument("--ttl", type=int, default=1800, help="seconds before Heroku kills it (1-86400, default 1800)")
@@ -43,11 +47,11 @@ def register(commands: Any) -> None:
     run.set_defaults(run=_run)
 
     ps = commands.add_parser("ps", help="list the app's dynos")
-    ps.add_argument("--app", default=os.environ.get("HEROKU_APP"), help="Heroku app (default $HEROKU_APP)")
+    _add_app_option(ps)
     ps.set_defaults(run=_ps)
 
     logs = commands.add_parser("logs", help="show (and with --tail follow) the app's or one dyno's logs")
-    logs.add_argument("--app", default=os.environ.get("HEROKU_APP"), help="Heroku app (default $HEROKU_APP)")
+    _add_app_option(logs)
     logs.add_argument("--dyno", help="only this dyno, e.g. run.1234; with --tail, exit with its exit status")
     logs.add_argument("--tail", action="store_true", help="keep following new lines")
     logs.add_argument("--max-seconds", type=int, default=3600, help="stop following after this long (default 3600)")
@@ -55,7 +59,7 @@ def register(commands: Any) -> None:
 
     stop = commands.add_parser("stop", help="stop a dyno, e.g. run.1234")
     stop.add_argument("dyno")
-    stop.add_argument("--app", default=os.environ.get("HEROKU_APP"), help="Heroku app (default $HEROKU_APP)")
+    _add_app_option(stop)
     stop.set_defaults(run=_stop)
 
 
