@@ -13,10 +13,11 @@ from infra.synth.stack_file import load_stack_file
 REPO = Path(__file__).resolve().parents[1]
 
 
-def test_project_runs_python_in_the_virtualenv() -> None:
+def test_project_runs_python_through_uv() -> None:
     project = yaml.safe_load((REPO / "Pulumi.yaml").read_text())
     assert project["name"] == "picletter"
-    assert project["runtime"] == {"name": "python", "options": {"toolchain": "pip", "virtualenv": ".venv"}}
+    # No virtualenv option: Pulumi's uv toolchain then puts .venv beside uv.lock, where ./dev builds it.
+    assert project["runtime"] == {"name": "python", "options": {"toolchain": "uv"}}
 
 
 # Pulumi's project config schema: declarations type string, boolean, integer or array (of those).

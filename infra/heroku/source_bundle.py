@@ -1,9 +1,13 @@
 """The job's source tarball for a Heroku build: deterministic, and only what the job runs.
 
-Holds the Procfile, requirements.txt (from requirements-job.txt), .python-version and the
-`picletter/` package; no infra code, tests or Pulumi dependencies. Entries are sorted with fixed
-owners, modes and mtimes, and gzip carries no timestamp, so the same files give the same bytes and
-checksum: a build happens only when the job's code changed.
+Holds the Procfile, the `picletter/` package and what Heroku's Python buildpack needs to install the
+job with uv: pyproject.toml, uv.lock and .python-version (the buildpack requires .python-version with
+uv, and refuses a second package manager's files, so no requirements.txt). The buildpack runs
+`uv sync --locked --no-default-groups` (heroku-buildpack-python, lib/uv.sh), which installs the
+project's dependencies only: the Pulumi and dev groups stay out of the slug. No infra code or tests.
+
+Entries are sorted with fixed owners, modes and mtimes, and gzip carries no timestamp, so the same
+files give the same bytes and checksum: a build happens only when the job's code or the lock changed.
 """
 
 from __future__ import annotations
@@ -15,7 +19,9 @@ import tarfile
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["SourceBundle", "bundle_files", "make_bundle"]
+__all__ = ["BUNDLED_ROOT_FILES", "SourceBundle", "bundle_files", "make_bundle"]
+
+BUNDLED_ROOT_FILES = ("Procfile", "pyproject.toml", "uv.lock", ".python-version")
 
 FIXED_MTIME = 1_577_836_800  # 2020-01-01: Python wheels refuse zip timestamps before 1980
 _SKIP_DIRS = {"__pycache__"}
@@ -35,11 +41,7 @@ class SourceBundle:
 
 def bundle_files(root: Path) -> dict[str, bytes]:
     """Archive name -> content, for the files the job needs at run time."""
-    files = {
-        "Procfile": (root / "Procfile").read_bytes(),
-        "requirements.txt": (root / "requirements-job.txt").read_bytes(),
-        ".python-version": (root / ".python-version").read_bytes(),
-    }
+    files = {name: (root / name).read_bytes() for name in BUNDLED_ROOT_FILES}
     for path in sorted((root / "picletter").rglob("*")):
         relative = path.relative_to(root)
         if path.is_file() and not (_SKIP_DIRS & set(relative.parts)) and path.suffix not in _SKIP_SUFFIXES:

@@ -122,7 +122,11 @@ class FakeHeroku:
             ]
             build["status"] = "failed"
         elif self.build_outcome == "succeeded":
-            lines += ["-----> Installing requirements with pip", "-----> Launching...", "       Released v7"]
+            lines += [
+                "-----> Installing dependencies using 'uv sync --locked --no-default-groups'",
+                "-----> Launching...",
+                "       Released v7",
+            ]
             build["status"] = "succeeded"
             build["release"] = {"id": str(uuid.uuid4()), "version": 7}
             build["slug"] = {"id": str(uuid.uuid4())}

@@ -12,6 +12,7 @@ from email import policy
 from pathlib import Path
 
 from tests.fakes.web import FakeWeb, Reply
+from tests.helpers import runtime_requirements
 from tests.picletter.conftest import DAY, run, wikimedia_feed
 
 REPO = Path(__file__).resolve().parents[2]
@@ -113,9 +114,7 @@ def test_job_needs_only_its_runtime_dependencies() -> None:
     )
     modules = json.loads(done.stdout)
     assert not [m for m in modules if m.split(".")[0] in ("pulumi", "pulumi_azure_native", "infra", "yaml", "tzlocal")]
-    allowed = {
-        line.split("==")[0].lower() for line in (REPO / "requirements-job.txt").read_text().splitlines() if "==" in line
-    }
+    allowed = {requirement.split("==")[0].lower() for requirement in runtime_requirements()}
     imported: set[str] = set()
     for path in (REPO / "picletter").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):

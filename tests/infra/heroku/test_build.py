@@ -15,7 +15,7 @@ from pulumi.runtime.proto import provider_pb2
 
 from infra.heroku.build import BuildFailed, HerokuBuildProvider
 from infra.heroku.errors import HerokuNotFound
-from infra.heroku.source_bundle import FIXED_MTIME, make_bundle
+from infra.heroku.source_bundle import BUNDLED_ROOT_FILES, FIXED_MTIME, make_bundle
 from tests.conftest import TOKEN
 from tests.fakes.heroku_api import FakeHeroku
 from tests.fakes.provider_host import running_provider_host
@@ -29,7 +29,7 @@ def project(tmp_path: Path) -> Path:
     """A copy of what the build packs, so tests can change the job's code."""
     root = tmp_path / "project"
     root.mkdir()
-    for name in ("Procfile", "requirements-job.txt", ".python-version"):
+    for name in BUNDLED_ROOT_FILES:
         shutil.copy(REPO / name, root / name)
     shutil.copytree(REPO / "picletter", root / "picletter", ignore=shutil.ignore_patterns("__pycache__"))
     return root
@@ -46,15 +46,16 @@ def test_tarball_holds_only_the_job_and_is_deterministic(project: Path) -> None:
     assert names == sorted(names)
     assert {
         "Procfile",
-        "requirements.txt",
+        "pyproject.toml",
+        "uv.lock",
         ".python-version",
         "picletter/__main__.py",
         "picletter/templates/email.html",
     } <= set(names)
     assert not [n for n in names if n.startswith(("infra", "tests")) or n.endswith(".pyc") or "Pulumi" in n]
+    # Heroku's buildpack refuses an app with a second package manager's files beside uv.lock.
+    assert not {"requirements.txt", "Pipfile", "Pipfile.lock", "poetry.lock"} & set(names)
     assert {(m.mtime, m.uid, m.gid, m.uname, m.mode) for m in members} == {(FIXED_MTIME, 0, 0, "", 0o644)}
-    requirements = (project / "requirements-job.txt").read_text()
-    assert "pulumi" not in requirements.lower()
     assert gzip.decompress(first.data)  # a valid gzip stream
 
 
