@@ -5,10 +5,16 @@ from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
+from hypothesis import settings
 
 from infra.heroku.client import RetrySettings
 from tests.fakes.heroku_api import TOKEN, FakeHeroku, running_fake_heroku
 from tests.fakes.heroku_schema import validate_request
+
+# The suite is deterministic: property tests draw the same examples on every run and every machine,
+# so a red CI always means the change, never the draw. Cases they found are kept as @example.
+settings.register_profile("deterministic", derandomize=True, print_blob=True)
+settings.load_profile("deterministic")
 
 FAST_RETRY = RetrySettings(attempts=4, backoff_factor=0.001, max_backoff_wait=0.05, total_sleep=1.0)
 

@@ -21,44 +21,80 @@ from infra.schedule.words import EXAMPLES, parse_words
 
 __all__ = ["START_ANCHOR", "compile_schedule"]
 
-START_ANCHOR = "2026-01-01"
+START_YEAR = 2026
+START_ANCHOR = f"{START_YEAR}-01-01"
 _RAW_KEYS = {"frequency", "interval", "startTime", "timeZone", "schedule"}
 _SCHEDULE_KEYS = {"hours", "minutes", "weekDays", "monthDays"}
 
 
-def _cron_plan(expression: str, fields: CronFields) -> Plan:
+def _month_spacing(expression: str, fields: CronFields) -> tuple[int, int]:
+    """(interval, first month) of a Month recurrence that runs in exactly the cron's months.
+
+    Logic Apps repeats a Month recurrence every `interval` months counted from its start time, so a
+    set of months is expressible when it is evenly spaced and repeats each year: every month, every 2,
+    3, 4 or 6 months, or once a year.
+    """
+    months = fields.months
+    step = 12 // len(months)
+    if 12 % len(months) == 0 and months == tuple(range(months[0], 13, step))[: len(months)] and months[0] <= step:
+        return step, months[0]
     m, h, dom, _, dow = fields.text.split()
-    if len(fields.months) != 12:
-        raise ScheduleError(
-            f"cron {expression!r} picks months; Logic Apps recurrences cannot. Nearest: `{m} {h} {dom} * {dow}` "
-            "(every month), or one job per month"
-        )
+    raise ScheduleError(
+        f"cron {expression!r} picks months {','.join(map(str, months))}; Logic Apps repeats a monthly recurrence "
+        "every N months from its start, so the months must be evenly spaced across the year (every month, "
+        f"`*/2`, `*/3` quarterly, `*/4`, `*/6`, or one month a year). Nearest: `{m} {h} {dom} * {dow}` "
+        "(every month), or one job per month"
+    )
+
+
+def _cron_plan(expression: str, fields: CronFields) -> Plan:
+    """The plan whose runs are exactly the cron's, in wall-clock time of the zone (away from DST changes).
+
+    There is one shape per kind of day rule, and the times of day are always the cron's own hours x
+    minutes grid (Logic Apps' `schedule.hours` x `schedule.minutes`, which is exactly a cron's
+    minute and hour fields). A minute step is never turned into a `Minute` interval: Logic Apps counts
+    those in elapsed time from the last run (Microsoft: "Scheduling recurring tasks", start-time
+    patterns), which drifts off the cron's wall-clock marks across a 30-minute DST shift
+    (Australia/Lord_Howe) and with latency; its own example for "every 15 minutes at the specified
+    minute marks" is a Day recurrence with all 24 hours and minutes 0, 15, 30, 45.
+    """
+    m, h, dom, _, dow = fields.text.split()
+    hours, minutes = fields.hours, fields.minutes
     dom_all, dow_all = len(fields.month_days) == 31, len(fields.week_days) == 7
-    both_restricted = not dom_all and not dow_all
-    if fields.month_days_star or fields.week_days_star:
-        daily, weekly = dom_all and dow_all, dom_all and not dow_all
-    else:  # neither starts with `*`: cron runs on days matching either field
-        daily, weekly = dom_all or dow_all, False
-    if both_restricted:
+    if not dom_all and not dow_all:
         rule = "and" if fields.month_days_star or fields.week_days_star else "or"
         raise ScheduleError(
             f"cron {expression!r} runs on days matching day-of-month {rule} weekday; Logic Apps cannot combine "
             f"monthDays with weekDays. Nearest: `{m} {h} {dom} * *` (monthly) or `{m} {h} * * {dow}` (weekly)"
         )
-    if daily:
-        minutes = fields.minutes
-        step = minutes[1] - minutes[0] if len(minutes) > 1 else 60
-        if len(fields.hours) == 24 and minutes[0] == 0 and len(minutes) * step == 60 and len(minutes) > 1:
-            return Plan("Minute", step)
-        return Plan("Day", 1, hours=fields.hours, minutes=fields.minutes)
-    if weekly:
-        return Plan("Week", 1, hours=fields.hours, minutes=fields.minutes, week_days=fields.week_days)
-    if len(fields.hours) != 1 or len(fields.minutes) != 1:
+    # Cron's day rule: with neither day field `*`, a day matching either runs, so `1-31` or `0-6` in
+    # one of them means every day. With one of them `*`, the other one decides.
+    every_day = (dom_all and dow_all) or not (fields.month_days_star or fields.week_days_star)
+    every_month = len(fields.months) == 12
+    if every_day and every_month:
+        return Plan("Day", 1, hours=hours, minutes=minutes)
+    if dom_all and not every_day:
+        if not every_month:
+            raise ScheduleError(
+                f"cron {expression!r} picks both months and weekdays; a Logic Apps weekly recurrence runs in "
+                f"every month. Nearest: `{m} {h} * * {dow}` (those weekdays all year), or one job per month"
+            )
+        return Plan("Week", 1, hours=hours, minutes=minutes, week_days=fields.week_days)
+    interval, first_month = _month_spacing(expression, fields)
+    if every_day:
         raise ScheduleError(
-            f"cron {expression!r}: Logic Apps runs a monthly recurrence once on each chosen day, at its start "
-            f"time. Nearest: `{fields.minutes[0]} {fields.hours[0]} {dom} * *`"
+            f"cron {expression!r} runs every day of some months only; Logic Apps cannot express that. "
+            f"Nearest: `{m} {h} * * *` (every day), or `{m} {h} 1-28 {fields.text.split()[3]} *` (monthly days)"
         )
-    return Plan("Month", 1, month_days=fields.month_days, start_clock=(fields.hours[0], fields.minutes[0]))
+    return Plan(
+        "Month",
+        interval,
+        hours=hours,
+        minutes=minutes,
+        month_days=fields.month_days,
+        start_clock=(hours[0], minutes[0]),
+        start_month=first_month,
+    )
 
 
 def _pin(plan: Plan, windows_id: str, zone: str) -> Recurrence:
@@ -66,7 +102,7 @@ def _pin(plan: Plan, windows_id: str, zone: str) -> Recurrence:
     return Recurrence(
         frequency=plan.frequency,
         interval=plan.interval,
-        start_time=f"{START_ANCHOR}T{hour:02d}:{minute:02d}:00",
+        start_time=f"{START_YEAR}-{plan.start_month:02d}-01T{hour:02d}:{minute:02d}:00",
         time_zone=windows_id,
         iana_zone=zone,
         hours=plan.hours,

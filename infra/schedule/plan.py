@@ -21,6 +21,8 @@ class Plan:
     week_days: tuple[str, ...] = ()
     month_days: tuple[int, ...] = ()
     start_clock: tuple[int, int] = (0, 0)
+    # The month the start time falls in: a Month recurrence with interval 3, 6 or 12 repeats from it.
+    start_month: int = 1
 
     def __post_init__(self) -> None:
         limit = INTERVAL_LIMITS[self.frequency]

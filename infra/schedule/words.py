@@ -22,6 +22,7 @@ EXAMPLES = (
     "every 2 weeks on fri at 16:00",
     "monthly on day 1 at 06:00",
     "monthly on last day at 18:00",
+    "monthly on day 1,15 at 06:00, 18:00",
 )
 
 _DAY_ALIASES = {
@@ -82,13 +83,15 @@ def parse_words(text: str) -> Plan | None:
     if m := re.fullmatch(
         r"(?:monthly|every (?:(?P<n>\d+) )?months?) on (?:the )?(?:days? )?(?P<d>.+?) at (?P<t>.+)", words
     ):
-        times = [clock(part) for part in re.split(r"\s*,\s*", m["t"])]
-        if len(times) != 1:
-            raise ScheduleError(
-                "Logic Apps runs a monthly recurrence once on each chosen day, at its start time; "
-                f"give one time, e.g. `monthly on day {m['d']} at {times[0][0]:02d}:{times[0][1]:02d}`"
-            )
-        return Plan("Month", int(m["n"] or 1), month_days=_month_days(m["d"]), start_clock=times[0])
+        hours, minutes = _times(m["t"])
+        return Plan(
+            "Month",
+            int(m["n"] or 1),
+            hours=hours,
+            minutes=minutes,
+            month_days=_month_days(m["d"]),
+            start_clock=(hours[0], minutes[0]),
+        )
     if words.startswith(("every ", "daily", "weekly", "monthly", "hourly")):
         raise ScheduleError(f"cannot read schedule {text!r}; write one like: " + "; ".join(EXAMPLES))
     return None

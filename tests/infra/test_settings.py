@@ -61,7 +61,7 @@ MALFORMED: list[tuple[dict[str, Any], str, str]] = [
     ({"jobs": [{**JOB, "name": "x" * 41}]}, "picletter:jobs[0].name", "1-40"),
     ({"jobs": [{**JOB, "command": ""}]}, "picletter:jobs[0].command", "Procfile process type"),
     ({"jobs": [{k: v for k, v in JOB.items() if k != "schedule"}]}, "picletter:jobs[0].schedule", "is required"),
-    ({"jobs": [{**JOB, "schedule": "0 7 * 1 *"}]}, "picletter:jobs[0].schedule", "picks months"),
+    ({"jobs": [{**JOB, "schedule": "0 7 1 1,2 *"}]}, "picletter:jobs[0].schedule", "picks months"),
     ({"jobs": [{**JOB, "schedule": "whenever"}]}, "picletter:jobs[0].schedule", "five"),
     ({"jobs": [{**JOB, "timeZone": "Europe/Paaris"}]}, "picletter:jobs[0].timeZone", "Europe/Paris"),
     ({"jobs": [{**JOB, "timeZone": 1}]}, "picletter:jobs[0].timeZone", "must be a string"),

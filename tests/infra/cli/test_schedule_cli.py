@@ -33,7 +33,7 @@ def test_json_output_and_raw_recurrence(capsys: pytest.CaptureFixture[str]) -> N
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["schedule", "0 7 * 1 *"], "picks months"),
+        (["schedule", "0 7 1 1,2 *"], "picks months"),
         (["schedule", "@daily", "--time-zone", "Europe/Berln"], "did you mean Europe/Berlin"),
         (["schedule", "@daily", "--after", "soon"], "--after 'soon'"),
         (["schedule", "{bad json"], "not valid JSON"),

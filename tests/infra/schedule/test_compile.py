@@ -41,9 +41,17 @@ CASES: list[tuple[Any, str | None, dict[str, Any]]] = [
         },
     ),
     (
+        # Wall-clock marks, as Microsoft's own "every 15 minutes at the specified minute marks"
+        # example; a Minute interval would count elapsed time from the last run instead.
         "*/15 * * * *",
         None,
-        {"frequency": "Minute", "interval": 15, "startTime": "2026-01-01T00:00:00", "timeZone": "UTC"},
+        {
+            "frequency": "Day",
+            "interval": 1,
+            "startTime": "2026-01-01T00:00:00",
+            "timeZone": "UTC",
+            "schedule": {"hours": list(range(24)), "minutes": [0, 15, 30, 45]},
+        },
     ),
     (
         "every 15 minutes",
@@ -74,7 +82,7 @@ CASES: list[tuple[Any, str | None, dict[str, Any]]] = [
             "interval": 1,
             "startTime": "2026-01-01T06:00:00",
             "timeZone": "GMT Standard Time",
-            "schedule": {"monthDays": [1]},
+            "schedule": {"hours": [6], "minutes": [0], "monthDays": [1]},
         },
     ),
     (
@@ -85,7 +93,41 @@ CASES: list[tuple[Any, str | None, dict[str, Any]]] = [
             "interval": 1,
             "startTime": "2026-01-01T06:00:00",
             "timeZone": "UTC",
-            "schedule": {"monthDays": [1, 15]},
+            "schedule": {"hours": [6], "minutes": [0], "monthDays": [1, 15]},
+        },
+    ),
+    (
+        # Microsoft's schedule concepts page shows a Month recurrence with hours.
+        "0 7,19 1 * *",
+        None,
+        {
+            "frequency": "Month",
+            "interval": 1,
+            "startTime": "2026-01-01T07:00:00",
+            "timeZone": "UTC",
+            "schedule": {"hours": [7, 19], "minutes": [0], "monthDays": [1]},
+        },
+    ),
+    (
+        "0 0 1 */3 *",
+        None,
+        {
+            "frequency": "Month",
+            "interval": 3,
+            "startTime": "2026-01-01T00:00:00",
+            "timeZone": "UTC",
+            "schedule": {"hours": [0], "minutes": [0], "monthDays": [1]},
+        },
+    ),
+    (
+        "30 9 15 jul *",
+        "Europe/Berlin",
+        {
+            "frequency": "Month",
+            "interval": 12,
+            "startTime": "2026-07-01T09:30:00",
+            "timeZone": "W. Europe Standard Time",
+            "schedule": {"hours": [9], "minutes": [30], "monthDays": [15]},
         },
     ),
     (
@@ -113,10 +155,13 @@ def test_hourly_at_minute_matches_cron_form() -> None:
     assert compile_schedule("hourly at :15") == compile_schedule("15 * * * *")
 
 
-def test_names_and_sunday_as_7_and_macros() -> None:
+def test_names_in_any_case_and_sunday_as_7_and_macros() -> None:
     assert compile_schedule("0 8 * * MON,thu") == compile_schedule("0 8 * * 1,4")
+    assert compile_schedule("0 9 * * WED") == compile_schedule("0 9 * * 3")
+    assert compile_schedule("0 9 1 JUL *") == compile_schedule("0 9 1 7 *")
     assert compile_schedule("0 0 * * 7") == compile_schedule("@weekly")
     assert compile_schedule("0 0 * JAN-DEC *") == compile_schedule("@daily")
+    assert compile_schedule("@yearly") == compile_schedule("@annually") == compile_schedule("0 0 1 1 *")
 
 
 def test_raw_recurrence_passes_through_after_validation() -> None:
@@ -136,8 +181,16 @@ def test_raw_recurrence_with_utc_start_is_converted_to_local_time() -> None:
     [
         ("0 7 1 * 1", None, "cannot combine monthDays with weekDays. Nearest: `0 7 1 * *` (monthly) or `0 7 * * 1`"),
         ("0 7 */2 * 1", None, "day-of-month and weekday"),
-        ("0 7 * 1,7 *", None, "picks months"),
-        ("0 7,19 1 * *", None, "once on each chosen day"),
+        ("0 7 1 1,2 *", None, "picks months 1,2; Logic Apps repeats a monthly recurrence every N months"),
+        ("0 7 * 1,7 *", None, "runs every day of some months only"),
+        ("0 7 * 1 mon", None, "picks both months and weekdays"),
+        ("0 7 ? * MON", None, "`?` is Quartz's 'no specific value'; standard cron writes `*` there"),
+        ("0 0 31 2 *", None, "never runs: February has no day 31"),
+        ("0 0 30,31 2 *", None, "February has no day 30 or 31"),
+        ("0 7 * * 5#2", None, "n-th weekday"),
+        ("0 7 1W * *", None, "nearest weekday"),
+        ("@fortnightly", None, "unknown cron macro '@fortnightly'; known: @hourly"),
+        ("0 0 7 * * *", None, "has 6 fields; a seconds (or year) field is not standard cron"),
         ("daily at 07:00, 19:30", None, "every listed hour combined with every listed minute"),
         ("0 7 L * *", None, "monthly on last day"),
         ("0 24 * * *", None, "hour field: 24 is outside 0-23"),
