@@ -18,6 +18,7 @@ __all__ = ["TOKEN_PARAMETER", "build_definition", "literal"]
 TOKEN_PARAMETER = "herokuApiToken"
 SCHEMA = "https://schema.management.azure.com/providers/Microsoft.Logic/schemas/2016-06-01/workflowdefinition.json#"
 # Logic Apps' HTTP retry policy applies to 408, 429 and 5xx answers and to connection failures.
+# Safe for reads only: see _start_dyno for the create.
 RETRY_POLICY = {
     "type": "exponential",
     "count": 4,
@@ -28,9 +29,13 @@ RETRY_POLICY = {
 
 
 def literal(text: str) -> str:
-    """TEXT as a literal string in a workflow definition: `@` would start an expression."""
-    escaped = text.replace("@{", "@@{")
-    return "@" + escaped if escaped.startswith("@") and not escaped.startswith("@@{") else escaped
+    """TEXT as a literal string in a workflow definition, where `@` starts an expression.
+
+    The Workflow Definition Language returns a string that starts with `@@` verbatim after its first
+    `@`, so a value that starts with `@` needs one more `@` and nothing else; in any other string only
+    `@{` starts an interpolation, and `@@{` is its escape.
+    """
+    return "@" + text if text.startswith("@") else text.replace("@{", "@@{")
 
 
 def _heroku_call(method: str, uri: str, body: dict[str, Any] | None, secure: tuple[str, ...]) -> dict[str, Any]:
@@ -47,15 +52,68 @@ def _heroku_call(method: str, uri: str, body: dict[str, Any] | None, secure: tup
 
 
 def _dyno_body(job: JobSettings) -> dict[str, Any]:
-    body: dict[str, Any] = {
+    # The job's date follows its schedule's zone (a 07:00 Pacific/Auckland run is 18:00 UTC the day
+    # before), unless its env says otherwise.
+    env = {"TZ": job.time_zone, **job.env}
+    return {
+        "attach": False,
         "command": literal(job.command),
+        "env": {key: literal(value) for key, value in sorted(env.items())},
         "size": job.size,
         "time_to_live": job.time_to_live,
         "type": "run",
     }
-    if job.env:
-        body["env"] = {key: literal(value) for key, value in sorted(job.env.items())}
-    return body
+
+
+# Waited before the one retry of a create that Heroku refused without creating a dyno.
+START_RETRY_SECONDS = 30
+
+
+def _start_dyno(job: JobSettings, apps: str) -> dict[str, Any]:
+    """POST /dynos, never retried where a dyno may have been created.
+
+    Logic Apps' retry policy retries 408, 429, 5xx and timeouts alike, but a 5xx or a timeout can
+    come after Heroku created the dyno: a retry would run the job twice (and send two emails). So
+    the create has no retry policy; only answers that prove no dyno was created, 429 (rate limit) and
+    409 (Heroku's "release not found yet" while a release is being created), are retried, once,
+    after a pause. Anything else fails the run with the status, for an operator to check `infra ps`.
+    """
+    call = _heroku_call("POST", f"{apps}/dynos", _dyno_body(job), ("inputs", "outputs"))
+    call["inputs"]["retryPolicy"] = {"type": "none"}
+    refused = "@contains(createArray(409, 429), outputs('Start_dyno')?['statusCode'])"
+    return {
+        "Start_dyno": {**call, "runAfter": {}},
+        "Retry_if_heroku_refused": {
+            "type": "If",
+            "expression": refused,
+            "actions": {
+                "Wait_before_retry": {
+                    "type": "Wait",
+                    "inputs": {"interval": {"count": START_RETRY_SECONDS, "unit": "Second"}},
+                    "runAfter": {},
+                },
+                "Start_dyno_again": {**call, "runAfter": {"Wait_before_retry": ["Succeeded"]}},
+            },
+            "else": {
+                "actions": {
+                    "Start_failed": {
+                        "type": "Terminate",
+                        "inputs": {
+                            "runStatus": "Failed",
+                            "runError": {
+                                "code": "StartDynoFailed",
+                                "message": "@{concat('POST /dynos answered ', "
+                                "string(outputs('Start_dyno')?['statusCode']), "
+                                "'; not retried because the dyno may have started: check infra ps')}",
+                            },
+                        },
+                        "runAfter": {},
+                    }
+                }
+            },
+            "runAfter": {"Start_dyno": ["Failed", "TimedOut"]},
+        },
+    }
 
 
 POLL_SECONDS = 30
@@ -106,8 +164,7 @@ def _wait_for_dyno(job: JobSettings, apps: str) -> dict[str, Any]:
 
 def build_definition(job: JobSettings, app: str, api_url: str) -> dict[str, Any]:
     apps = f"{api_url.rstrip('/')}/apps/{app}"
-    start = _heroku_call("POST", f"{apps}/dynos", _dyno_body(job), ("inputs", "outputs"))
-    start_path: dict[str, Any] = {"Start_dyno": {**start, "runAfter": {}}}
+    start_path: dict[str, Any] = _start_dyno(job, apps)
     if job.wait_for_completion:
         start_path.update(_wait_for_dyno(job, apps))
     actions: dict[str, Any]

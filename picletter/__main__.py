@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
-from datetime import date
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from picletter.job import EXIT_BAD_SETTINGS, run_job
 
@@ -21,7 +22,22 @@ HELP = """Fetches a picture of the day and emails it. Settings come from environ
   PICLETTER_OUTBOX                        folder for .eml files (default ./outbox)
   PICLETTER_SUBJECT                       jinja2 template for the subject
   NASA_API_KEY, UNSPLASH_ACCESS_KEY       keys for the apod and unsplash sources
+  TZ                                      IANA zone whose date is "today" (the workflow sets the job's timeZone)
 Exit status: 0 mail accepted (or rendered, with --dry-run), 1 not sent, 2 bad settings or arguments."""
+
+
+def today(env: Mapping[str, str], now: datetime | None = None) -> date:
+    """Today in the zone TZ names (set by the workflow from the job's timeZone), else the machine's.
+
+    A 07:00 Pacific/Auckland run starts at 18:00 UTC the day before: the date must be Auckland's.
+    """
+    zone = env.get("TZ", "").strip().lstrip(":")
+    if not zone:
+        return date.today()
+    try:
+        return (now or datetime.now(UTC)).astimezone(ZoneInfo(zone)).date()
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"TZ {zone!r} is not a time zone; use an IANA name such as Europe/Berlin") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -32,9 +48,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--date", help="the day's picture to send, YYYY-MM-DD (default: today)")
     args = parser.parse_args(argv)
     try:
-        day = date.fromisoformat(args.date) if args.date else date.today()
-    except ValueError:
-        print(f"error: --date {args.date!r} must be YYYY-MM-DD", file=sys.stderr)
+        day = date.fromisoformat(args.date) if args.date else today(os.environ)
+    except ValueError as exc:
+        problem = f"--date {args.date!r} must be YYYY-MM-DD" if args.date else str(exc)
+        print(f"error: {problem}", file=sys.stderr)
         return EXIT_BAD_SETTINGS
     return run_job(os.environ, day, dry_run=args.dry_run)
 

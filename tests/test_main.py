@@ -98,7 +98,14 @@ def test_seed_like_job_starts_the_same_dyno_without_inlining_the_token() -> None
     start = definition["actions"]["Start_dyno"]
     assert start["inputs"]["method"] == "POST"
     assert start["inputs"]["uri"] == "https://api.heroku.com/apps/picletter-prod/dynos"
-    assert start["inputs"]["body"] == {"command": "worker", "size": "standard-1X", "time_to_live": 1800, "type": "run"}
+    assert start["inputs"]["body"] == {
+        "attach": False,
+        "command": "worker",
+        "env": {"TZ": "UTC"},
+        "size": "standard-1X",
+        "time_to_live": 1800,
+        "type": "run",
+    }
     assert start["inputs"]["authentication"] == {"type": "Raw", "value": "Bearer @{parameters('herokuApiToken')}"}
     assert start["runtimeConfiguration"] == {"secureData": {"properties": ["inputs", "outputs"]}}
     assert definition["parameters"] == {"herokuApiToken": {"type": "SecureString", "defaultValue": ""}}
@@ -165,11 +172,12 @@ def test_several_jobs_with_zones_sizes_env_and_a_disabled_one() -> None:
     body = report["definition"]["actions"]["Start_dyno"]["inputs"]["body"]
     # "@" starts a Logic Apps expression; a literal is written "@@".
     assert body == {
+        "attach": False,
         "command": "python -m report --at @now",
         "size": "performance-M",
         "time_to_live": 600,
         "type": "run",
-        "env": {"MODE": "@@full"},
+        "env": {"MODE": "@@full", "TZ": "UTC"},
     }
     outputs = program.outputs["jobs"]
     assert set(outputs) == {"morning", "report"}

@@ -12,9 +12,14 @@ TEMPLATE_SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploy
 
 
 def arm_literal(value: Any) -> Any:
-    """VALUE with strings that ARM would read as expressions (`[...]`) escaped as `[[...]`."""
+    """VALUE with the strings ARM would read as expressions escaped.
+
+    ARM evaluates a string as an expression only when it starts with `[` and ends with `]`, and
+    reads `[[` at the start of such a string as a literal `[`. Any other string, `[ -f x ] && run`
+    among them, is already a literal and must stay as it is.
+    """
     if isinstance(value, str):
-        return "[" + value if value.startswith("[") else value
+        return "[" + value if value.startswith("[") and value.endswith("]") else value
     if isinstance(value, dict):
         return {k: arm_literal(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -47,11 +52,14 @@ def arm_template(workflows: list[dict[str, Any]]) -> dict[str, Any]:
             "location": {"type": "string", "defaultValue": "[resourceGroup().location]"},
         },
         "resources": resources,
+        # One object output, not one output per workflow: ARM allows at most 64 outputs per template.
         "outputs": {
-            workflow["name"]: {
-                "type": "string",
-                "value": f"[resourceId('Microsoft.Logic/workflows', '{workflow['name']}')]",
+            "workflowIds": {
+                "type": "object",
+                "value": {
+                    workflow["name"]: f"[resourceId('Microsoft.Logic/workflows', '{workflow['name']}')]"
+                    for workflow in workflows
+                },
             }
-            for workflow in workflows
         },
     }

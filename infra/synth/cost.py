@@ -26,7 +26,9 @@ DAYS = 30
 ASSUMPTIONS = (
     f"a month is {DAYS} days of the job's schedule from now",
     f"Logic Apps Consumption: ${LOGIC_APPS_PER_EXECUTION} per trigger or built-in action execution, no free grant",
-    "a run executes its trigger and every action on the path that starts a dyno (the overlap guard included)",
+    "a run executes its trigger and every action on the path that starts a dyno (the overlap guard included); "
+    "actions that do not run (skipped, the other branch of a condition) are not billed",
+    "an Until loop bills itself and every action inside it once per cycle (Microsoft's metering rules)",
     "Heroku bills one-off dynos by the second at the size's hourly rate; eco dynos draw on the eco hour pool",
     "a run lasts the given --run-seconds (default 60), never more than its timeToLive",
 )
@@ -52,23 +54,52 @@ class JobCost:
         }
 
 
-def executions_per_run(definition: dict[str, Any]) -> int:
-    """The trigger plus every action on the path that starts the dyno (an If's `else` branch)."""
+def executions_per_run(definition: dict[str, Any], run_seconds: int = 60) -> int:
+    """Billed executions of one run that starts the dyno: the trigger, then every action that runs.
 
-    def count(actions: dict[str, Any]) -> int:
-        total = 0
-        for action in actions.values():
-            total += 1
+    Actions run in `runAfter` order, each when its predecessors ended in a status it accepts; on
+    this path every HTTP call succeeds, so an action that runs only after a failure is skipped, and a
+    skipped action is not billed. An `If` runs its `else` branch (nothing overlaps, the dyno starts).
+    An `Until` loop bills itself and all its actions on every cycle; a waiting loop cycles once per
+    poll interval of the run's length.
+    """
+
+    def run(actions: dict[str, Any]) -> int:
+        status: dict[str, str] = {}
+        billed = 0
+        pending = dict(actions)
+        while pending:
+            name, action = next(
+                (n, a) for n, a in pending.items() if all(before in status for before in a.get("runAfter", {}))
+            )
+            del pending[name]
+            runs = all(status[before] in accepted for before, accepted in action.get("runAfter", {}).items())
+            status[name] = "Succeeded" if runs else "Skipped"
+            if not runs:
+                continue
             if action.get("type") == "If":
-                total += count(action.get("else", {}).get("actions", {}))
-        return total
+                billed += 1 + run(action.get("else", {}).get("actions", {}))
+            elif action.get("type") == "Until":
+                wait = _wait_seconds(action["actions"])
+                cycles = max(1, -(-run_seconds // wait)) if wait else 1
+                billed += cycles * (1 + run(action["actions"]))
+            else:
+                billed += 1
+        return billed
 
-    return len(definition.get("triggers", {})) + count(definition.get("actions", {}))
+    return len(definition.get("triggers", {})) + run(definition.get("actions", {}))
+
+
+def _wait_seconds(actions: dict[str, Any]) -> int:
+    """Seconds the Wait actions of a loop body pause on each cycle."""
+    return sum(
+        int(action["inputs"]["interval"]["count"]) for action in actions.values() if action.get("type") == "Wait"
+    )
 
 
 def estimate(job: JobSettings, definition: dict[str, Any], now: datetime, run_seconds: int = 60) -> JobCost:
     if not job.enabled:
-        return JobCost(job.name, 0, executions_per_run(definition), 0.0, 0, 0.0)
+        return JobCost(job.name, 0, executions_per_run(definition, run_seconds), 0.0, 0, 0.0)
     end = now + timedelta(days=DAYS)
     runs = 0
     cursor = now
@@ -78,8 +109,9 @@ def estimate(job: JobSettings, definition: dict[str, Any], now: datetime, run_se
         if len(batch) < 500:
             break
         cursor = batch[-1]
-    executions = executions_per_run(definition)
-    seconds = runs * min(run_seconds, job.time_to_live)
+    run_length = min(run_seconds, job.time_to_live)
+    executions = executions_per_run(definition, run_length)
+    seconds = runs * run_length
     rate = DYNO_PER_HOUR.get(job.size)
     return JobCost(
         job=job.name,

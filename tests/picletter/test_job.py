@@ -8,9 +8,11 @@ import json
 import os
 import subprocess
 import sys
+from datetime import UTC, date, datetime
 from email import policy
 from pathlib import Path
 
+from picletter.__main__ import today
 from tests.fakes.web import FakeWeb, Reply
 from tests.helpers import runtime_requirements
 from tests.picletter.conftest import DAY, run, wikimedia_feed
@@ -126,3 +128,17 @@ def test_job_needs_only_its_runtime_dependencies() -> None:
         name for name in imported if name not in sys.stdlib_module_names and name not in ("picletter", "__future__")
     }
     assert {name.replace("_", "-") for name in third_party} <= allowed | {"httpx-retries"}, third_party
+
+
+def test_today_is_the_date_in_the_zone_tz_names() -> None:
+    # A 07:00 Pacific/Auckland run starts at 18:00 UTC the day before.
+    run_start = datetime(2026, 3, 1, 18, 0, tzinfo=UTC)
+    assert today({"TZ": "Pacific/Auckland"}, run_start) == date(2026, 3, 2)
+    assert today({"TZ": "America/Los_Angeles"}, run_start) == date(2026, 3, 1)
+    assert today({"TZ": ":UTC"}, datetime(2026, 3, 1, 23, 59, tzinfo=UTC)) == date(2026, 3, 1)
+
+
+def test_a_tz_that_is_not_a_zone_exits_2_naming_it(tmp_path: Path) -> None:
+    done = run_module(env={"PICLETTER_SOURCE": "sample", "PICLETTER_OUTBOX": str(tmp_path), "TZ": "Mars/Base"})
+    assert done.returncode == 2
+    assert "TZ 'Mars/Base' is not a time zone" in done.stderr and "Traceback" not in done.stderr

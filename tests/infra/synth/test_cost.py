@@ -16,8 +16,16 @@ def definition(job=JOB):  # type: ignore[no-untyped-def]
 
 
 def test_executions_count_the_trigger_and_the_path_that_starts_the_dyno() -> None:
-    assert executions_per_run(definition()) == 5  # trigger, list, query, condition, start
+    # Trigger, list, query, condition, start; the retry branch runs only after a refused start.
+    assert executions_per_run(definition()) == 5
     assert executions_per_run(definition(replace(JOB, overlap="allow"))) == 2
+
+
+def test_an_until_loop_bills_itself_and_its_actions_on_every_cycle() -> None:
+    waiting = definition(replace(JOB, overlap="allow", wait_for_completion=True))
+    # Trigger, start, then per 30 s cycle: the loop, its Wait and its GET; then the check after it.
+    assert executions_per_run(waiting, run_seconds=60) == 2 + 2 * 3 + 1
+    assert executions_per_run(waiting, run_seconds=600) == 2 + 20 * 3 + 1
 
 
 def test_daily_job_for_thirty_days() -> None:

@@ -9,7 +9,7 @@ import yaml
 
 from infra.cli.errors import UserError
 from infra.synth import synth
-from infra.synth.arm import arm_literal
+from infra.synth.arm import arm_literal, arm_template
 from tests.fakes.logic_schema import logic_validator
 
 REPO = Path(__file__).resolve().parents[3]
@@ -68,11 +68,20 @@ def test_arm_template_deploys_the_same_workflows_with_a_securestring_token(tmp_p
         assert resource["properties"]["definition"] == json.loads((tmp_path / f"workflows/{job}.json").read_text())
 
 
-def test_arm_expressions_in_user_text_are_escaped() -> None:
-    assert arm_literal({"command": "[ -f x ] && run", "list": ["[a]", "b"]}) == {
-        "command": "[[ -f x ] && run",
-        "list": ["[[a]", "b"],
+def test_only_strings_arm_reads_as_expressions_are_escaped() -> None:
+    # ARM: an expression starts with `[` and ends with `]`; anything else is a literal already.
+    assert arm_literal({"command": "[ -f x ] && run", "list": ["[a]", "b", "x]", "[[y]"]}) == {
+        "command": "[ -f x ] && run",
+        "list": ["[[a]", "b", "x]", "[[[y]"],
     }
+
+
+def test_the_template_stays_within_arms_64_outputs_with_any_number_of_jobs() -> None:
+    workflows = [{"name": f"job-{i}", "definition": {}, "state": "Enabled", "tags": {}} for i in range(100)]
+    template = arm_template(workflows)
+    assert len(template["outputs"]) <= 64
+    ids = template["outputs"]["workflowIds"]["value"]
+    assert len(ids) == 100 and ids["job-7"] == "[resourceId('Microsoft.Logic/workflows', 'job-7')]"
 
 
 def test_no_secret_reaches_any_artifact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
