@@ -89,7 +89,6 @@ pulumi.export(
             "workflowName": job.workflow.name,
             "workflowId": job.workflow.id,
             "recurrence": job.recurrence,
-            "nextRuns": job.next_runs,
             "herokuApp": app,
         }
         for name, job in jobs.items()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +17,8 @@ from infra.schedule import Recurrence, ScheduleError, compile_schedule, windows_
 __all__ = [
     "DEFAULT_JOB",
     "DYNO_SIZES",
+    "OBJECT_KEYS",
+    "SCALAR_KEYS",
     "VARIABLE_NAME",
     "ConfigError",
     "JobSettings",
@@ -35,6 +37,18 @@ DYNO_SIZES = (
     "2XL-Memory", "3XL-Memory", "4XL-Memory", "M-General", "L-General", "XL-General", "2XL-General",
     "3XL-General", "4XL-General",
 )  # fmt: skip
+# The stack's `picletter:*` keys: scalars (strings or booleans), and objects the CLI stores as JSON.
+SCALAR_KEYS = (
+    "herokuApp",
+    "herokuApiToken",
+    "resourceGroup",
+    "deployCode",
+    "createApp",
+    "deleteAppOnDestroy",
+    "herokuRegion",
+    "alertEmail",
+)
+OBJECT_KEYS = ("configVars", "jobs")
 DEFAULT_JOB: dict[str, Any] = {"name": "picletter", "command": "picletter", "schedule": "daily at 07:00"}
 JOB_KEYS = (
     "name",
@@ -109,18 +123,28 @@ class _Problems(list[str]):
         return default
 
     def variables(self, key: str, value: Any, example: str) -> dict[str, str]:
-        """A map of environment variable names to string values (config vars, a job's env)."""
+        """A map of environment variable names to string values (config vars, a job's env).
+
+        `pulumi config set --path 'ns:key.NAME' 5` stores the number 5 (and `true` a boolean): those
+        are taken as the strings Heroku stores, "5" and "true".
+        """
         if value is None:
             return {}
         if not isinstance(value, Mapping):
             self.add(key, "must be a map of NAME: value", example)
             return {}
+        values: dict[str, str] = {}
         for name, item in value.items():
             if not VARIABLE_NAME.match(str(name)):
                 self.add(f"{key}.{name}", "is not a valid variable name", "use letters, digits and underscores")
-            if not isinstance(item, str):
-                self.add(f"{key}.{name}", f"{type(item).__name__} value", "quote it so it is a string")
-        return {str(name): str(item) for name, item in value.items()}
+            if isinstance(item, bool):
+                values[str(name)] = "true" if item else "false"
+            elif isinstance(item, int | float | str):
+                values[str(name)] = str(item)
+            else:
+                kind = "null" if item is None else type(item).__name__
+                self.add(f"{key}.{name}", f"is a {kind}, not a value", "give it a string, number or boolean")
+        return values
 
 
 def _job(raw: Any, index: int, problems: _Problems) -> JobSettings | None:
@@ -146,16 +170,21 @@ def _job(raw: Any, index: int, problems: _Problems) -> JobSettings | None:
             f"{where}.command", "is required", "name a Procfile process type (e.g. picletter) or a shell command"
         )
 
-    time_zone = raw.get("timeZone", "UTC")
+    # None when unset: a recurrence object may then carry its own timeZone; anything else runs in UTC.
+    time_zone = raw.get("timeZone")
     schedule_raw = raw.get("schedule")
     recurrence = None
+    schedule_example = 'write cron like "0 7 * * *", words like "daily at 07:00", or a recurrence object'
     if schedule_raw is None:
-        problems.add(f"{where}.schedule", "is required", 'write cron like "0 7 * * *" or words like "daily at 07:00"')
-    elif not isinstance(time_zone, str):
+        problems.add(f"{where}.schedule", "is required", schedule_example)
+    elif not isinstance(schedule_raw, str | Mapping):
+        problems.add(f"{where}.schedule", f"is the {type(schedule_raw).__name__} {schedule_raw!r}", schedule_example)
+    elif time_zone is not None and not isinstance(time_zone, str):
         problems.add(f"{where}.timeZone", "must be a string", "use an IANA name such as Europe/Berlin")
     else:
         try:
-            windows_zone(time_zone)
+            if time_zone is not None:
+                windows_zone(time_zone)
         except ScheduleError as exc:
             problems.add(f"{where}.timeZone", str(exc), "see README 'Schedules'")
         else:
@@ -177,7 +206,9 @@ def _job(raw: Any, index: int, problems: _Problems) -> JobSettings | None:
         size = sizes[size.lower()]
 
     ttl = raw.get("timeToLive", 1800)
-    if not isinstance(ttl, int) or isinstance(ttl, bool) or not 1 <= ttl <= 86400:
+    if isinstance(ttl, str):
+        problems.add(f"{where}.timeToLive", f"is the string {ttl!r}", "write a number of seconds without quotes")
+    elif not isinstance(ttl, int) or isinstance(ttl, bool) or not 1 <= ttl <= 86400:
         problems.add(
             f"{where}.timeToLive",
             f"{ttl!r} is not 1 to 86400 seconds",
@@ -201,7 +232,7 @@ def _job(raw: Any, index: int, problems: _Problems) -> JobSettings | None:
         command=str(command).strip(),
         schedule=recurrence,
         schedule_source=schedule_raw if isinstance(schedule_raw, str) else "recurrence object",
-        time_zone=str(time_zone),
+        time_zone=recurrence.iana_zone,
         size=str(size),
         time_to_live=int(ttl),
         env=env,
@@ -305,13 +336,43 @@ def parse_settings(raw: Mapping[str, Any], env: Mapping[str, str]) -> StackSetti
     )
 
 
-def settings_from_config(config: Mapping[str, Any], env: Mapping[str, str]) -> StackSettings:
+def settings_from_config(
+    config: Mapping[str, Any], env: Mapping[str, str], secret_keys: Collection[str] = ()
+) -> StackSettings:
     """From namespaced stack config (`picletter:KEY`, `azure-native:location`), as Pulumi or a stack
-    file holds it. Optional keys are declared in Pulumi.yaml with "" as their default: "" means unset."""
+    file holds it; SECRET_KEYS are the keys the CLI marks secret (an object with a secure value
+    anywhere inside is secret as a whole). Optional keys are declared in Pulumi.yaml with "" as
+    their default: "" means unset."""
+    problems = _Problems()
+    known = {key.lower(): key for key in (*SCALAR_KEYS, *OBJECT_KEYS)}
+    for key in sorted(config):
+        namespace, _, name = key.partition(":")
+        if namespace != "picletter" or name in SCALAR_KEYS or name in OBJECT_KEYS:
+            continue
+        close = known.get(name.lower()) or next(iter(difflib.get_close_matches(name, list(known.values()), 1)), None)
+        problems.add(
+            key,
+            "is not a picletter setting, so it would be ignored",
+            f"did you mean picletter:{close}?" if close else "see README 'Stack configuration'",
+        )
+    if "picletter:jobs" in secret_keys:
+        problems.add(
+            "picletter:jobs",
+            "holds a value set with --secret, but a job's command and env are written into its workflow "
+            "definition and shown in run history, where they cannot stay secret",
+            "put the secret in picletter:configVars (`pulumi config set --secret --path "
+            "'picletter:configVars.NAME' VALUE`): every dyno of the app sees it, encrypted by Heroku",
+        )
     raw = {
         key.split(":", 1)[1]: (None if value == "" else value)
         for key, value in config.items()
         if key.startswith("picletter:")
     }
     raw["location"] = config.get("azure-native:location") or None
-    return parse_settings(raw, env)
+    try:
+        settings = parse_settings(raw, env)
+    except ConfigError as error:
+        raise ConfigError([*problems, *error.problems]) from None
+    if problems:
+        raise ConfigError(list(problems))
+    return settings

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from infra.settings import settings_from_config
-from infra.stack_config import _OBJECT_KEYS, _STRING_KEYS
+from infra.settings import OBJECT_KEYS, SCALAR_KEYS, settings_from_config
 from infra.synth.stack_file import load_stack_file
 
 REPO = Path(__file__).resolve().parents[1]
@@ -27,8 +26,8 @@ PULUMI_CONFIG_TYPES = {"string", "boolean", "integer", "array"}
 def test_scalar_keys_are_declared_with_types_pulumi_accepts_and_structured_keys_are_documented() -> None:
     text = (REPO / "Pulumi.yaml").read_text()
     declared = yaml.safe_load(text)["config"]
-    documented = {"herokuApiToken", *_OBJECT_KEYS}
-    assert set(declared) == {f"picletter:{k}" for k in _STRING_KEYS if k not in documented}
+    documented = {"herokuApiToken", *OBJECT_KEYS}
+    assert set(declared) == {f"picletter:{k}" for k in SCALAR_KEYS if k not in documented}
     for key, declaration in declared.items():
         assert declaration["type"] in PULUMI_CONFIG_TYPES, key
         assert set(declaration) <= {"type", "description", "default", "items"}, key
@@ -41,7 +40,7 @@ def test_scalar_keys_are_declared_with_types_pulumi_accepts_and_structured_keys_
 
 
 def test_example_stack_uses_declared_keys_and_is_valid() -> None:
-    known = {f"picletter:{k}" for k in (*_STRING_KEYS, *_OBJECT_KEYS)}
+    known = {f"picletter:{k}" for k in (*SCALAR_KEYS, *OBJECT_KEYS)}
     config = load_stack_file(REPO / "Pulumi.example.yaml").config
     assert {k for k in config if k.startswith("picletter:")} <= known
     settings = settings_from_config(config, {})

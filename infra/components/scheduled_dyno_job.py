@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 import pulumi
 from pulumi_azure_native import logic, monitor
 
-from infra.schedule import next_runs
 from infra.settings import JobSettings
 from infra.workflow import TOKEN_PARAMETER, build_definition
 
@@ -27,7 +25,6 @@ class ScheduledDynoJobArgs:
     tags: Mapping[str, str] = field(default_factory=dict)
     # With an action group, a failed run of this job alerts it (FailureAlerts).
     alert_action_group_id: pulumi.Input[str] | None = None
-    now: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
 def _runs_failed_criteria() -> monitor.MetricAlertSingleResourceMultipleMetricCriteriaArgs:
@@ -51,7 +48,6 @@ class ScheduledDynoJob(pulumi.ComponentResource):
     workflow: logic.Workflow
     alert: monitor.MetricAlert | None = None
     recurrence: dict[str, object]
-    next_runs: list[str]
 
     def __init__(self, name: str, args: ScheduledDynoJobArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("picletter:azure:ScheduledDynoJob", name, None, opts)
@@ -76,14 +72,10 @@ class ScheduledDynoJob(pulumi.ComponentResource):
         if args.alert_action_group_id is not None:
             self._alert_on_failed_runs(name, args)
         self.recurrence = job.schedule.to_arm()
-        self.next_runs = [run.isoformat() for run in next_runs(job.schedule, args.now, 5)] if job.enabled else []
+        # No next run times here: they depend on the clock, so every preview would show a change.
+        # `infra schedule` and `infra synth` compute them.
         self.register_outputs(
-            {
-                "workflowName": self.workflow.name,
-                "workflowId": self.workflow.id,
-                "recurrence": self.recurrence,
-                "nextRuns": self.next_runs,
-            }
+            {"workflowName": self.workflow.name, "workflowId": self.workflow.id, "recurrence": self.recurrence}
         )
 
     def _alert_on_failed_runs(self, name: str, args: ScheduledDynoJobArgs) -> None:

@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from infra.settings import ConfigError, parse_settings
+from infra.settings import ConfigError, parse_settings, settings_from_config
 
 GOOD: dict[str, Any] = {"herokuApp": "picletter-prod", "herokuApiToken": "t", "location": "westeurope"}
 
@@ -53,7 +53,8 @@ MALFORMED: list[tuple[dict[str, Any], str, str]] = [
     ({"herokuApiToken": None}, "picletter:herokuApiToken", "--secret"),
     ({"configVars": ["A=1"]}, "picletter:configVars", "map of NAME: value"),
     ({"configVars": {"BAD-KEY": "x"}}, "picletter:configVars.BAD-KEY", "letters, digits and underscores"),
-    ({"configVars": {"PORT": 5000}}, "picletter:configVars.PORT", "quote it"),
+    ({"configVars": {"PORT": None}}, "picletter:configVars.PORT", "give it a string, number or boolean"),
+    ({"configVars": {"PORTS": [1, 2]}}, "picletter:configVars.PORTS", "is a list, not a value"),
     ({"jobs": []}, "picletter:jobs", "non-empty list"),
     ({"jobs": "daily"}, "picletter:jobs", "non-empty list"),
     ({"jobs": ["daily"]}, "picletter:jobs[0]", "must be an object"),
@@ -68,9 +69,10 @@ MALFORMED: list[tuple[dict[str, Any], str, str]] = [
     ({"jobs": [{**JOB, "size": "standard-3X"}]}, "picletter:jobs[0].size", "standard-"),
     ({"jobs": [{**JOB, "timeToLive": 0}]}, "picletter:jobs[0].timeToLive", "1 to 86400"),
     ({"jobs": [{**JOB, "timeToLive": 86401}]}, "picletter:jobs[0].timeToLive", "24 hours"),
-    ({"jobs": [{**JOB, "timeToLive": "1800"}]}, "picletter:jobs[0].timeToLive", "1 to 86400"),
+    ({"jobs": [{**JOB, "timeToLive": "1800"}]}, "picletter:jobs[0].timeToLive", "is the string '1800'; write a number"),
+    ({"jobs": [{**JOB, "schedule": 7}]}, "picletter:jobs[0].schedule", "is the int 7; write cron like"),
     ({"jobs": [{**JOB, "env": {"A-B": "1"}}]}, "picletter:jobs[0].env.A-B", "valid variable name"),
-    ({"jobs": [{**JOB, "env": {"N": 1}}]}, "picletter:jobs[0].env.N", "quote it"),
+    ({"jobs": [{**JOB, "env": {"N": {"a": 1}}}]}, "picletter:jobs[0].env.N", "is a dict, not a value"),
     ({"jobs": [{**JOB, "env": "A=1"}]}, "picletter:jobs[0].env", "map of NAME: value"),
     ({"jobs": [{**JOB, "enabled": "yes"}]}, "picletter:jobs[0].enabled", "true or false"),
     ({"jobs": [{**JOB, "overlap": "queue"}]}, "picletter:jobs[0].overlap", "skip or allow"),
@@ -99,3 +101,56 @@ def test_every_problem_is_reported_at_once() -> None:
 
 def test_location_is_not_needed_with_an_existing_group() -> None:
     assert parse(location=None, resourceGroup="shared").resource_group == "shared"
+
+
+def test_numbers_and_booleans_the_cli_stores_with_path_are_the_strings_heroku_stores() -> None:
+    # `pulumi config set --path 'picletter:configVars.PORT' 5` stores 5, and `true` a boolean.
+    settings = parse(configVars={"PORT": 5, "DEBUG": True, "RATIO": 0.5}, jobs=[{**JOB, "env": {"N": 1, "F": False}}])
+    assert settings.config_vars == {"PORT": "5", "DEBUG": "true", "RATIO": "0.5"}
+    assert settings.jobs[0].env == {"N": "1", "F": "false"}
+
+
+def test_a_recurrence_object_may_carry_its_own_time_zone_when_the_job_sets_none() -> None:
+    raw = {"frequency": "Day", "timeZone": "W. Europe Standard Time", "schedule": {"hours": [7], "minutes": [0]}}
+    job = parse(jobs=[{**JOB, "schedule": raw}]).jobs[0]
+    assert job.schedule.time_zone == "W. Europe Standard Time"
+    assert job.time_zone == "Europe/Berlin"
+    assert parse().jobs[0].time_zone == "UTC"
+
+
+def _config(**overrides: Any) -> dict[str, Any]:
+    return {
+        "picletter:herokuApp": "app-name",
+        "picletter:herokuApiToken": "token",
+        "azure-native:location": "westeurope",
+        **overrides,
+    }
+
+
+@pytest.mark.parametrize(
+    ("key", "suggestion"),
+    [
+        ("picletter:job", "did you mean picletter:jobs?"),
+        ("picletter:configvars", "did you mean picletter:configVars?"),
+        ("picletter:herokuapp", "did you mean picletter:herokuApp?"),
+        ("picletter:colour", "see README 'Stack configuration'"),
+    ],
+)
+def test_an_unknown_key_in_the_project_namespace_is_refused_not_ignored(key: str, suggestion: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        settings_from_config(_config(**{key: "[]"}), {})
+    assert raised.value.problems == [f"{key}: is not a picletter setting, so it would be ignored; {suggestion}"]
+
+
+def test_other_namespaces_are_not_ours_to_judge() -> None:
+    assert settings_from_config(_config(**{"azure-native:subscriptionId": "x", "aws:region": "y"}), {})
+
+
+def test_a_secret_inside_jobs_is_refused_with_the_fix_never_written_in_plaintext() -> None:
+    # `pulumi config set --secret --path 'picletter:jobs[0].env.KEY'` makes picletter:jobs secret as a whole.
+    config = _config(**{"picletter:jobs": [{**JOB, "env": {"KEY": "s3cret"}}]})
+    with pytest.raises(ConfigError) as raised:
+        settings_from_config(config, {}, secret_keys=["picletter:jobs"])
+    assert raised.value.problems[0].startswith("picletter:jobs: holds a value set with --secret")
+    assert "picletter:configVars" in raised.value.problems[0]
+    assert "s3cret" not in str(raised.value)
