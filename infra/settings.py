@@ -12,6 +12,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from infra.errors import ConfigError
 from infra.schedule import Recurrence, ScheduleError, compile_schedule, windows_zone
 
 __all__ = [
@@ -67,14 +68,6 @@ _JOB_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
 # Config var and dyno env names, as Heroku's schema allows them.
 VARIABLE_NAME = re.compile(r"^\w+$")
 _APP_NAME = re.compile(r"^[a-z][a-z0-9-]{1,28}[a-z0-9]$|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-
-
-class ConfigError(ValueError):
-    """Every problem in the stack configuration, one per line."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("invalid stack configuration:\n" + "\n".join(f"  - {p}" for p in problems))
 
 
 @dataclass(frozen=True)

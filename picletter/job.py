@@ -17,7 +17,7 @@ from picletter.http import RetrySettings, http_client
 from picletter.logfmt import Log
 from picletter.mailers import MailContext, MailError, send
 from picletter.message import Letter
-from picletter.render import render_email
+from picletter.render import render_email, subject_problem
 from picletter.settings import Settings, SettingsError, load_settings
 from picletter.sources import SourceContext, SourceError, fetch_first
 
@@ -46,6 +46,8 @@ def run_job(
     started = time.monotonic()
     try:
         settings = load_settings(env)
+        if problem := subject_problem(settings.subject_template, day):
+            raise SettingsError([problem])
     except SettingsError as exc:
         # One line naming every variable that is wrong and why; values are never echoed.
         log.error("settings", problems=len(exc.problems), detail="; ".join(exc.problems))

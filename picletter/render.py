@@ -6,12 +6,12 @@ import functools
 from dataclasses import dataclass
 from datetime import date
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined, TemplateError, select_autoescape
 from jinja2.sandbox import SandboxedEnvironment
 
 from picletter.sources.base import Picture
 
-__all__ = ["CID", "RenderedEmail", "render_email"]
+__all__ = ["CID", "RenderedEmail", "render_email", "subject_problem"]
 
 CID = "picture-of-the-day@picletter"
 
@@ -33,12 +33,45 @@ def _templates() -> Environment:
     )
 
 
+def _subject(subject_template: str, picture: Picture, day: date) -> str:
+    # The subject template is user config: sandboxed, and one line.
+    context = {"picture": picture, "date": day, "cid": CID}
+    return " ".join(
+        SandboxedEnvironment(undefined=StrictUndefined).from_string(subject_template).render(context).split()
+    )
+
+
+# Every field set, so a template that renders with this one renders with any picture a source finds.
+_STAND_IN = Picture(
+    image=b"",
+    mime="image/png",
+    title="title",
+    credit="credit",
+    license="license",
+    source="source",
+    license_url="https://example.com/license",
+    credit_url="https://example.com/credit",
+    page_url="https://example.com/page",
+    description="description",
+    provider_name="provider",
+    provider_url="https://example.com/provider",
+)
+
+
+def subject_problem(subject_template: str, day: date) -> str | None:
+    """Why SUBJECT_TEMPLATE cannot render (e.g. `picture.nope`), found before anything is fetched."""
+    try:
+        _subject(subject_template, _STAND_IN, day)
+    except TemplateError as exc:
+        fields = "title, credit, license, description, page_url, provider_name"
+        return f"PICLETTER_SUBJECT cannot render: {exc.message}; use date and picture.{{{fields}}}"
+    return None
+
+
 def render_email(picture: Picture, day: date, subject_template: str) -> RenderedEmail:
     context = {"picture": picture, "date": day, "cid": CID}
-    # The subject template is user config: sandboxed, and one line.
-    subject = SandboxedEnvironment(undefined=StrictUndefined).from_string(subject_template).render(context)
     return RenderedEmail(
-        subject=" ".join(subject.split()),
+        subject=_subject(subject_template, picture, day),
         html=_templates().get_template("email.html").render(context),
         text=_templates().get_template("email.txt").render(context),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from email.utils import getaddresses, parseaddr
+from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -74,6 +74,26 @@ def _https_or_loopback(url: str) -> bool:
     )
 
 
+# A comma that separates addresses: not inside a quoted display name ("Doe, Jane" <jane@example.com>).
+_ADDRESS_SEPARATOR = re.compile(r',(?=(?:[^"]*"[^"]*")*[^"]*$)')
+
+
+def _recipients(text: str, problems: list[str]) -> tuple[str, ...]:
+    """Every address in TEXT, or a problem naming each entry that is not one; never silently fewer."""
+    recipients: list[str] = []
+    for entry in (part.strip() for part in _ADDRESS_SEPARATOR.split(text)):
+        if not entry:
+            continue
+        address = parseaddr(entry)[1]
+        if _ADDRESS.match(address):
+            recipients.append(address)
+        else:
+            problems.append(f"PICLETTER_TO has {entry!r}, which is not an email address")
+    if not recipients and not any(p.startswith("PICLETTER_TO") for p in problems):
+        problems.append("PICLETTER_TO is required: one or more addresses, comma-separated")
+    return tuple(recipients)
+
+
 def load_settings(env: Mapping[str, str]) -> Settings:
     """Every problem at once, each naming the variable and what it should be."""
     problems: list[str] = []
@@ -94,12 +114,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     elif not _ADDRESS.match(parseaddr(sender)[1]):
         problems.append(f"PICLETTER_FROM={sender!r} is not an email address")
     to_text = get("PICLETTER_TO") or ("you@localhost" if local else "")
-    recipients = tuple(address for _, address in getaddresses([to_text]) if address)
-    if not to_text:
-        problems.append("PICLETTER_TO is required: one or more addresses, comma-separated")
-    for address in recipients:
-        if not _ADDRESS.match(address):
-            problems.append(f"PICLETTER_TO has {address!r}, which is not an email address")
+    recipients = _recipients(to_text, problems)
 
     subject = get("PICLETTER_SUBJECT") or DEFAULT_SUBJECT
     try:
@@ -136,6 +151,11 @@ def load_settings(env: Mapping[str, str]) -> Settings:
             problems.append(
                 "SMTP_URL must look like smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465"
             )
+        else:
+            try:
+                parts.port  # noqa: B018 -- raises for a port outside 0-65535 or not a number
+            except ValueError:
+                problems.append("SMTP_URL has a port that is not 1 to 65535; use 587 (STARTTLS) or 465 (smtps)")
 
     max_bytes_text = get("PICLETTER_MAX_IMAGE_BYTES") or str(DEFAULT_MAX_IMAGE_BYTES)
     max_bytes = int(max_bytes_text) if max_bytes_text.isdigit() else 0

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from infra.cli import demo, dynos, schedule, synth
-from infra.cli.errors import UserError
+from infra.errors import PicletterError
 
 __all__ = ["main"]
 
@@ -29,6 +29,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (`| head`): stop quietly, as command-line tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
-    except UserError as exc:
+    except PicletterError as exc:  # the one place errors become output (infra.errors)
         print(f"error: {exc}", file=sys.stderr)
         return 2

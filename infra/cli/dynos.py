@@ -15,9 +15,8 @@ import re
 import sys
 from typing import Any
 
-from infra.cli.errors import UserError
+from infra.errors import UserError
 from infra.heroku.client import HerokuClient, retry_settings_from_env
-from infra.heroku.errors import HerokuApiError
 from infra.settings import DYNO_SIZES
 
 __all__ = ["EXIT_STATUS_UNKNOWN", "exit_status", "register"]
@@ -88,22 +87,19 @@ def _run(args: argparse.Namespace) -> int:
         raise UserError(f"--size {args.size!r} is not a Heroku dyno size (e.g. standard-1X, basic, performance-M)")
     if not 1 <= args.ttl <= 86400:
         raise UserError("--ttl must be 1 to 86400 seconds")
-    try:
-        with _client(args) as heroku:
-            dyno = heroku.create_dyno(args.app, args.command, size=args.size, time_to_live=args.ttl, env=env)
-            name = dyno["name"]
-            print(f"started {name} on {args.app}: {args.command} ({dyno.get('size', args.size)}, ttl {args.ttl}s)")
-            if not args.tail:
-                print(f"follow it with `heroku logs --tail --dyno {name} -a {args.app}`, or use --tail")
-                return 0
-            url = heroku.create_log_session(args.app, dyno_name=name, tail=True)
-            for line in heroku.stream_lines(url, max_seconds=args.ttl + 60):
-                print(line, flush=True)
-                status = exit_status(line, name)
-                if status is not None:
-                    return status
-    except HerokuApiError as exc:
-        raise UserError(str(exc)) from None
+    with _client(args) as heroku:
+        dyno = heroku.create_dyno(args.app, args.command, size=args.size, time_to_live=args.ttl, env=env)
+        name = dyno["name"]
+        print(f"started {name} on {args.app}: {args.command} ({dyno.get('size', args.size)}, ttl {args.ttl}s)")
+        if not args.tail:
+            print(f"follow it with `heroku logs --tail --dyno {name} -a {args.app}`, or use --tail")
+            return 0
+        url = heroku.create_log_session(args.app, dyno_name=name, tail=True)
+        for line in heroku.stream_lines(url, max_seconds=args.ttl + 60):
+            print(line, flush=True)
+            status = exit_status(line, name)
+            if status is not None:
+                return status
     print(
         f"{name}: the log stream ended without `Process exited with status`; its exit status is unknown",
         file=sys.stderr,
@@ -114,25 +110,19 @@ def _run(args: argparse.Namespace) -> int:
 def _logs(args: argparse.Namespace) -> int:
     if args.max_seconds < 1:
         raise UserError("--max-seconds must be at least 1")
-    try:
-        with _client(args) as heroku:
-            url = heroku.create_log_session(args.app, dyno_name=args.dyno, tail=args.tail)
-            for line in heroku.stream_lines(url, max_seconds=args.max_seconds):
-                print(line, flush=True)
-                status = exit_status(line, args.dyno) if args.dyno and args.tail else None
-                if status is not None:
-                    return status
-    except HerokuApiError as exc:
-        raise UserError(str(exc)) from None
+    with _client(args) as heroku:
+        url = heroku.create_log_session(args.app, dyno_name=args.dyno, tail=args.tail)
+        for line in heroku.stream_lines(url, max_seconds=args.max_seconds):
+            print(line, flush=True)
+            status = exit_status(line, args.dyno) if args.dyno and args.tail else None
+            if status is not None:
+                return status
     return 0
 
 
 def _ps(args: argparse.Namespace) -> int:
-    try:
-        with _client(args) as heroku:
-            dynos = heroku.dynos(args.app)
-    except HerokuApiError as exc:
-        raise UserError(str(exc)) from None
+    with _client(args) as heroku:
+        dynos = heroku.dynos(args.app)
     if not dynos:
         print(f"{args.app} has no dynos running")
         return 0
@@ -143,10 +133,7 @@ def _ps(args: argparse.Namespace) -> int:
 
 
 def _stop(args: argparse.Namespace) -> int:
-    try:
-        with _client(args) as heroku:
-            heroku.stop_dyno(args.app, args.dyno)
-    except HerokuApiError as exc:
-        raise UserError(str(exc)) from None
+    with _client(args) as heroku:
+        heroku.stop_dyno(args.app, args.dyno)
     print(f"stopping {args.dyno} on {args.app}")
     return 0

@@ -7,8 +7,8 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from infra.cli.errors import UserError
-from infra.schedule import ScheduleError, compile_schedule, next_runs
+from infra.errors import UserError
+from infra.schedule import compile_schedule, next_runs
 
 __all__ = ["register", "run"]
 
@@ -46,10 +46,7 @@ def run(args: argparse.Namespace) -> int:
             raise UserError(f"the recurrence object is not valid JSON: {exc}") from None
     if not 1 <= args.count <= 1000:
         raise UserError("--count must be 1 to 1000")
-    try:
-        recurrence = compile_schedule(expression, args.time_zone)
-    except ScheduleError as exc:
-        raise UserError(str(exc)) from None
+    recurrence = compile_schedule(expression, args.time_zone)
     runs = next_runs(recurrence, _after(args.after, recurrence.iana_zone), args.count)
     if args.json:
         payload = {

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from infra.cli.errors import UserError
+from infra.errors import UserError
 
 __all__ = ["DEFAULT_OUT", "DEFAULT_STACK", "register", "run"]
 
@@ -29,6 +29,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.run_seconds < 1:
         raise UserError("--run-seconds must be at least 1")
+    if args.out.exists() and not args.out.is_dir():
+        raise UserError(f"--out {args.out} is a file; name a folder for the review files")
     result = synth(args.stack, args.out, run_seconds=args.run_seconds)
     print(result.summary)
     return 0

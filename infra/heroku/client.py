@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 
-from infra.heroku.errors import HerokuApiError, HerokuConnectionError, error_for_status
+from infra.heroku.errors import HerokuApiError, HerokuConnectionError, HerokuSettingsError, error_for_status
 from picletter.http import RetrySettings, retrying_transport
 
 __all__ = [
@@ -54,7 +54,7 @@ def retry_settings_from_env() -> RetrySettings:
     except ValueError:
         settings = RetrySettings(attempts=0)
     if settings.attempts < 1 or settings.backoff_factor < 0:
-        raise ValueError(
+        raise HerokuSettingsError(
             f"HEROKU_API_ATTEMPTS={attempts!r} / HEROKU_API_BACKOFF={backoff!r}: use a whole number of attempts "
             "(at least 1) and a backoff in seconds, e.g. 5 and 0.5"
         )

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from infra.errors import PicletterError
+
 __all__ = [
     "HerokuApiError",
     "HerokuAuthError",
     "HerokuConnectionError",
+    "HerokuError",
     "HerokuNotFound",
     "HerokuRateLimited",
+    "HerokuSettingsError",
     "error_for_status",
 ]
 
@@ -19,7 +23,15 @@ _HINTS = {
 }
 
 
-class HerokuApiError(Exception):
+class HerokuError(PicletterError):
+    """The Heroku side (infra.errors draws the hierarchy)."""
+
+
+class HerokuSettingsError(HerokuError):
+    """HEROKU_API_URL, HEROKU_API_ATTEMPTS or HEROKU_API_BACKOFF cannot be used."""
+
+
+class HerokuApiError(HerokuError):
     """Heroku answered METHOD PATH with an error status."""
 
     def __init__(self, method: str, path: str, status: int, error_id: str, message: str) -> None:

@@ -18,13 +18,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from infra.cli.errors import UserError
+from infra.errors import UserError
 from infra.mock_run import ProgramFailed, ProgramRun, RecordedResource, mask_secrets, reveal_secrets, run_program
 from infra.schedule import next_runs
 from infra.settings import JobSettings, settings_from_config
 from infra.synth.arm import arm_template
 from infra.synth.cost import ASSUMPTIONS, JobCost, estimate
-from infra.synth.stack_file import load_stack_file
+from infra.synth.stack_file import load_stack_file, placeholder
 
 __all__ = ["SynthResult", "resource_tree", "synth"]
 
@@ -85,11 +85,14 @@ def _cost_markdown(costs: list[JobCost], run_seconds: int) -> str:
 def synth(stack_path: Path, out_dir: Path, *, now: datetime | None = None, run_seconds: int = 60) -> SynthResult:
     now = now or datetime.now(UTC)
     stack = load_stack_file(stack_path)
+    # Offline and credential-free: a stack file without the token renders, and a token in the
+    # environment is never read, so it cannot reach a review file.
+    env = {**os.environ, "HEROKU_API_KEY": placeholder("picletter:herokuApiToken")}
     try:
-        run = run_program(stack.config, secret_keys=stack.secret_keys, stack=stack.stack)
+        run = run_program(stack.config, secret_keys=stack.secret_keys, stack=stack.stack, env=env)
     except ProgramFailed as exc:
         raise UserError(f"{stack_path}: {exc}") from None
-    jobs: dict[str, JobSettings] = {job.name: job for job in settings_from_config(stack.config, os.environ).jobs}
+    jobs: dict[str, JobSettings] = {job.name: job for job in settings_from_config(stack.config, env).jobs}
 
     result = SynthResult(out_dir=out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from infra.cli.errors import UserError
+from infra.errors import UserError
 
 __all__ = ["StackFile", "load_stack_file", "placeholder"]
 
@@ -42,12 +42,16 @@ def load_stack_file(path: Path) -> StackFile:
         document = yaml.safe_load(path.read_text()) or {}
     except yaml.YAMLError as exc:
         raise UserError(f"stack file {path} is not valid YAML: {exc}") from None
+    if not isinstance(document, dict):
+        raise UserError(f"stack file {path} must be a map with a `config:` map, not a {type(document).__name__}")
     raw_config = document.get("config") or {}
     if not isinstance(raw_config, dict):
         raise UserError(f"stack file {path}: `config` must be a map of namespace:key to value")
     config: dict[str, Any] = {}
     secret_keys: list[str] = []
     for key, value in raw_config.items():
+        if not isinstance(key, str):
+            raise UserError(f"stack file {path}: config key {key!r} must be a string like picletter:herokuApp")
         if ":" not in key:
             raise UserError(f"stack file {path}: config key {key!r} needs a namespace, e.g. picletter:{key}")
         found: list[str] = []

@@ -142,3 +142,10 @@ def test_a_tz_that_is_not_a_zone_exits_2_naming_it(tmp_path: Path) -> None:
     done = run_module(env={"PICLETTER_SOURCE": "sample", "PICLETTER_OUTBOX": str(tmp_path), "TZ": "Mars/Base"})
     assert done.returncode == 2
     assert "TZ 'Mars/Base' is not a time zone" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_subject_that_cannot_render_exits_2_before_anything_is_fetched(web: FakeWeb, env: dict[str, str]) -> None:
+    result = run({**env, "PICLETTER_SUBJECT": "{{ picture.nope.deeper }}"})
+    assert result.code == 2
+    assert "PICLETTER_SUBJECT cannot render" in result.log and "nope" in result.log
+    assert web.requests == []

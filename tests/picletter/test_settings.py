@@ -72,3 +72,33 @@ def test_secrets_include_keys_and_the_smtp_password() -> None:
     )
     assert {"pa55word", "nasa-k", "sg-key"} <= set(settings.secrets)
     assert "pa55word" not in repr(settings)
+
+
+BASE = {"PICLETTER_FROM": "a@example.com", "PICLETTER_MAILER": "outbox"}
+
+
+@pytest.mark.parametrize(
+    ("to", "problem"),
+    [
+        ("me@, you@example.com", "PICLETTER_TO has 'me@', which is not an email address"),
+        ("me@", "PICLETTER_TO has 'me@', which is not an email address"),
+        ("you@example.com, @example.com", "PICLETTER_TO has '@example.com'"),
+        (",", "PICLETTER_TO is required"),
+    ],
+)
+def test_every_bad_recipient_is_named_and_none_is_never_sent(to: str, problem: str) -> None:
+    with pytest.raises(SettingsError) as raised:
+        load_settings({**BASE, "PICLETTER_TO": to})
+    assert [p for p in raised.value.problems if p.startswith(problem)], raised.value.problems
+
+
+def test_recipients_keep_quoted_names_with_commas() -> None:
+    settings = load_settings({**BASE, "PICLETTER_TO": '"Doe, Jane" <jane@example.com>, bob@example.com,'})
+    assert settings.recipients == ("jane@example.com", "bob@example.com")
+
+
+@pytest.mark.parametrize("url", ["smtp://u:p@host:99999", "smtp://u:p@host:port"])
+def test_an_smtp_port_out_of_range_is_a_settings_problem_not_a_traceback(url: str) -> None:
+    with pytest.raises(SettingsError) as raised:
+        load_settings({**BASE, "PICLETTER_TO": "b@example.com", "PICLETTER_MAILER": "smtp", "SMTP_URL": url})
+    assert any("SMTP_URL has a port that is not 1 to 65535" in p for p in raised.value.problems)

@@ -133,3 +133,14 @@ def test_exit_status_is_read_only_for_our_dyno() -> None:
     assert exit_status("2026-11-22T07:00:04+00:00 heroku[run.7]: Process exited with status 2", "run.7") == 2
     assert exit_status("2026-11-22T07:00:04+00:00 heroku[run.8]: Process exited with status 2", "run.7") is None
     assert exit_status("app[run.7]: echo Process exited with status 5", "run.7") is None
+
+
+@pytest.mark.parametrize("attempts", ["abc", "0"])
+def test_bad_retry_tuning_is_one_line_not_a_traceback(
+    attempts: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("HEROKU_API_KEY", "token")
+    monkeypatch.setenv("HEROKU_API_ATTEMPTS", attempts)
+    assert main(["ps", "--app", APP]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: HEROKU_API_ATTEMPTS='{attempts}'") and "Traceback" not in err

@@ -151,10 +151,11 @@ def test_pauses_before_the_next_request_when_the_rate_limit_budget_is_spent() ->
 
 def test_retry_tuning_from_env_is_checked(monkeypatch: pytest.MonkeyPatch) -> None:
     from infra.heroku.client import retry_settings_from_env
+    from infra.heroku.errors import HerokuSettingsError
 
     monkeypatch.setenv("HEROKU_API_ATTEMPTS", "2")
     monkeypatch.setenv("HEROKU_API_BACKOFF", "0.1")
     assert (retry_settings_from_env().attempts, retry_settings_from_env().backoff_factor) == (2, 0.1)
     monkeypatch.setenv("HEROKU_API_ATTEMPTS", "many")
-    with pytest.raises(ValueError, match="HEROKU_API_ATTEMPTS='many'"):
+    with pytest.raises(HerokuSettingsError, match="HEROKU_API_ATTEMPTS='many'"):
         retry_settings_from_env()

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from infra.cli.errors import UserError
+from infra.errors import UserError
 from infra.synth import synth
 from infra.synth.arm import arm_literal, arm_template
 from tests.fakes.logic_schema import logic_validator
@@ -114,6 +114,9 @@ def test_bad_stack_config_is_refused_naming_the_key(tmp_path: Path) -> None:
     ("content", "message"),
     [
         ("config: [1, 2]", "must be a map"),
+        ("- a\n- b", "must be a map with a `config:` map, not a list"),
+        ("just a string", "not a str"),
+        ("config:\n  1: x", "config key 1 must be a string"),
         ("config:\n  herokuApp: x", "needs a namespace"),
         (": : :", "not valid YAML"),
     ],
@@ -128,3 +131,28 @@ def test_malformed_stack_files(tmp_path: Path, content: str, message: str) -> No
 def test_missing_stack_file(tmp_path: Path) -> None:
     with pytest.raises(UserError, match="does not exist"):
         synth(tmp_path / "Pulumi.nope.yaml", tmp_path / "out")
+
+
+def test_synth_needs_no_token_and_never_reads_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("HEROKU_API_KEY", raising=False)
+    stack = write_stack(tmp_path, {"picletter:herokuApp": "my-app", "azure-native:location": "westeurope"})
+    assert synth(stack, tmp_path / "out", now=NOW).out_dir == tmp_path / "out"
+    assert (tmp_path / "out" / "workflows" / "picletter.json").exists()
+
+
+def test_the_command_line_refuses_bad_stack_files_and_out_paths_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from infra.cli import main
+
+    listed = tmp_path / "Pulumi.list.yaml"
+    listed.write_text("- a\n- b\n")
+    a_file = tmp_path / "a-file"
+    a_file.write_text("")
+    for argv, message in (
+        (["synth", "--stack", str(listed), "--out", str(tmp_path / "out")], "must be a map"),
+        (["synth", "--stack", str(REPO / "Pulumi.example.yaml"), "--out", str(a_file)], "is a file; name a folder"),
+    ):
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("error: ") and message in err and "Traceback" not in err and err.count("\n") == 1
