@@ -1,7 +1,12 @@
 """`HerokuApp`: an app the stack creates (`picletter:createApp`).
 
 The program registers it with `retain_on_delete` unless `picletter:deleteAppOnDestroy` is true, so
-`pulumi destroy` never deletes an app, its add-ons or data unless asked to.
+`pulumi destroy` never deletes an app, its add-ons or data unless asked to. Pulumi reads that option
+from the state, so a changed `deleteAppOnDestroy` takes effect after an `up`, not in the `destroy`
+itself.
+
+Heroku cannot move an app to another region: a changed region would replace the app, and with the
+old one retained, the new create fails on the taken name. `check` refuses it before anything changes.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ import contextlib
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import CreateResult, DiffResult, ReadResult, Resource
+from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, Resource
 
 from infra.heroku.errors import HerokuApiError, HerokuNotFound
 from infra.heroku.provider_base import HerokuProvider
@@ -22,7 +27,21 @@ def _outputs(app: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
     return {"name": app["name"], "region": props.get("region"), "appId": app["id"], "webUrl": app.get("web_url")}
 
 
+# Where Heroku puts an app created without a region.
+DEFAULT_REGION = "us"
+
+
 class HerokuAppProvider(HerokuProvider):
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        was, wants = olds.get("region") or DEFAULT_REGION, news.get("region") or DEFAULT_REGION
+        if olds.get("name") and olds.get("name") == news.get("name") and was != wants:
+            reason = (
+                f"picletter:herokuRegion: the app {news['name']} was created in {was}, and Heroku cannot move an "
+                f"app to {wants}; set herokuRegion back to {was}, or create another app under a new herokuApp name"
+            )
+            return CheckResult(news, [CheckFailure("region", reason)])
+        return CheckResult(news, [])
+
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         changed = [key for key in ("name", "region") if olds.get(key) != news.get(key)]
         return DiffResult(changes=bool(changed), replaces=changed, delete_before_replace=True)
