@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+
+from infra.settings import settings_from_config
 
 REPO = Path(__file__).resolve().parents[1]
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
@@ -62,6 +65,64 @@ def test_scheduled_drift_check_expects_no_changes() -> None:
     assert workflow[True]["schedule"][0]["cron"]
     step = pulumi_step(workflow, "drift")["with"]
     assert step["command"] == "preview" and step["expect-no-changes"] is True and step["refresh"] is True
+
+
+# The majors the workflows use (current in 2026); one place, so an upgrade changes them together.
+ACTION_MAJORS = {
+    "actions/checkout": "v6",
+    "actions/setup-python": "v6",
+    "actions/upload-artifact": "v6",
+    "astral-sh/setup-uv": "v7",
+    "pulumi/actions": "v7",
+}
+
+
+def test_every_action_is_at_its_current_major() -> None:
+    for path in WORKFLOWS:
+        for job in yaml.safe_load(path.read_text())["jobs"].values():
+            for step in job["steps"]:
+                if "uses" in step:
+                    action, _, major = step["uses"].partition("@")
+                    assert ACTION_MAJORS.get(action) == major, (path.name, step["uses"])
+
+
+def locked_version(package: str) -> str:
+    lock = tomllib.loads((REPO / "uv.lock").read_text())
+    return next(p["version"] for p in lock["package"] if p["name"] == package)
+
+
+@pytest.mark.parametrize(
+    ("name", "job"), [("pull-request.yml", "preview"), ("deploy.yml", "up"), ("drift.yml", "drift")]
+)
+def test_pulumi_runs_the_pinned_cli_with_uv_on_path_against_the_committed_stack(name: str, job: str) -> None:
+    workflow = load(name)
+    step = pulumi_step(workflow, job)
+    version = step["with"]["pulumi-version"]
+    # Dynamic providers receive stack config only from Pulumi 3.139.0; the CLI matches the SDK in uv.lock.
+    assert version == locked_version("pulumi")
+    assert tuple(map(int, version.split("."))) >= (3, 139, 0)
+    uses = [s.get("uses", "") for s in steps(workflow, job)]
+    assert uses.index("astral-sh/setup-uv@v7") < uses.index("pulumi/actions@v7"), "toolchain: uv needs uv on PATH"
+    assert (REPO / f"Pulumi.{step['with']['stack-name']}.yaml").is_file()
+    # Credentials come from the ESC environment the stack imports: GitHub holds only the Pulumi token.
+    env = workflow["jobs"][job].get("env", {})
+    assert set(env) == {"PULUMI_ACCESS_TOKEN"}
+
+
+def test_the_ci_stack_imports_an_esc_environment_whose_config_the_program_accepts() -> None:
+    stack = yaml.safe_load((REPO / "Pulumi.prod.yaml").read_text())
+    assert stack == {"environment": ["picletter/prod"]}
+    template = yaml.safe_load((REPO / "esc" / "picletter-prod.yaml").read_text())["values"]
+    assert template["azure"]["login"]["fn::open::azure-login"]["oidc"] is True
+    assert {"ARM_USE_OIDC", "ARM_CLIENT_ID", "ARM_TENANT_ID", "ARM_SUBSCRIPTION_ID", "ARM_OIDC_TOKEN"} <= set(
+        template["environmentVariables"]
+    )
+    config = template["pulumiConfig"]
+    assert config["picletter:herokuApiToken"] == "${heroku.token}" and "fn::secret" in template["heroku"]["token"]
+    # ESC resolves ${heroku.token}; the program validates the rest as it would in CI.
+    resolved = {**config, "picletter:herokuApiToken": "resolved-by-esc"}
+    settings = settings_from_config(resolved, {}, secret_keys=["picletter:herokuApiToken"])
+    assert settings.heroku_app == "my-picletter-app" and settings.jobs[0].name == "picletter"
 
 
 def test_no_secret_is_written_into_a_workflow() -> None:
