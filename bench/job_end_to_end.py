@@ -1,5 +1,7 @@
 """Job start to mail accepted (a local SendGrid fake, the built-in sample picture), against the
-import floor `python -c "import httpx, jinja2"`, measured in the same run.
+import floor `python -c "import httpx, jinja2"`, measured in the same run, both in an environment
+that holds only the job's run-time packages, installed as the Heroku build installs them (the dev
+environment's httpx also imports click and pygments, which would flatter the floor).
 
     ./dev py bench/job_end_to_end.py [--runs N]
 """
@@ -15,7 +17,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench._measure import run_child, summarize  # noqa: E402
+from bench._measure import job_environment, run_child, summarize  # noqa: E402
 from tests.fakes.web import Reply, running_fake_web  # noqa: E402
 
 
@@ -23,11 +25,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
     runs = parser.parse_args().runs
-    with running_fake_web() as sendgrid, tempfile.TemporaryDirectory() as outbox:
+    with running_fake_web() as sendgrid, tempfile.TemporaryDirectory() as folder:
+        app, python = job_environment(Path(folder))
+        outbox = str(Path(folder) / "outbox")
         sendgrid.on("POST", "/v3/mail/send", Reply(202, b"", {"X-Message-Id": "bench"}))
         env = {
             "PATH": os.environ.get("PATH", ""),
-            "PYTHONPATH": str(REPO),
             "PICLETTER_SOURCE": "sample",
             "PICLETTER_FROM": "bench@example.com",
             "PICLETTER_TO": "bench@example.com",
@@ -35,8 +38,8 @@ def main() -> None:
             "SENDGRID_API_URL": sendgrid.url,
             "PICLETTER_OUTBOX": outbox,
         }
-        floor = [run_child([sys.executable, "-c", "import httpx, jinja2"], env, str(REPO)) for _ in range(runs)]
-        job = [run_child([sys.executable, "-m", "picletter"], env, str(REPO)) for _ in range(runs)]
+        floor = [run_child([str(python), "-c", "import httpx, jinja2"], env, str(app)) for _ in range(runs)]
+        job = [run_child([str(python), "-m", "picletter"], env, str(app)) for _ in range(runs)]
         accepted = len(sendgrid.called("POST", "/v3/mail/send"))
     assert accepted == runs, f"{accepted} of {runs} mails accepted"
     floor_s, floor_kib = summarize(floor)

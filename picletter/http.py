@@ -3,33 +3,32 @@
 Reads and other idempotent calls are retried on 429, 5xx and network errors; POST only where the
 server cannot have acted on it (the caller names those statuses) and on failed connects. Retry-After
 is honoured, otherwise exponential backoff.
+
+The retries are a small synchronous transport of our own: the httpx-retries package pulled in
+asyncio (12 ms of every job's start) for its async half, which nothing here uses.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 
 import httpx
-from httpx_retries import Retry, RetryTransport
+
+from picletter.picture import IMAGE_TYPES
 
 __all__ = [
-    "IMAGE_TYPES",
     "DownloadError",
     "RetrySettings",
+    "RetryingTransport",
     "download_image",
     "http_client",
+    "retry_after_seconds",
     "retrying_transport",
 ]
-
-# Accepted image types and the bytes their files start with.
-IMAGE_TYPES = {
-    "image/jpeg": (b"\xff\xd8\xff",),
-    "image/png": (b"\x89PNG\r\n\x1a\n",),
-    "image/gif": (b"GIF87a", b"GIF89a"),
-    "image/webp": (b"RIFF",),
-}
 
 
 @dataclass(frozen=True)
@@ -40,36 +39,81 @@ class RetrySettings:
     total_sleep: float = 120.0
 
 
-class _PerMethodRetryTransport(httpx.BaseTransport):
-    def __init__(self, inner: httpx.BaseTransport, settings: RetrySettings, post_statuses: Iterable[int]) -> None:
-        common: dict[str, Any] = {
-            "total": settings.attempts - 1,
-            "backoff_factor": settings.backoff_factor,
-            "max_backoff_wait": settings.max_backoff_wait,
-            "total_timeout": settings.total_sleep,
-        }
+# Retried for methods that are safe to repeat: rate limits and the server errors that mean "not done".
+_READ_STATUSES = frozenset({429, 500, 502, 503, 504})
+_IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "DELETE"})
+# A POST is retried after an error only where the request cannot have reached the server.
+_POST_ERRORS: tuple[type[Exception], ...] = (httpx.ConnectError, httpx.ConnectTimeout)
+_READ_ERRORS: tuple[type[Exception], ...] = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
+
+
+def retry_after_seconds(
+    response: httpx.Response, now: Callable[[], datetime] = lambda: datetime.now(UTC)
+) -> float | None:
+    """Retry-After as seconds to wait: a number of seconds or an HTTP date (RFC 9110 10.2.3)."""
+    value = response.headers.get("retry-after", "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (when - now()).total_seconds()) if when.tzinfo else None
+
+
+class RetryingTransport(httpx.BaseTransport):
+    """INNER with bounded retries, chosen per method (see the module docstring)."""
+
+    def __init__(
+        self,
+        inner: httpx.BaseTransport,
+        settings: RetrySettings,
+        post_statuses: Iterable[int],
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self._inner = inner
-        self._post = RetryTransport(
-            inner,
-            Retry(
-                allowed_methods=["POST"],
-                status_forcelist=list(post_statuses) or [429],
-                retry_on_exceptions=[httpx.ConnectError, httpx.ConnectTimeout],
-                **common,
-            ),
-        )
-        self._idempotent = RetryTransport(
-            inner,
-            Retry(
-                allowed_methods=["GET", "HEAD", "PATCH", "PUT", "DELETE"],
-                status_forcelist=[429, 500, 502, 503, 504],
-                **common,
-            ),
-        )
+        self._settings = settings
+        self._post_statuses = frozenset(post_statuses) or frozenset({429})
+        self._sleep = sleep
+
+    def _retries_for(self, method: str) -> tuple[frozenset[int], tuple[type[Exception], ...]]:
+        if method == "POST":
+            return self._post_statuses, _POST_ERRORS
+        if method in _IDEMPOTENT:
+            return _READ_STATUSES, _READ_ERRORS
+        return frozenset(), ()
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        transport = self._post if request.method == "POST" else self._idempotent
-        return transport.handle_request(request)
+        statuses, errors = self._retries_for(request.method)
+        slept = 0.0
+        for attempt in range(1, self._settings.attempts + 1):
+            last = attempt == self._settings.attempts
+            try:
+                response = self._inner.handle_request(request)
+            except errors:
+                wait = self._wait(self._backoff(attempt), slept)
+                if last or wait is None:
+                    raise
+            else:
+                if response.status_code not in statuses:
+                    return response
+                wait = self._wait(retry_after_seconds(response) or self._backoff(attempt), slept)
+                if last or wait is None:
+                    return response
+                response.close()
+            self._sleep(wait)
+            slept += wait
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    def _wait(self, wanted: float, slept: float) -> float | None:
+        """WANTED capped at max_backoff_wait, or None when it would overrun the total sleep budget."""
+        wait = min(wanted, self._settings.max_backoff_wait)
+        return None if slept + wait > self._settings.total_sleep else wait
+
+    def _backoff(self, attempt: int) -> float:
+        return float(self._settings.backoff_factor * 2 ** (attempt - 1))
 
     def close(self) -> None:
         self._inner.close()
@@ -79,9 +123,34 @@ def retrying_transport(
     inner: httpx.BaseTransport | None = None,
     settings: RetrySettings = RetrySettings(),
     post_statuses: Iterable[int] = (429,),
+    *,
+    tls: bool = True,
 ) -> httpx.BaseTransport:
-    """INNER (the network by default) with retries: broad for reads, POST_STATUSES only for POST."""
-    return _PerMethodRetryTransport(inner or httpx.HTTPTransport(), settings, post_statuses)
+    """INNER (the network by default) with retries: broad for reads, POST_STATUSES only for POST.
+
+    With TLS false no certificates are loaded (16 ms of certifi): for a run whose every URL is plain
+    http on this machine; an https request then fails instead of going unverified.
+    """
+    return RetryingTransport(inner or (_network() if tls else _PlainHttpOnly()), settings, post_statuses)
+
+
+def _network() -> httpx.BaseTransport:
+    return httpx.HTTPTransport()
+
+
+class _PlainHttpOnly(httpx.BaseTransport):
+    """The network for http:// only: no SSL context is built, and https:// is refused, never unverified."""
+
+    def __init__(self) -> None:
+        self._inner = httpx.HTTPTransport(verify=False)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.scheme != "http":
+            raise httpx.UnsupportedProtocol(f"{request.url.scheme}:// was not expected in this run; no TLS is set up")
+        return self._inner.handle_request(request)
+
+    def close(self) -> None:
+        self._inner.close()
 
 
 def http_client(
@@ -93,10 +162,11 @@ def http_client(
     timeout: float = 20.0,
     headers: Mapping[str, str] | None = None,
     base_url: str = "",
+    tls: bool = True,
 ) -> httpx.Client:
     return httpx.Client(
         base_url=base_url,
-        transport=retrying_transport(transport, retry, post_statuses),
+        transport=retrying_transport(transport, retry, post_statuses, tls=tls),
         timeout=httpx.Timeout(timeout, connect=10.0),
         headers={"User-Agent": user_agent, **(headers or {})},
         follow_redirects=True,
@@ -128,6 +198,6 @@ def download_image(
                     raise DownloadError(f"image is over the {max_bytes} byte cap")
     except httpx.HTTPError as exc:
         raise DownloadError(f"image download failed: {type(exc).__name__}") from None
-    if not bytes(data).startswith(IMAGE_TYPES[mime]):
+    if not bytes(data).startswith(IMAGE_TYPES[mime].magic):
         raise DownloadError(f"content does not look like {mime}")
     return bytes(data), mime

@@ -13,13 +13,14 @@ from email.utils import parseaddr
 import httpx
 
 from picletter import __version__
+from picletter.context import RunContext
 from picletter.http import RetrySettings, http_client
 from picletter.logfmt import Log
-from picletter.mailers import MailContext, MailError, send
+from picletter.mailers import MailError, send
 from picletter.message import Letter
 from picletter.render import render_email, subject_problem
 from picletter.settings import Settings, SettingsError, load_settings
-from picletter.sources import SourceContext, SourceError, fetch_first
+from picletter.sources import SourceError, fetch_first
 
 __all__ = ["EXIT_BAD_SETTINGS", "EXIT_NOT_SENT", "EXIT_OK", "run_job", "user_agent"]
 
@@ -60,10 +61,14 @@ def run_job(
 
     # SendGrid's 429 and 503 mean "not accepted, try again"; other failures of a send are not retried.
     with http_client(
-        user_agent=user_agent(settings), transport=transport, retry=retry, post_statuses=(429, 503)
+        user_agent=user_agent(settings),
+        transport=transport,
+        retry=retry,
+        post_statuses=(429, 503),
+        tls=settings.needs_tls,
     ) as client:
         try:
-            picture = fetch_first(day, SourceContext(client=client, settings=settings, log=log))
+            picture = fetch_first(day, RunContext(client=client, settings=settings, log=log))
         except SourceError as exc:
             log.error("source", result="none", reason=str(exc))
             return EXIT_NOT_SENT
@@ -74,7 +79,7 @@ def run_job(
             return EXIT_OK
         letter = Letter(sender=settings.sender, recipients=settings.recipients, email=email, picture=picture)
         try:
-            receipt = send(letter, MailContext(settings=settings, log=log, client=client))
+            receipt = send(letter, RunContext(settings=settings, log=log, client=client))
         except MailError as exc:
             log.error("mail", mailer=settings.mailer, result="not-accepted", reason=str(exc))
             return EXIT_NOT_SENT

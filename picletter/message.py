@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
+from picletter.picture import Picture
 from picletter.render import CID, RenderedEmail
-from picletter.sources.base import Picture
 
 __all__ = ["Letter", "build_message"]
 

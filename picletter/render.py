@@ -6,10 +6,10 @@ import functools
 from dataclasses import dataclass
 from datetime import date
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, TemplateError, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template, TemplateError, select_autoescape
 from jinja2.sandbox import SandboxedEnvironment
 
-from picletter.sources.base import Picture
+from picletter.picture import Picture
 
 __all__ = ["CID", "RenderedEmail", "render_email", "subject_problem"]
 
@@ -33,12 +33,15 @@ def _templates() -> Environment:
     )
 
 
+@functools.cache
+def _compiled_subject(subject_template: str) -> Template:
+    # User config: sandboxed. Compiled once per run, for the start-up check and the email alike.
+    return SandboxedEnvironment(undefined=StrictUndefined).from_string(subject_template)
+
+
 def _subject(subject_template: str, picture: Picture, day: date) -> str:
-    # The subject template is user config: sandboxed, and one line.
-    context = {"picture": picture, "date": day, "cid": CID}
-    return " ".join(
-        SandboxedEnvironment(undefined=StrictUndefined).from_string(subject_template).render(context).split()
-    )
+    subject = _compiled_subject(subject_template).render({"picture": picture, "date": day, "cid": CID})
+    return " ".join(subject.split())  # one line
 
 
 # Every field set, so a template that renders with this one renders with any picture a source finds.

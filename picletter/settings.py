@@ -12,6 +12,9 @@ from urllib.parse import urlsplit
 from jinja2 import TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
 
+from picletter.plugins import MAILERS as MAILER_PLUGINS
+from picletter.plugins import SOURCES as SOURCE_PLUGINS
+
 __all__ = [
     "DEFAULT_SUBJECT",
     "LOOPBACK_HOSTS",
@@ -22,8 +25,9 @@ __all__ = [
     "load_settings",
 ]
 
-SOURCES = ("wikimedia", "apod", "unsplash", "sample")
-MAILERS = ("sendgrid", "smtp", "outbox")
+# Valid names, from the one place they are declared with their implementations.
+SOURCES = tuple(SOURCE_PLUGINS)
+MAILERS = tuple(MAILER_PLUGINS)
 DEFAULT_SUBJECT = "{{ picture.title }} · picture of the day, {{ date.strftime('%d %B %Y') }}"
 DEFAULT_MAX_IMAGE_BYTES = 10 * 1024 * 1024
 _ADDRESS = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$|^[^@\s<>]+@localhost$")
@@ -56,6 +60,15 @@ class Settings:
     unsplash_api_url: str = "https://api.unsplash.com"
 
     @property
+    def needs_tls(self) -> bool:
+        """Whether this run may call an https URL: any picture service (their image links are
+        https), an https image URL, or SendGrid's API. Only a run with the sample picture or plain
+        http URLs on this machine, and an outbox, SMTP or a local SendGrid, needs none."""
+        remote_source = any(source not in ("sample",) and not _loopback_http(source) for source in self.sources)
+        remote_mail = self.mailer == "sendgrid" and not _loopback_http(self.sendgrid_api_url)
+        return remote_source or remote_mail
+
+    @property
     def secrets(self) -> list[str]:
         """Values that must never be printed."""
         values = [self.unsplash_access_key, self.sendgrid_api_key]
@@ -65,6 +78,11 @@ class Settings:
             password = urlsplit(self.smtp_url).password
             values += [password, self.smtp_url]
         return [v for v in values if v]
+
+
+def _loopback_http(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS
 
 
 def _https_or_loopback(url: str) -> bool:

@@ -1,5 +1,8 @@
-"""Mailers: SendGrid's v3 API, SMTP (standard library), or a local outbox folder of .eml files."""
+"""Mailers: SendGrid's v3 API, SMTP (standard library), or a local outbox folder of .eml files.
 
-from picletter.mailers.base import MailContext, MailError, send
+Each lives in its own module and is imported only when chosen (picletter.plugins).
+"""
 
-__all__ = ["MailContext", "MailError", "send"]
+from picletter.mailers.base import MailError, send
+
+__all__ = ["MailError", "send"]

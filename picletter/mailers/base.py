@@ -1,32 +1,25 @@
+"""What every mailer is: a function of the letter and the run that returns a receipt, or MailError."""
+
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Protocol
 
-import httpx
-
-from picletter.logfmt import Log
+from picletter.context import RunContext
 from picletter.message import Letter
-from picletter.settings import Settings
+from picletter.plugins import MAILERS, load
 
-__all__ = ["MailContext", "MailError", "send"]
+__all__ = ["MailError", "Mailer", "send"]
 
 
 class MailError(Exception):
     """The mail was not accepted."""
 
 
-@dataclass(frozen=True)
-class MailContext:
-    settings: Settings
-    log: Log
-    client: httpx.Client  # for API mailers
+class Mailer(Protocol):
+    def __call__(self, letter: Letter, ctx: RunContext) -> str: ...
 
 
-def send(letter: Letter, ctx: MailContext) -> str:
+def send(letter: Letter, ctx: RunContext) -> str:
     """Hand LETTER to the configured mailer; returns its receipt (message id, file) once accepted."""
-    from picletter.mailers.outbox import send_outbox
-    from picletter.mailers.sendgrid import send_sendgrid
-    from picletter.mailers.smtp import send_smtp
-
-    mailer = {"sendgrid": send_sendgrid, "smtp": send_smtp, "outbox": send_outbox}[ctx.settings.mailer]
+    mailer: Mailer = load(MAILERS[ctx.settings.mailer])
     return mailer(letter, ctx)

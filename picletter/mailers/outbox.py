@@ -6,13 +6,14 @@ import os
 from datetime import UTC, datetime
 from email import policy
 
-from picletter.mailers.base import MailContext, MailError
+from picletter.context import RunContext
+from picletter.mailers.base import MailError
 from picletter.message import Letter
 
 __all__ = ["send_outbox"]
 
 
-def send_outbox(letter: Letter, ctx: MailContext) -> str:
+def send_outbox(letter: Letter, ctx: RunContext) -> str:
     folder = ctx.settings.outbox
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     path = folder / f"picletter-{stamp}.eml"

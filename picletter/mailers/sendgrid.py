@@ -8,7 +8,8 @@ from typing import Any
 
 import httpx
 
-from picletter.mailers.base import MailContext, MailError
+from picletter.context import RunContext
+from picletter.mailers.base import MailError
 from picletter.message import Letter
 from picletter.render import CID
 
@@ -42,7 +43,7 @@ def sendgrid_payload(letter: Letter) -> dict[str, Any]:
     }
 
 
-def send_sendgrid(letter: Letter, ctx: MailContext) -> str:
+def send_sendgrid(letter: Letter, ctx: RunContext) -> str:
     url = f"{ctx.settings.sendgrid_api_url}/v3/mail/send"
     headers = {"Authorization": f"Bearer {ctx.settings.sendgrid_api_key}"}
     try:

@@ -8,7 +8,8 @@ import ssl
 import time
 from urllib.parse import unquote, urlsplit
 
-from picletter.mailers.base import MailContext, MailError
+from picletter.context import RunContext
+from picletter.mailers.base import MailError
 from picletter.message import Letter
 from picletter.settings import LOOPBACK_HOSTS
 
@@ -61,7 +62,7 @@ def _deliver(url: str, letter: Letter, timeout: float) -> str:
         return str(message["Message-ID"])
 
 
-def send_smtp(letter: Letter, ctx: MailContext, *, timeout: float = 30.0, backoff: float = 2.0) -> str:
+def send_smtp(letter: Letter, ctx: RunContext, *, timeout: float = 30.0, backoff: float = 2.0) -> str:
     url = ctx.settings.smtp_url or ""
     for attempt in range(1, ATTEMPTS + 1):
         try:

@@ -1,6 +1,9 @@
-"""Picture sources: each returns image bytes, MIME type, title, credit and license text."""
+"""Picture sources: each returns a Picture (image bytes, MIME type, title, credit, license text).
 
-from picletter.sources.base import Picture, SourceContext, SourceError
+Each lives in its own module and is imported only when configured (picletter.plugins).
+"""
+
+from picletter.sources.base import SourceError
 from picletter.sources.registry import fetch_first
 
-__all__ = ["Picture", "SourceContext", "SourceError", "fetch_first"]
+__all__ = ["SourceError", "fetch_first"]

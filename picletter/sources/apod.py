@@ -7,8 +7,10 @@ from typing import Any
 
 import httpx
 
+from picletter.context import RunContext
 from picletter.http import DownloadError, download_image
-from picletter.sources.base import Picture, SourceContext, SourceError
+from picletter.picture import Picture
+from picletter.sources.base import SourceError
 
 __all__ = ["LOOKBACK_DAYS", "fetch_apod"]
 
@@ -16,7 +18,7 @@ LOOKBACK_DAYS = 7
 FIRST_APOD = date(1995, 6, 16)
 
 
-def _entry(day: date, ctx: SourceContext) -> dict[str, Any]:
+def _entry(day: date, ctx: RunContext) -> dict[str, Any]:
     params = {"api_key": ctx.settings.nasa_api_key, "date": day.isoformat(), "thumbs": "false"}
     try:
         response = ctx.client.get(f"{ctx.settings.nasa_api_url}/planetary/apod", params=params)
@@ -29,7 +31,7 @@ def _entry(day: date, ctx: SourceContext) -> dict[str, Any]:
     return response.json()  # type: ignore[no-any-return]
 
 
-def fetch_apod(day: date, ctx: SourceContext) -> Picture:
+def fetch_apod(day: date, ctx: RunContext) -> Picture:
     for back in range(LOOKBACK_DAYS):
         current = day - timedelta(days=back)
         if current < FIRST_APOD:

@@ -5,28 +5,24 @@ from __future__ import annotations
 import time
 from datetime import date
 
-from picletter.sources.apod import fetch_apod
-from picletter.sources.base import Picture, Source, SourceContext, SourceError
-from picletter.sources.sample import fetch_sample
-from picletter.sources.unsplash import fetch_unsplash
-from picletter.sources.url import url_source
-from picletter.sources.wikimedia import fetch_wikimedia
+from picletter.context import RunContext
+from picletter.picture import Picture
+from picletter.plugins import SOURCES, load
+from picletter.sources.base import Source, SourceError
 
-__all__ = ["SOURCES", "fetch_first"]
-
-SOURCES: dict[str, Source] = {
-    "wikimedia": fetch_wikimedia,
-    "apod": fetch_apod,
-    "unsplash": fetch_unsplash,
-    "sample": fetch_sample,
-}
+__all__ = ["fetch_first"]
 
 
 def _fetcher(name: str) -> Source:
-    return SOURCES.get(name) or url_source(name)
+    if name in SOURCES:
+        source: Source = load(SOURCES[name])
+        return source
+    from picletter.sources.url import url_source
+
+    return url_source(name)
 
 
-def fetch_first(day: date, ctx: SourceContext) -> Picture:
+def fetch_first(day: date, ctx: RunContext) -> Picture:
     """The first configured source that yields a picture; SourceError listing every failure otherwise."""
     failures = []
     for name in ctx.settings.sources:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import struct
 import zlib
 from datetime import date
 
-from picletter.sources.base import Picture, SourceContext
+from picletter.context import RunContext
+from picletter.picture import Picture
 
 __all__ = ["fetch_sample", "sample_png"]
 
@@ -19,15 +21,18 @@ def sample_png(day: date, width: int = 480, height: int = 270) -> bytes:
     """A sky-to-sea gradient whose colours shift with the day of the year."""
     shift = day.timetuple().tm_yday % 64  # the sky warms a little over the year
     sun_x, sun_y, radius = width * 2 // 3, height // 3, max(4, height // 10)
+    sun = b"\xff\xc8\x5a"
     rows = []
-    for y in range(height):
+    for y in range(height):  # whole rows at a time: a pixel loop cost 20 ms of every sample run
         t = y / (height - 1)
         sky = bytes((min(255, 30 + shift + int(90 * t)), 90 + int(100 * t), 200 - int(120 * t)))
-        row = bytearray([0])  # PNG filter type: none
-        for x in range(width):
-            inside = (x - sun_x) ** 2 + (y - sun_y) ** 2 <= radius**2
-            row += b"\xff\xc8\x5a" if inside else sky
-        rows.append(bytes(row))
+        reach = radius**2 - (y - sun_y) ** 2  # the sun's half-width squared on this row
+        if reach < 0:
+            rows.append(b"\x00" + sky * width)  # PNG filter type none, then the pixels
+            continue
+        half = math.isqrt(reach)
+        left, right = max(0, sun_x - half), min(width, sun_x + half + 1)
+        rows.append(b"\x00" + sky * left + sun * (right - left) + sky * (width - right))
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return (
         b"\x89PNG\r\n\x1a\n"
@@ -37,7 +42,7 @@ def sample_png(day: date, width: int = 480, height: int = 270) -> bytes:
     )
 
 
-def fetch_sample(day: date, ctx: SourceContext) -> Picture:
+def fetch_sample(day: date, ctx: RunContext) -> Picture:
     return Picture(
         image=sample_png(day),
         mime="image/png",

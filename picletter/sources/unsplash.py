@@ -11,15 +11,17 @@ from urllib.parse import urlencode
 
 import httpx
 
+from picletter.context import RunContext
 from picletter.http import DownloadError, download_image
-from picletter.sources.base import Picture, SourceContext, SourceError
+from picletter.picture import Picture
+from picletter.sources.base import SourceError
 
 __all__ = ["UTM", "fetch_unsplash"]
 
 UTM = urlencode({"utm_source": "picletter", "utm_medium": "referral"})
 
 
-def fetch_unsplash(day: date, ctx: SourceContext) -> Picture:
+def fetch_unsplash(day: date, ctx: RunContext) -> Picture:
     headers = {"Authorization": f"Client-ID {ctx.settings.unsplash_access_key}", "Accept-Version": "v1"}
     api = ctx.settings.unsplash_api_url
     try:

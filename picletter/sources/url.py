@@ -6,14 +6,16 @@ from datetime import date
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
+from picletter.context import RunContext
 from picletter.http import DownloadError, download_image
-from picletter.sources.base import Picture, Source, SourceContext, SourceError
+from picletter.picture import Picture
+from picletter.sources.base import Source, SourceError
 
 __all__ = ["url_source"]
 
 
 def url_source(url: str) -> Source:
-    def fetch_url(day: date, ctx: SourceContext) -> Picture:
+    def fetch_url(day: date, ctx: RunContext) -> Picture:
         try:
             data, mime = download_image(ctx.client, url, ctx.settings.max_image_bytes)
         except DownloadError as exc:

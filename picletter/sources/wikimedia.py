@@ -8,8 +8,10 @@ from typing import Any
 
 import httpx
 
+from picletter.context import RunContext
 from picletter.http import DownloadError, download_image
-from picletter.sources.base import Picture, SourceContext, SourceError
+from picletter.picture import Picture
+from picletter.sources.base import SourceError
 
 __all__ = ["fetch_wikimedia"]
 
@@ -19,7 +21,7 @@ def _title(raw: str) -> str:
     return re.sub(r"\.(jpe?g|png|gif|webp|tiff?|svg)$", "", name, flags=re.IGNORECASE).replace("_", " ")
 
 
-def fetch_wikimedia(day: date, ctx: SourceContext) -> Picture:
+def fetch_wikimedia(day: date, ctx: RunContext) -> Picture:
     url = f"{ctx.settings.wikimedia_api_url}/feed/featured/{day:%Y/%m/%d}"
     try:
         response = ctx.client.get(url)

@@ -14,9 +14,10 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
+from picletter.context import RunContext
 from picletter.http import http_client
 from picletter.logfmt import Log
-from picletter.mailers import MailContext, MailError, send
+from picletter.mailers import MailError, send
 from picletter.message import Letter
 from picletter.render import CID, render_email
 from picletter.settings import DEFAULT_SUBJECT, load_settings
@@ -35,8 +36,8 @@ def letter() -> Letter:
     )
 
 
-def context(env: dict[str, str]) -> MailContext:
-    return MailContext(
+def context(env: dict[str, str]) -> RunContext:
+    return RunContext(
         settings=load_settings(env), log=Log(stream=io.StringIO()), client=http_client(user_agent="t", retry=FAST)
     )
 

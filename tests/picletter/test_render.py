@@ -8,9 +8,9 @@ import pytest
 from jinja2.exceptions import SecurityError
 
 from picletter.message import Letter
+from picletter.picture import Picture
 from picletter.render import CID, render_email
 from picletter.settings import DEFAULT_SUBJECT
-from picletter.sources.base import Picture
 from tests.picletter.conftest import DAY, PNG
 
 PICTURE = Picture(

@@ -102,3 +102,20 @@ def test_an_smtp_port_out_of_range_is_a_settings_problem_not_a_traceback(url: st
     with pytest.raises(SettingsError) as raised:
         load_settings({**BASE, "PICLETTER_TO": "b@example.com", "PICLETTER_MAILER": "smtp", "SMTP_URL": url})
     assert any("SMTP_URL has a port that is not 1 to 65535" in p for p in raised.value.problems)
+
+
+@pytest.mark.parametrize(
+    ("env", "needs_tls"),
+    [
+        ({"PICLETTER_SOURCE": "sample"}, False),
+        ({"PICLETTER_SOURCE": "sample,http://127.0.0.1:8080/pic.png"}, False),
+        ({"PICLETTER_SOURCE": "sample", "PICLETTER_MAILER": "smtp", "SMTP_URL": "smtps://u:p@mail.example.com"}, False),
+        ({"PICLETTER_SOURCE": "sample", "SENDGRID_API_KEY": "k", "SENDGRID_API_URL": "http://127.0.0.1:9"}, False),
+        ({"PICLETTER_SOURCE": "sample", "SENDGRID_API_KEY": "k"}, True),
+        ({"PICLETTER_SOURCE": "wikimedia"}, True),
+        ({"PICLETTER_SOURCE": "sample,https://example.com/pic.png"}, True),
+    ],
+)
+def test_tls_is_set_up_exactly_when_the_run_may_call_https(env: dict[str, str], needs_tls: bool) -> None:
+    settings = load_settings({"PICLETTER_FROM": "a@example.com", "PICLETTER_TO": "b@example.com", **env})
+    assert settings.needs_tls is needs_tls

@@ -1,25 +1,28 @@
 from __future__ import annotations
 
 import io
+import struct
+import zlib
 from datetime import date
 
 import httpx
 import pytest
 
+from picletter.context import RunContext
 from picletter.http import DownloadError, download_image, http_client
 from picletter.logfmt import Log
 from picletter.settings import load_settings
-from picletter.sources import SourceContext, SourceError, fetch_first
+from picletter.sources import SourceError, fetch_first
 from picletter.sources.apod import fetch_apod
 from picletter.sources.sample import sample_png
 from tests.fakes.web import FakeWeb, Reply
 from tests.picletter.conftest import DAY, FAST, JPEG, PNG, wikimedia_feed
 
 
-def context(env: dict[str, str], transport: httpx.BaseTransport | None = None) -> tuple[SourceContext, io.StringIO]:
+def context(env: dict[str, str], transport: httpx.BaseTransport | None = None) -> tuple[RunContext, io.StringIO]:
     stream = io.StringIO()
     client = http_client(user_agent="picletter-test (test@example.com)", transport=transport, retry=FAST)
-    return SourceContext(client=client, settings=load_settings(env), log=Log(stream=stream)), stream
+    return RunContext(client=client, settings=load_settings(env), log=Log(stream=stream)), stream
 
 
 def test_wikimedia_featured_picture_with_credit_and_license(web: FakeWeb, env: dict[str, str]) -> None:
@@ -148,3 +151,22 @@ def test_sample_picture_is_a_valid_png_that_changes_with_the_day() -> None:
     first, second = sample_png(date(2026, 1, 1)), sample_png(date(2026, 6, 1))
     assert first.startswith(b"\x89PNG\r\n\x1a\n") and first.endswith(b"IEND\xaeB`\x82")
     assert first != second
+
+
+def test_the_sample_picture_is_every_pixel_of_its_definition() -> None:
+    """Drawn a row at a time; checked here pixel by pixel against the sky, gradient and sun it describes."""
+    for day, width, height in ((date(2026, 3, 1), 480, 270), (date(2026, 11, 23), 97, 41)):
+        png = sample_png(day, width, height)
+        idat = png.index(b"IDAT")
+        (length,) = struct.unpack(">I", png[idat - 4 : idat])
+        raw = zlib.decompress(png[idat + 4 : idat + 4 + length])
+        shift = day.timetuple().tm_yday % 64
+        sun_x, sun_y, radius = width * 2 // 3, height // 3, max(4, height // 10)
+        for y in range(height):
+            row = raw[y * (3 * width + 1) : (y + 1) * (3 * width + 1)]
+            assert row[0] == 0
+            t = y / (height - 1)
+            sky = bytes((min(255, 30 + shift + int(90 * t)), 90 + int(100 * t), 200 - int(120 * t)))
+            for x in range(width):
+                inside = (x - sun_x) ** 2 + (y - sun_y) ** 2 <= radius**2
+                assert row[1 + 3 * x : 4 + 3 * x] == (b"\xff\xc8\x5a" if inside else sky), (x, y)
