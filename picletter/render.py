@@ -1,19 +1,44 @@
-"""The email's subject, HTML and plain-text bodies from jinja2 templates: pure functions of the picture."""
+"""The email's subject, HTML and plain-text bodies from jinja2 templates: pure functions of the picture.
+
+The job's tarball carries the body templates compiled to Python (picletter/templates_compiled,
+written by infra.heroku.source_bundle with `template_environment`), so a dyno skips jinja2's
+lexer, parser and code generator; a source checkout has none and compiles them on first use.
+"""
 
 from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, Template, TemplateError, select_autoescape
+from jinja2 import (
+    BaseLoader,
+    Environment,
+    FileSystemLoader,
+    ModuleLoader,
+    StrictUndefined,
+    Template,
+    TemplateError,
+    select_autoescape,
+)
 from jinja2.sandbox import SandboxedEnvironment
 
 from picletter.picture import Picture
 
-__all__ = ["CID", "RenderedEmail", "render_email", "subject_problem"]
+__all__ = [
+    "CID",
+    "COMPILED_TEMPLATES",
+    "TEMPLATES",
+    "RenderedEmail",
+    "render_email",
+    "subject_problem",
+    "template_environment",
+]
 
 CID = "picture-of-the-day@picletter"
+TEMPLATES = Path(__file__).with_name("templates")
+COMPILED_TEMPLATES = Path(__file__).with_name("templates_compiled")
 
 
 @dataclass(frozen=True)
@@ -23,14 +48,21 @@ class RenderedEmail:
     text: str
 
 
-@functools.cache
-def _templates() -> Environment:
+def template_environment(loader: BaseLoader) -> Environment:
+    """The body templates' environment: the same for compiling them ahead and for rendering."""
     return Environment(
-        loader=PackageLoader("picletter", "templates"),
+        loader=loader,
         autoescape=select_autoescape(["html"]),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
     )
+
+
+@functools.cache
+def _templates() -> Environment:
+    if COMPILED_TEMPLATES.is_dir():
+        return template_environment(ModuleLoader(str(COMPILED_TEMPLATES)))
+    return template_environment(FileSystemLoader(str(TEMPLATES)))
 
 
 @functools.cache

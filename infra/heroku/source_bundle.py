@@ -16,8 +16,13 @@ import gzip
 import hashlib
 import io
 import tarfile
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from jinja2 import FileSystemLoader
+
+from picletter.render import COMPILED_TEMPLATES, TEMPLATES, template_environment
 
 __all__ = ["BUNDLED_ROOT_FILES", "SourceBundle", "bundle_files", "make_bundle"]
 
@@ -46,7 +51,19 @@ def bundle_files(root: Path) -> dict[str, bytes]:
         relative = path.relative_to(root)
         if path.is_file() and not (_SKIP_DIRS & set(relative.parts)) and path.suffix not in _SKIP_SUFFIXES:
             files[relative.as_posix()] = path.read_bytes()
+    files.update(_compiled_templates(root / "picletter" / TEMPLATES.name))
     return files
+
+
+def _compiled_templates(templates: Path) -> dict[str, bytes]:
+    """The email templates compiled to Python modules, as picletter.render loads them on a dyno."""
+    with tempfile.TemporaryDirectory() as folder:
+        environment = template_environment(FileSystemLoader(str(templates)))
+        environment.compile_templates(folder, zip=None)
+        return {
+            f"picletter/{COMPILED_TEMPLATES.name}/{path.name}": path.read_bytes()
+            for path in sorted(Path(folder).iterdir())
+        }
 
 
 def make_bundle(root: Path) -> SourceBundle:

@@ -7,15 +7,19 @@ import hashlib
 import io
 import shutil
 import tarfile
+from datetime import date
 from pathlib import Path
 
 import pytest
+from jinja2 import FileSystemLoader, ModuleLoader
 from pulumi.dynamic import Config, ConfigureRequest
 from pulumi.runtime.proto import provider_pb2
 
 from infra.heroku.build import BuildFailed, HerokuBuildProvider
 from infra.heroku.errors import HerokuNotFound
 from infra.heroku.source_bundle import BUNDLED_ROOT_FILES, FIXED_MTIME, make_bundle
+from picletter.picture import Picture
+from picletter.render import TEMPLATES, template_environment
 from tests.conftest import TOKEN
 from tests.fakes.heroku_api import FakeHeroku
 from tests.fakes.provider_host import running_provider_host
@@ -160,3 +164,19 @@ def test_engine_first_up_noop_and_code_change(fake_heroku: FakeHeroku, project: 
         outs = host.update("job-code", build_id, outs, changed)
         assert outs["checksum"] == changed["checksum"]
         assert len(fake_heroku.builds) == 2
+
+
+def test_the_tarball_carries_the_email_templates_compiled_and_they_render_as_the_sources_do(
+    project: Path, tmp_path: Path
+) -> None:
+    with tarfile.open(fileobj=io.BytesIO(make_bundle(project).data)) as tar:
+        compiled = [m for m in tar.getmembers() if m.name.startswith("picletter/templates_compiled/")]
+        assert len(compiled) == len(list(TEMPLATES.iterdir()))
+        tar.extractall(tmp_path, members=compiled, filter="data")
+    picture = Picture(image=b"", mime="image/png", title="T <&>", credit="C", license="L", source="sample")
+    context = {"picture": picture, "date": date(2026, 3, 1), "cid": "cid"}
+    ahead = template_environment(ModuleLoader(str(tmp_path / "picletter" / "templates_compiled")))
+    source = template_environment(FileSystemLoader(str(TEMPLATES)))
+    for name in ("email.html", "email.txt"):
+        assert ahead.get_template(name).render(context) == source.get_template(name).render(context)
+    assert "T &lt;&amp;&gt;" in ahead.get_template("email.html").render(context)  # still autoescaped
