@@ -12,14 +12,16 @@ from pulumi_azure_native import resources
 
 from infra.components.failure_alerts import FailureAlerts, FailureAlertsArgs
 from infra.components.scheduled_dyno_job import ScheduledDynoJob, ScheduledDynoJobArgs
+from infra.gc_tuning import tune_for_program_evaluation
 from infra.heroku.app import HerokuApp, HerokuAppArgs
 from infra.heroku.build import HerokuBuild, HerokuBuildArgs
-from infra.heroku.client import api_url_from_env
 from infra.heroku.config_vars import HerokuConfigVars, HerokuConfigVarsArgs
+from infra.heroku.environment import heroku_environment
 from infra.stack_config import read_stack_settings
 
+tune_for_program_evaluation()  # flat cost per job however many jobs there are
 settings = read_stack_settings()
-api_url = api_url_from_env()
+api_url = heroku_environment().api_url
 token = pulumi.Output.secret(settings.heroku_api_token)
 tags = {"project": pulumi.get_project(), "stack": pulumi.get_stack()}
 

@@ -1,5 +1,6 @@
-"""The Pulumi program evaluated under the SDK's mocks with 1 and 100 jobs, against a bare program
-that registers a single Logic App workflow, measured in the same run (medians).
+"""The Pulumi program evaluated under the SDK's mocks, against a bare program that registers a single
+Logic App workflow, measured in the same run (medians): the one-job stack, and the cost of each
+further job at 10, 100 and 500 jobs ((time(n) - time(1)) / (n - 1)), which should stay flat.
 
     ./dev py bench/program_evaluation.py [--runs N]
 """
@@ -63,15 +64,20 @@ def main() -> None:
         run_program({}, program=bare)  # warm imports for every side alike
         bare_s = median_seconds(lambda: run_program({}, program=bare), runs)
     one_s = median_seconds(lambda: run_program({**BASE, "picletter:jobs": jobs(1)}), runs)
-    hundred = run_program({**BASE, "picletter:jobs": jobs(100)})
-    hundred_s = median_seconds(lambda: run_program({**BASE, "picletter:jobs": jobs(100)}), runs)
-    print(f"runs per side: {runs} (medians)")
+    print(f"runs per side: {runs} (medians; 500 jobs: {max(1, runs // 2)})")
     print(f"bare one-Workflow program : {bare_s * 1000:8.1f} ms")
     print(f"picletter, 1 job          : {one_s * 1000:8.1f} ms  (x{one_s / bare_s:.1f} the bare program)")
-    print(
-        f"picletter, 100 jobs       : {hundred_s * 1000:8.1f} ms  (x{hundred_s / bare_s:.1f} the bare program, "
-        f"x{hundred_s / one_s:.1f} one job; {len(hundred.resources)} resources)"
-    )
+    per_job = {}
+    for count in (10, 100, 500):
+        total = median_seconds(
+            lambda count=count: run_program({**BASE, "picletter:jobs": jobs(count)}),  # type: ignore[misc]
+            runs if count < 500 else max(1, runs // 2),
+        )
+        per_job[count] = (total - one_s) / (count - 1)
+        print(
+            f"picletter, {count:3d} jobs       : {total * 1000:8.1f} ms  ({per_job[count] * 1000:.2f} ms per further job)"
+        )
+    print(f"cost per job, most/least over 10-500 jobs: x{max(per_job.values()) / min(per_job.values()):.2f}")
 
 
 if __name__ == "__main__":

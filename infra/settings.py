@@ -13,14 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from infra.errors import ConfigError
+from infra.heroku.facts import APP_NAME, DYNO_SIZES, MAX_TIME_TO_LIVE, VARIABLE_NAME, canonical_dyno_size
 from infra.schedule import Recurrence, ScheduleError, compile_schedule, windows_zone
 
 __all__ = [
     "DEFAULT_JOB",
-    "DYNO_SIZES",
     "OBJECT_KEYS",
     "SCALAR_KEYS",
-    "VARIABLE_NAME",
     "ConfigError",
     "JobSettings",
     "StackSettings",
@@ -28,16 +27,6 @@ __all__ = [
     "settings_from_config",
 ]
 
-# Heroku's dyno sizes (Cedar and Fir generations); the API matches them case-insensitively.
-DYNO_SIZES = (
-    "eco", "basic", "standard-1X", "standard-2X", "performance-M", "performance-L", "performance-L-RAM",
-    "performance-XL", "performance-2XL", "private-S", "private-M", "private-L", "private-L-RAM", "private-XL",
-    "private-2XL", "shield-S", "shield-M", "shield-L", "shield-L-RAM", "shield-XL", "shield-2XL",
-    "1X-Classic", "2X-Classic", "L-Classic", "XL-Classic", "2XL-Classic", "M-Compute", "L-Compute",
-    "XL-Compute", "2XL-Compute", "3XL-Compute", "4XL-Compute", "M-Memory", "L-Memory", "XL-Memory",
-    "2XL-Memory", "3XL-Memory", "4XL-Memory", "M-General", "L-General", "XL-General", "2XL-General",
-    "3XL-General", "4XL-General",
-)  # fmt: skip
 # The stack's `picletter:*` keys: scalars (strings or booleans), and objects the CLI stores as JSON.
 SCALAR_KEYS = (
     "herokuApp",
@@ -65,9 +54,6 @@ JOB_KEYS = (
 )
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _JOB_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
-# Config var and dyno env names, as Heroku's schema allows them.
-VARIABLE_NAME = re.compile(r"^\w+$")
-_APP_NAME = re.compile(r"^[a-z][a-z0-9-]{1,28}[a-z0-9]$|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
 @dataclass(frozen=True)
@@ -187,8 +173,7 @@ def _job(raw: Any, index: int, problems: _Problems) -> JobSettings | None:
                 problems.add(f"{where}.schedule", str(exc), "see README 'Schedules'")
 
     size = raw.get("size", "standard-1X")
-    sizes = {s.lower(): s for s in DYNO_SIZES}
-    if not isinstance(size, str) or size.lower() not in sizes:
+    if not isinstance(size, str) or canonical_dyno_size(size) is None:
         close = difflib.get_close_matches(str(size), DYNO_SIZES, n=2, cutoff=0.5)
         problems.add(
             f"{where}.size",
@@ -196,15 +181,15 @@ def _job(raw: Any, index: int, problems: _Problems) -> JobSettings | None:
             f"use {' or '.join(close) if close else 'standard-1X'}",
         )
     else:
-        size = sizes[size.lower()]
+        size = canonical_dyno_size(size)
 
     ttl = raw.get("timeToLive", 1800)
     if isinstance(ttl, str):
         problems.add(f"{where}.timeToLive", f"is the string {ttl!r}", "write a number of seconds without quotes")
-    elif not isinstance(ttl, int) or isinstance(ttl, bool) or not 1 <= ttl <= 86400:
+    elif not isinstance(ttl, int) or isinstance(ttl, bool) or not 1 <= ttl <= MAX_TIME_TO_LIVE:
         problems.add(
             f"{where}.timeToLive",
-            f"{ttl!r} is not 1 to 86400 seconds",
+            f"{ttl!r} is not 1 to {MAX_TIME_TO_LIVE} seconds",
             "Heroku kills one-off dynos after at most 24 hours",
         )
 
@@ -242,7 +227,7 @@ def parse_settings(raw: Mapping[str, Any], env: Mapping[str, str]) -> StackSetti
     app = raw.get("herokuApp")
     if not app:
         problems.add("picletter:herokuApp", "is required", "run `pulumi config set picletter:herokuApp <app-name>`")
-    elif not isinstance(app, str) or not _APP_NAME.match(app):
+    elif not isinstance(app, str) or not APP_NAME.match(app):
         problems.add("picletter:herokuApp", f"{app!r} is not a Heroku app name", "use the name shown by `heroku apps`")
 
     token = raw.get("herokuApiToken") or env.get("HEROKU_API_KEY") or ""

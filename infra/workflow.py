@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from infra.heroku.client import ACCEPT
+from infra.heroku.facts import ACCEPT
 from infra.settings import JobSettings
 
 __all__ = ["TOKEN_PARAMETER", "build_definition", "literal"]

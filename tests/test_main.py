@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -18,6 +20,7 @@ from infra.mock_run import (
 )
 from infra.settings import ConfigError
 from tests.fakes.logic_schema import logic_validator
+from tests.helpers import REPO
 from tests.infra.test_settings import MALFORMED
 
 TOKEN = "canary-heroku-token-5b1e"
@@ -349,3 +352,16 @@ def test_a_secret_in_a_jobs_env_is_refused_not_written_into_the_workflow() -> No
         run_program({**BASE, "picletter:jobs": jobs}, secret_keys=["picletter:jobs"], env=ENV)
     assert raised.value.run.resources == []
     assert "picletter:configVars" in str(raised.value) and "canary-env" not in str(raised.value)
+
+
+def test_a_stack_loads_only_what_it_uses() -> None:
+    """Without alerts, azure-native's monitor module (~250 ms) is never loaded; httpx never is at
+    program evaluation: it loads in the provider host, when a provider calls Heroku."""
+    probe = (
+        "import json, sys\n"
+        "from infra.mock_run import run_program\n"
+        f"run_program({json.dumps(BASE)}, env={json.dumps(ENV)})\n"
+        "print(json.dumps([type(sys.modules['pulumi_azure_native.monitor']).__name__, 'httpx' in sys.modules]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert json.loads(done.stdout.splitlines()[-1]) == ["_LazyModule", False], done.stderr[-2000:]

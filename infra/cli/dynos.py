@@ -10,14 +10,14 @@ place Heroku reports it.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import sys
 from typing import Any
 
 from infra.errors import UserError
-from infra.heroku.client import HerokuClient, retry_settings_from_env
-from infra.settings import DYNO_SIZES
+from infra.heroku.client import HerokuClient, retry_settings
+from infra.heroku.environment import heroku_environment
+from infra.heroku.facts import MAX_TIME_TO_LIVE, canonical_dyno_size
 
 __all__ = ["EXIT_STATUS_UNKNOWN", "exit_status", "register"]
 
@@ -32,7 +32,7 @@ def exit_status(line: str, dyno: str) -> int | None:
 
 
 def _add_app_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--app", default=os.environ.get("HEROKU_APP"), help="Heroku app (default $HEROKU_APP)")
+    parser.add_argument("--app", help="Heroku app (default $HEROKU_APP)")
 
 
 def register(commands: Any) -> None:
@@ -63,12 +63,13 @@ def register(commands: Any) -> None:
 
 
 def _client(args: argparse.Namespace) -> HerokuClient:
+    environment = heroku_environment()
+    args.app = args.app or environment.app
     if not args.app:
         raise UserError("no app: pass --app APP or set HEROKU_APP")
-    token = os.environ.get("HEROKU_API_KEY")
-    if not token:
+    if not environment.api_key:
         raise UserError("HEROKU_API_KEY is not set: export a token from `heroku authorizations:create`")
-    return HerokuClient(token, retry=retry_settings_from_env())
+    return HerokuClient(environment.api_key, base_url=environment.api_url, retry=retry_settings(environment))
 
 
 def _env(pairs: list[str]) -> dict[str, str]:
@@ -83,10 +84,10 @@ def _env(pairs: list[str]) -> dict[str, str]:
 
 def _run(args: argparse.Namespace) -> int:
     env = _env(args.env)
-    if args.size.lower() not in {s.lower() for s in DYNO_SIZES}:
+    if canonical_dyno_size(args.size) is None:
         raise UserError(f"--size {args.size!r} is not a Heroku dyno size (e.g. standard-1X, basic, performance-M)")
-    if not 1 <= args.ttl <= 86400:
-        raise UserError("--ttl must be 1 to 86400 seconds")
+    if not 1 <= args.ttl <= MAX_TIME_TO_LIVE:
+        raise UserError(f"--ttl must be 1 to {MAX_TIME_TO_LIVE} seconds")
     with _client(args) as heroku:
         dyno = heroku.create_dyno(args.app, args.command, size=args.size, time_to_live=args.ttl, env=env)
         name = dyno["name"]

@@ -10,7 +10,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
-from pulumi_azure_native import monitor
 
 __all__ = ["FailureAlerts", "FailureAlertsArgs"]
 
@@ -27,6 +26,8 @@ class FailureAlerts(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: FailureAlertsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("picletter:azure:FailureAlerts", name, None, opts)
+        from pulumi_azure_native import monitor  # only stacks with alerts load it (~100 ms)
+
         group = monitor.ActionGroup(
             f"{name}-action-group",
             resource_group_name=args.resource_group_name,

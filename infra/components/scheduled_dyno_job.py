@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pulumi
-from pulumi_azure_native import logic, monitor
+from pulumi_azure_native import logic
+
+if TYPE_CHECKING:  # loading azure-native's monitor module costs ~100 ms: only stacks with alerts pay it
+    from pulumi_azure_native import monitor
 
 from infra.settings import JobSettings
 from infra.workflow import TOKEN_PARAMETER, build_definition
@@ -28,6 +32,8 @@ class ScheduledDynoJobArgs:
 
 
 def _runs_failed_criteria() -> monitor.MetricAlertSingleResourceMultipleMetricCriteriaArgs:
+    from pulumi_azure_native import monitor
+
     return monitor.MetricAlertSingleResourceMultipleMetricCriteriaArgs(
         odata_type="Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria",
         all_of=[
@@ -46,7 +52,9 @@ def _runs_failed_criteria() -> monitor.MetricAlertSingleResourceMultipleMetricCr
 
 class ScheduledDynoJob(pulumi.ComponentResource):
     workflow: logic.Workflow
-    alert: monitor.MetricAlert | None = None
+    # A monitor.MetricAlert; typed by its base class, because Pulumi resolves these annotations at
+    # run time and the monitor module is imported only by stacks with alerts.
+    alert: pulumi.CustomResource | None = None
     recurrence: dict[str, object]
 
     def __init__(self, name: str, args: ScheduledDynoJobArgs, opts: pulumi.ResourceOptions | None = None) -> None:
@@ -79,6 +87,8 @@ class ScheduledDynoJob(pulumi.ComponentResource):
         )
 
     def _alert_on_failed_runs(self, name: str, args: ScheduledDynoJobArgs) -> None:
+        from pulumi_azure_native import monitor
+
         self.alert = monitor.MetricAlert(
             f"{name}-runs-failed",
             resource_group_name=args.resource_group_name,

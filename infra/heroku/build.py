@@ -11,16 +11,17 @@ from __future__ import annotations
 import collections
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 import pulumi
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
-from infra.heroku.client import HerokuClient
 from infra.heroku.errors import HerokuNotFound
 from infra.heroku.provider_base import HerokuProvider
 from infra.heroku.source_bundle import make_bundle
+
+if TYPE_CHECKING:  # the HTTP stack loads in the provider host only, not at program start
+    from infra.heroku.client import HerokuClient
 
 __all__ = ["BuildFailed", "HerokuBuild", "HerokuBuildArgs", "HerokuBuildProvider"]
 
@@ -102,7 +103,7 @@ class HerokuBuildProvider(HerokuProvider):
             return []
         try:
             return list(heroku.stream_lines(url, max_seconds=self.build_timeout))
-        except httpx.HTTPError:  # the output is a courtesy; the build's status decides
+        except _http_error():  # the output is a courtesy; the build's status decides
             return []
 
     def _wait(self, heroku: HerokuClient, app: str, build: dict[str, Any]) -> dict[str, Any]:
@@ -148,3 +149,9 @@ class HerokuBuild(Resource, module="heroku", name="Build"):
             },
             opts,
         )
+
+
+def _http_error() -> type[Exception]:
+    import httpx
+
+    return httpx.HTTPError

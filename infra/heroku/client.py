@@ -8,7 +8,6 @@ races), 429, and connections that never reached the server.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Iterator, Mapping
 from types import TracebackType
@@ -16,49 +15,23 @@ from typing import Any
 
 import httpx
 
-from infra.heroku.errors import HerokuApiError, HerokuConnectionError, HerokuSettingsError, error_for_status
+from infra.heroku.environment import DEFAULT_ATTEMPTS, DEFAULT_BACKOFF, HerokuEnvironment
+from infra.heroku.errors import HerokuApiError, HerokuConnectionError, error_for_status
+from infra.heroku.facts import ACCEPT, DEFAULT_API_URL
 from picletter.http import RetrySettings, retrying_transport
 
-__all__ = [
-    "ACCEPT",
-    "DEFAULT_API_URL",
-    "USER_AGENT",
-    "HerokuClient",
-    "RetrySettings",
-    "api_url_from_env",
-    "retry_settings_from_env",
-]
+__all__ = ["USER_AGENT", "HerokuClient", "RetrySettings", "retry_settings"]
 
-DEFAULT_API_URL = "https://api.heroku.com"
-ACCEPT = "application/vnd.heroku+json; version=3"
 USER_AGENT = "picletter-infra/0.1 (+https://github.com/picletter/picletter)"
 PAGE_SIZE = 1000
 # Heroku refills its request budget at about 75 tokens a minute; with none left, pause before asking.
 RATE_LIMIT_PAUSE = 2.0
+HEROKU_RETRY = RetrySettings(attempts=DEFAULT_ATTEMPTS, backoff_factor=DEFAULT_BACKOFF)
 
 
-def api_url_from_env() -> str:
-    """HEROKU_API_URL (a proxy, or the local fake in tests), else Heroku's own."""
-    return (os.environ.get("HEROKU_API_URL") or DEFAULT_API_URL).rstrip("/")
-
-
-HEROKU_RETRY = RetrySettings(attempts=5)
-
-
-def retry_settings_from_env() -> RetrySettings:
-    """HEROKU_API_ATTEMPTS and HEROKU_API_BACKOFF (seconds, doubled per retry) tune the defaults."""
-    attempts = os.environ.get("HEROKU_API_ATTEMPTS") or str(HEROKU_RETRY.attempts)
-    backoff = os.environ.get("HEROKU_API_BACKOFF") or str(HEROKU_RETRY.backoff_factor)
-    try:
-        settings = RetrySettings(attempts=int(attempts), backoff_factor=float(backoff))
-    except ValueError:
-        settings = RetrySettings(attempts=0)
-    if settings.attempts < 1 or settings.backoff_factor < 0:
-        raise HerokuSettingsError(
-            f"HEROKU_API_ATTEMPTS={attempts!r} / HEROKU_API_BACKOFF={backoff!r}: use a whole number of attempts "
-            "(at least 1) and a backoff in seconds, e.g. 5 and 0.5"
-        )
-    return settings
+def retry_settings(environment: HerokuEnvironment) -> RetrySettings:
+    """The client's retries as HEROKU_API_ATTEMPTS and HEROKU_API_BACKOFF tune them."""
+    return RetrySettings(attempts=environment.attempts, backoff_factor=environment.backoff)
 
 
 class HerokuClient:
@@ -68,7 +41,7 @@ class HerokuClient:
         self,
         token: str,
         *,
-        base_url: str | None = None,
+        base_url: str = DEFAULT_API_URL,
         transport: httpx.BaseTransport | None = None,
         retry: RetrySettings = HEROKU_RETRY,
         timeout: float = 30.0,
@@ -78,7 +51,7 @@ class HerokuClient:
         self._budget_exhausted = False
         self._transport, self._retry, self._timeout = transport, retry, timeout
         self._http = httpx.Client(
-            base_url=base_url or api_url_from_env(),
+            base_url=base_url,
             # POST creates are retried only where Heroku did not act: 409 (dyno create races) and 429.
             transport=retrying_transport(transport, retry, post_statuses=(409, 429)),
             timeout=httpx.Timeout(timeout, connect=10.0),

@@ -15,8 +15,8 @@ import pulumi
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
 from infra.heroku.errors import HerokuNotFound
+from infra.heroku.facts import VARIABLE_NAME
 from infra.heroku.provider_base import HerokuProvider
-from infra.settings import VARIABLE_NAME
 
 __all__ = ["HerokuConfigVars", "HerokuConfigVarsArgs", "HerokuConfigVarsProvider"]
 

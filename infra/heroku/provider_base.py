@@ -1,17 +1,22 @@
 """What every Heroku dynamic provider shares: credentials read in `configure`, a client per call.
 
 The provider object is pickled into the state by the Pulumi SDK, so it must hold no client and no
-token at registration time; the provider host calls `configure` with the stack config first.
+token at registration time; the provider host calls `configure` with the stack config first. The
+HTTP client (and httpx) is imported only inside the provider host, never at program start.
 """
 
 from __future__ import annotations
 
-import os
+from typing import TYPE_CHECKING
 
-import httpx
 from pulumi.dynamic import ConfigureRequest, ResourceProvider
 
-from infra.heroku.client import HerokuClient, api_url_from_env, retry_settings_from_env
+from infra.heroku.environment import HerokuEnvironment, heroku_environment
+
+if TYPE_CHECKING:
+    import httpx
+
+    from infra.heroku.client import HerokuClient
 
 __all__ = ["TOKEN_CONFIG_KEY", "HerokuProvider", "MissingTokenError"]
 
@@ -30,15 +35,18 @@ class HerokuProvider(ResourceProvider):
     # Tests put an httpx.MockTransport here; real runs use the network.
     transport: httpx.BaseTransport | None = None
     _token: str | None = None
-    _api_url: str | None = None
+    _environment: HerokuEnvironment | None = None
 
     def configure(self, req: ConfigureRequest) -> None:
-        self._token = req.config.get(TOKEN_CONFIG_KEY) or os.environ.get("HEROKU_API_KEY")
-        self._api_url = api_url_from_env()
+        self._environment = heroku_environment()
+        self._token = req.config.get(TOKEN_CONFIG_KEY) or self._environment.api_key
 
     def client(self) -> HerokuClient:
+        from infra.heroku.client import HerokuClient, retry_settings
+
         if not self._token:
             raise MissingTokenError()
+        environment = self._environment or heroku_environment()
         return HerokuClient(
-            self._token, base_url=self._api_url, transport=self.transport, retry=retry_settings_from_env()
+            self._token, base_url=environment.api_url, transport=self.transport, retry=retry_settings(environment)
         )

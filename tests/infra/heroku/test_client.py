@@ -2,8 +2,12 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from pulumi.dynamic import Config, ConfigureRequest
 
-from infra.heroku import HerokuAuthError, HerokuClient, HerokuConnectionError, HerokuNotFound, HerokuRateLimited
+from infra.heroku import HerokuAuthError, HerokuConnectionError, HerokuNotFound, HerokuRateLimited
+from infra.heroku.client import HerokuClient
+from infra.heroku.config_vars import HerokuConfigVarsProvider
+from infra.heroku.environment import heroku_environment
 from infra.heroku.errors import HerokuApiError
 from tests.conftest import FAST_RETRY, TOKEN, schema_checked
 from tests.fakes.heroku_api import FakeHeroku
@@ -37,7 +41,12 @@ def test_base_url_comes_from_heroku_api_url(monkeypatch: pytest.MonkeyPatch) -> 
         urls.append(str(request.url))
         return httpx.Response(200, json={"id": "x", "name": "app"})
 
-    with HerokuClient("t", transport=httpx.MockTransport(handler)) as client:
+    # Read once from the environment (infra.heroku.environment), then given to every client.
+    assert heroku_environment().api_url == "https://proxy.example"
+    provider = HerokuConfigVarsProvider()
+    provider.configure(ConfigureRequest(Config({"picletter:herokuApiToken": "t"}, "picletter")))
+    provider.transport = httpx.MockTransport(handler)
+    with provider.client() as client:
         client.app("app")
     assert urls == ["https://proxy.example/apps/app"]
 
@@ -150,12 +159,14 @@ def test_pauses_before_the_next_request_when_the_rate_limit_budget_is_spent() ->
 
 
 def test_retry_tuning_from_env_is_checked(monkeypatch: pytest.MonkeyPatch) -> None:
-    from infra.heroku.client import retry_settings_from_env
+    from infra.heroku.client import retry_settings
+    from infra.heroku.environment import heroku_environment
     from infra.heroku.errors import HerokuSettingsError
 
     monkeypatch.setenv("HEROKU_API_ATTEMPTS", "2")
     monkeypatch.setenv("HEROKU_API_BACKOFF", "0.1")
-    assert (retry_settings_from_env().attempts, retry_settings_from_env().backoff_factor) == (2, 0.1)
+    settings = retry_settings(heroku_environment())
+    assert (settings.attempts, settings.backoff_factor) == (2, 0.1)
     monkeypatch.setenv("HEROKU_API_ATTEMPTS", "many")
     with pytest.raises(HerokuSettingsError, match="HEROKU_API_ATTEMPTS='many'"):
-        retry_settings_from_env()
+        heroku_environment()

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from infra.heroku import HerokuAuthError, HerokuClient, HerokuConnectionError, HerokuNotFound
+from infra.heroku import HerokuAuthError, HerokuConnectionError, HerokuNotFound
+from infra.heroku.client import HerokuClient
 from infra.heroku.errors import HerokuApiError
 from picletter.http import RetrySettings
 from tests.conftest import TOKEN

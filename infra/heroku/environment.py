@@ -1,0 +1,56 @@
+"""The environment variables that point infra at Heroku, read in one place into typed settings.
+
+    HEROKU_API_URL        another Platform API endpoint (a proxy, or the local fake in tests)
+    HEROKU_API_KEY        the token, where the stack config or the command line gives none
+    HEROKU_APP            the command line's default app
+    HEROKU_API_ATTEMPTS   attempts per request (at least 1)
+    HEROKU_API_BACKOFF    seconds of backoff, doubled per retry
+
+Pure and light (no httpx), so the Pulumi program reads it at start without loading the HTTP stack.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from infra.heroku.errors import HerokuSettingsError
+from infra.heroku.facts import DEFAULT_API_URL
+
+__all__ = ["DEFAULT_ATTEMPTS", "DEFAULT_BACKOFF", "HerokuEnvironment", "heroku_environment"]
+
+DEFAULT_ATTEMPTS = 5
+DEFAULT_BACKOFF = 0.5
+
+
+@dataclass(frozen=True)
+class HerokuEnvironment:
+    api_url: str = DEFAULT_API_URL
+    api_key: str = field(default="", repr=False)
+    app: str = ""
+    attempts: int = DEFAULT_ATTEMPTS
+    backoff: float = DEFAULT_BACKOFF
+
+
+def heroku_environment(environ: Mapping[str, str] | None = None) -> HerokuEnvironment:
+    """ENVIRON (the process's by default) as settings; HerokuSettingsError names what cannot be used."""
+    env = os.environ if environ is None else environ
+    attempts_text = env.get("HEROKU_API_ATTEMPTS") or str(DEFAULT_ATTEMPTS)
+    backoff_text = env.get("HEROKU_API_BACKOFF") or str(DEFAULT_BACKOFF)
+    try:
+        attempts, backoff = int(attempts_text), float(backoff_text)
+    except ValueError:
+        attempts, backoff = 0, -1.0
+    if attempts < 1 or backoff < 0:
+        raise HerokuSettingsError(
+            f"HEROKU_API_ATTEMPTS={attempts_text!r} / HEROKU_API_BACKOFF={backoff_text!r}: use a whole number of "
+            "attempts (at least 1) and a backoff in seconds, e.g. 5 and 0.5"
+        )
+    return HerokuEnvironment(
+        api_url=(env.get("HEROKU_API_URL") or DEFAULT_API_URL).rstrip("/"),
+        api_key=env.get("HEROKU_API_KEY", ""),
+        app=env.get("HEROKU_APP", ""),
+        attempts=attempts,
+        backoff=backoff,
+    )

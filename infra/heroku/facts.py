@@ -1,0 +1,43 @@
+"""Heroku's Platform API facts that the config validator, the providers, the workflow builder and
+the command line all rely on: one home for each. Pure: imports nothing of the project's."""
+
+from __future__ import annotations
+
+import re
+
+__all__ = [
+    "ACCEPT",
+    "APP_NAME",
+    "DEFAULT_API_URL",
+    "DYNO_SIZES",
+    "MAX_TIME_TO_LIVE",
+    "VARIABLE_NAME",
+    "canonical_dyno_size",
+]
+
+DEFAULT_API_URL = "https://api.heroku.com"
+# Platform API v3, which every request must ask for (devcenter: platform-api-reference, "Clients").
+ACCEPT = "application/vnd.heroku+json; version=3"
+# Heroku's dyno sizes (Cedar and Fir generations); the API matches them case-insensitively.
+DYNO_SIZES = (
+    "eco", "basic", "standard-1X", "standard-2X", "performance-M", "performance-L", "performance-L-RAM",
+    "performance-XL", "performance-2XL", "private-S", "private-M", "private-L", "private-L-RAM", "private-XL",
+    "private-2XL", "shield-S", "shield-M", "shield-L", "shield-L-RAM", "shield-XL", "shield-2XL",
+    "1X-Classic", "2X-Classic", "L-Classic", "XL-Classic", "2XL-Classic", "M-Compute", "L-Compute",
+    "XL-Compute", "2XL-Compute", "3XL-Compute", "4XL-Compute", "M-Memory", "L-Memory", "XL-Memory",
+    "2XL-Memory", "3XL-Memory", "4XL-Memory", "M-General", "L-General", "XL-General", "2XL-General",
+    "3XL-General", "4XL-General",
+)  # fmt: skip
+# A one-off dyno's time_to_live, in seconds: Heroku kills it after at most 24 hours.
+MAX_TIME_TO_LIVE = 86_400
+# Config var and dyno env names, as Heroku's schema allows them.
+VARIABLE_NAME = re.compile(r"^\w+$")
+# An app's name (3-30: lower-case letter first, then letters, digits, dashes) or its id (a UUID).
+APP_NAME = re.compile(r"^[a-z][a-z0-9-]{1,28}[a-z0-9]$|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+_SIZES_BY_LOWER = {size.lower(): size for size in DYNO_SIZES}
+
+
+def canonical_dyno_size(size: str) -> str | None:
+    """SIZE as Heroku spells it (the API matches sizes case-insensitively), or None if unknown."""
+    return _SIZES_BY_LOWER.get(size.lower())
