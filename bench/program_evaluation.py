@@ -74,9 +74,8 @@ def main() -> None:
             runs if count < 500 else max(1, runs // 2),
         )
         per_job[count] = (total - one_s) / (count - 1)
-        print(
-            f"picletter, {count:3d} jobs       : {total * 1000:8.1f} ms  ({per_job[count] * 1000:.2f} ms per further job)"
-        )
+        further = f"{per_job[count] * 1000:.2f} ms per further job"
+        print(f"picletter, {count:3d} jobs       : {total * 1000:8.1f} ms  ({further})")
     print(f"cost per job, most/least over 10-500 jobs: x{max(per_job.values()) / min(per_job.values()):.2f}")
 
 
