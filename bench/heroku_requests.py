@@ -21,6 +21,7 @@ from infra.heroku.config_vars import HerokuConfigVarsProvider  # noqa: E402
 from infra.heroku.source_bundle import bundle_files, make_bundle  # noqa: E402
 from tests.fakes.heroku_api import TOKEN, FakeHeroku, running_fake_heroku  # noqa: E402
 from tests.fakes.provider_host import ProviderHost, running_provider_host  # noqa: E402
+from tests.helpers import BUILD_TYPE, CONFIG_VARS_TYPE  # noqa: E402
 
 APP = "picletter-bench"
 VARS = {f"KEY_{i}": f"value-{i}" for i in range(10)}
@@ -51,11 +52,11 @@ def main() -> None:
         provider.poll_interval = 0.01
         results = {}
         with (
-            running_provider_host(HerokuConfigVarsProvider(), "pulumi-python:dynamic/heroku:ConfigVars", env) as (
+            running_provider_host(HerokuConfigVarsProvider(), CONFIG_VARS_TYPE, env) as (
                 cv,
                 _,
             ),
-            running_provider_host(provider, "pulumi-python:dynamic/heroku:Build", env) as (build, _),
+            running_provider_host(provider, BUILD_TYPE, env) as (build, _),
         ):
             cv.configure({"picletter:herokuApiToken": TOKEN})
             build.configure({"picletter:herokuApiToken": TOKEN})

@@ -18,7 +18,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from infra.mock_run import run_program  # noqa: E402
+from infra.synth.mock_run import run_program  # noqa: E402
 
 BARE_PROGRAM = """
 import pulumi

@@ -2,11 +2,77 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+import httpx
+from pulumi_azure_native import logic, monitor, resources
+
+from infra.components.failure_alerts import FailureAlerts
+from infra.components.scheduled_dyno_job import ScheduledDynoJob
+from infra.heroku.app import HerokuApp
+from infra.heroku.build import HerokuBuild
+from infra.heroku.config_vars import HerokuConfigVars
+from infra.heroku.provider_base import type_token
+from picletter.http import RetrySettings
+from tests.fakes.heroku_api import TOKEN
+from tests.fakes.heroku_schema import validate_request
+
+__all__ = [
+    "ACTION_GROUP_TYPE",
+    "ALERTS_TYPE",
+    "APP_TYPE",
+    "BUILD_TYPE",
+    "CONFIG_VARS_TYPE",
+    "FAST_RETRY",
+    "JOB_TYPE",
+    "MALFORMED_CONFIGS",
+    "MALFORMED_IDS",
+    "METRIC_ALERT_TYPE",
+    "REPO",
+    "RESOURCE_GROUP_TYPE",
+    "TOKEN",
+    "VALID_JOB",
+    "WORKFLOW_TYPE",
+    "runtime_requirements",
+    "schema_checked",
+    "uv_executable",
+]
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+def _pulumi_type(resource_class: type) -> str:
+    token: str = getattr(resource_class, "pulumi_type")  # noqa: B009 -- set by @pulumi.type_token
+    return token
+
+
+# Type tokens, taken from the classes that own them.
+RESOURCE_GROUP_TYPE = _pulumi_type(resources.ResourceGroup)
+WORKFLOW_TYPE = _pulumi_type(logic.Workflow)
+ACTION_GROUP_TYPE = _pulumi_type(monitor.ActionGroup)
+METRIC_ALERT_TYPE = _pulumi_type(monitor.MetricAlert)
+JOB_TYPE = ScheduledDynoJob.TYPE
+ALERTS_TYPE = FailureAlerts.TYPE
+APP_TYPE = type_token(HerokuApp)
+BUILD_TYPE = type_token(HerokuBuild)
+CONFIG_VARS_TYPE = type_token(HerokuConfigVars)
+FAST_RETRY = RetrySettings(attempts=4, backoff_factor=0.001, max_backoff_wait=0.05, total_sleep=1.0)
+
+
+def schema_checked(handler: Callable[[httpx.Request], httpx.Response]) -> httpx.MockTransport:
+    """A MockTransport that first checks each request against Heroku's schema."""
+
+    def checked(request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content) if request.content else None
+        validate_request(request.method, request.url.path, body)
+        return handler(request)
+
+    return httpx.MockTransport(checked)
 
 
 def runtime_requirements() -> list[str]:
@@ -20,3 +86,52 @@ def uv_executable() -> str:
     found = shutil.which("uv") or str(REPO / ".tools" / "uv" / "bin" / "uv")
     assert Path(found).exists(), "uv not found: run the tests through ./dev test"
     return found
+
+
+# A valid job to vary, and stack configurations that are each wrong in one way: (overrides of the
+# `picletter:*` keys, the key the error must name, a piece of the fix it must give).
+VALID_JOB = {"name": "job", "command": "picletter", "schedule": "0 7 * * *"}
+MALFORMED_CONFIGS: list[tuple[dict[str, Any], str, str]] = [
+    ({"herokuApp": None}, "picletter:herokuApp", "pulumi config set picletter:herokuApp"),
+    ({"herokuApp": "Has Spaces"}, "picletter:herokuApp", "heroku apps"),
+    ({"herokuApp": 42}, "picletter:herokuApp", "is not a Heroku app name"),
+    ({"herokuApiToken": None}, "picletter:herokuApiToken", "--secret"),
+    ({"configVars": ["A=1"]}, "picletter:configVars", "map of NAME: value"),
+    ({"configVars": {"BAD-KEY": "x"}}, "picletter:configVars.BAD-KEY", "letters, digits and underscores"),
+    ({"configVars": {"PORT": None}}, "picletter:configVars.PORT", "give it a string, number or boolean"),
+    ({"configVars": {"PORTS": [1, 2]}}, "picletter:configVars.PORTS", "is a list, not a value"),
+    ({"jobs": []}, "picletter:jobs", "non-empty list"),
+    ({"jobs": "daily"}, "picletter:jobs", "non-empty list"),
+    ({"jobs": ["daily"]}, "picletter:jobs[0]", "must be an object"),
+    ({"jobs": [{**VALID_JOB, "name": "Upper"}]}, "picletter:jobs[0].name", "lower-case"),
+    ({"jobs": [{**VALID_JOB, "name": "x" * 41}]}, "picletter:jobs[0].name", "1-40"),
+    ({"jobs": [{**VALID_JOB, "command": ""}]}, "picletter:jobs[0].command", "Procfile process type"),
+    (
+        {"jobs": [{k: v for k, v in VALID_JOB.items() if k != "schedule"}]},
+        "picletter:jobs[0].schedule",
+        "is required",
+    ),
+    ({"jobs": [{**VALID_JOB, "schedule": "0 7 1 1,2 *"}]}, "picletter:jobs[0].schedule", "picks months"),
+    ({"jobs": [{**VALID_JOB, "schedule": "whenever"}]}, "picletter:jobs[0].schedule", "five"),
+    ({"jobs": [{**VALID_JOB, "timeZone": "Europe/Paaris"}]}, "picletter:jobs[0].timeZone", "Europe/Paris"),
+    ({"jobs": [{**VALID_JOB, "timeZone": 1}]}, "picletter:jobs[0].timeZone", "must be a string"),
+    ({"jobs": [{**VALID_JOB, "size": "standard-3X"}]}, "picletter:jobs[0].size", "standard-"),
+    ({"jobs": [{**VALID_JOB, "timeToLive": 0}]}, "picletter:jobs[0].timeToLive", "1 to 86400"),
+    ({"jobs": [{**VALID_JOB, "timeToLive": 86401}]}, "picletter:jobs[0].timeToLive", "24 hours"),
+    (
+        {"jobs": [{**VALID_JOB, "timeToLive": "1800"}]},
+        "picletter:jobs[0].timeToLive",
+        "is the string '1800'; write a number",
+    ),
+    ({"jobs": [{**VALID_JOB, "schedule": 7}]}, "picletter:jobs[0].schedule", "is the int 7; write cron like"),
+    ({"jobs": [{**VALID_JOB, "env": {"A-B": "1"}}]}, "picletter:jobs[0].env.A-B", "valid variable name"),
+    ({"jobs": [{**VALID_JOB, "env": {"N": {"a": 1}}}]}, "picletter:jobs[0].env.N", "is a dict, not a value"),
+    ({"jobs": [{**VALID_JOB, "env": "A=1"}]}, "picletter:jobs[0].env", "map of NAME: value"),
+    ({"jobs": [{**VALID_JOB, "enabled": "yes"}]}, "picletter:jobs[0].enabled", "true or false"),
+    ({"jobs": [{**VALID_JOB, "overlap": "queue"}]}, "picletter:jobs[0].overlap", "skip or allow"),
+    ({"jobs": [{**VALID_JOB, "scheduel": "x"}]}, "picletter:jobs[0].scheduel", "did you mean schedule"),
+    ({"jobs": [VALID_JOB, VALID_JOB]}, "picletter:jobs", "used twice"),
+    ({"resourceGroup": "bad/name"}, "picletter:resourceGroup", "1-90"),
+    ({"location": None}, "azure-native:location", "pulumi config set azure-native:location"),
+]
+MALFORMED_IDS = [f"{index}-{key}" for index, (_, key, _) in enumerate(MALFORMED_CONFIGS)]

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from infra.mock_run import (
+from infra.settings import ConfigError
+from infra.synth.mock_run import (
     ProgramFailed,
     ProgramRun,
     RecordedResource,
@@ -18,14 +19,24 @@ from infra.mock_run import (
     reveal_secrets,
     run_program,
 )
-from infra.settings import ConfigError
 from tests.fakes.logic_schema import logic_validator
-from tests.helpers import REPO
-from tests.infra.test_settings import MALFORMED
+from tests.helpers import (
+    ACTION_GROUP_TYPE,
+    APP_TYPE,
+    BUILD_TYPE,
+    CONFIG_VARS_TYPE,
+    JOB_TYPE,
+    MALFORMED_CONFIGS,
+    MALFORMED_IDS,
+    METRIC_ALERT_TYPE,
+    REPO,
+    RESOURCE_GROUP_TYPE,
+    WORKFLOW_TYPE,
+)
 
 TOKEN = "canary-heroku-token-5b1e"
 SECRET_VALUE = "canary-sendgrid-key-77aa"
-WORKFLOW = "azure-native:logic:Workflow"
+WORKFLOW = WORKFLOW_TYPE  # the Logic Apps the jobs create
 BASE = {
     "picletter:herokuApp": "picletter-prod",
     "picletter:herokuApiToken": TOKEN,
@@ -50,16 +61,16 @@ def test_default_stack_registers_group_config_vars_and_one_daily_job() -> None:
     types = sorted(r.type for r in program.resources)
     assert types == [
         WORKFLOW,
-        "azure-native:resources:ResourceGroup",
-        "picletter:azure:ScheduledDynoJob",
-        "pulumi-python:dynamic/heroku:Build",
-        "pulumi-python:dynamic/heroku:ConfigVars",
+        RESOURCE_GROUP_TYPE,
+        JOB_TYPE,
+        BUILD_TYPE,
+        CONFIG_VARS_TYPE,
     ]
-    component = program.of_type("picletter:azure:ScheduledDynoJob")[0]
+    component = program.of_type(JOB_TYPE)[0]
     flow = workflow(program, "picletter")
     assert flow.parent == component.urn, "the workflow is the component's child"
     assert flow.inputs["tags"] == {"project": "picletter", "stack": "dev", "job": "picletter"}
-    group = program.of_type("azure-native:resources:ResourceGroup")[0]
+    group = program.of_type(RESOURCE_GROUP_TYPE)[0]
     assert group.inputs == {"location": "westeurope", "tags": {"project": "picletter", "stack": "dev"}}
     assert flow.inputs["resourceGroupName"] == "resource-group-rg0000"
     recurrence = flow.inputs["definition"]["triggers"]["Recurrence"]
@@ -124,7 +135,7 @@ def test_canary_secrets_appear_only_inside_secret_wrappers() -> None:
         masked = json.dumps(mask_secrets(resource.inputs)) + json.dumps(mask_secrets(resource.outputs))
         assert TOKEN not in masked and SECRET_VALUE not in masked, resource.name
     assert TOKEN not in json.dumps(mask_secrets(program.outputs))
-    config_vars = program.of_type("pulumi-python:dynamic/heroku:ConfigVars")[0]
+    config_vars = program.of_type(CONFIG_VARS_TYPE)[0]
     assert isinstance(config_vars.inputs["vars"], Secret)
     assert config_vars.inputs["vars"].value == {"PICLETTER_TO": "ops@example.com", "SENDGRID_API_KEY": SECRET_VALUE}
     assert config_vars.additional_secret_outputs == ["vars"]
@@ -139,7 +150,7 @@ def test_token_from_heroku_api_key_is_still_a_secret() -> None:
 
 def test_existing_resource_group_is_used_not_created() -> None:
     program = run(resourceGroup="shared-rg")
-    assert program.of_type("azure-native:resources:ResourceGroup") == []
+    assert program.of_type(RESOURCE_GROUP_TYPE) == []
     assert workflow(program, "picletter").inputs["resourceGroupName"] == "shared-rg"
     assert program.outputs["resourceGroup"] == "shared-rg"
 
@@ -208,32 +219,32 @@ def test_bad_config_is_refused_before_any_resource_is_registered() -> None:
 
 def test_job_code_is_built_after_the_config_vars_and_before_the_schedules() -> None:
     program = run()
-    (build,) = program.of_type("pulumi-python:dynamic/heroku:Build")
-    config_vars = program.of_type("pulumi-python:dynamic/heroku:ConfigVars")[0]
+    (build,) = program.of_type(BUILD_TYPE)
+    config_vars = program.of_type(CONFIG_VARS_TYPE)[0]
     assert config_vars.urn in build.dependencies
     assert build.inputs["app"] == "picletter-prod"
     assert build.inputs["files"][:2] == [".python-version", "Procfile"]
     assert not [f for f in build.inputs["files"] if f.startswith(("infra/", "tests/"))]
-    component = program.of_type("picletter:azure:ScheduledDynoJob")[0]
+    component = program.of_type(JOB_TYPE)[0]
     assert build.urn in component.dependencies
     assert program.outputs["release"]["tarballBytes"] == build.inputs["tarballBytes"]
 
 
 def test_deploy_code_false_only_schedules() -> None:
     program = run(deployCode="false")
-    assert program.of_type("pulumi-python:dynamic/heroku:Build") == []
+    assert program.of_type(BUILD_TYPE) == []
     assert "release" not in program.outputs
 
 
 def test_created_app_is_retained_on_destroy_unless_asked() -> None:
-    (kept,) = run(createApp="true", herokuRegion="eu").of_type("pulumi-python:dynamic/heroku:App")
+    (kept,) = run(createApp="true", herokuRegion="eu").of_type(APP_TYPE)
     assert kept.retain_on_delete is True
     assert kept.inputs["name"] == "picletter-prod" and kept.inputs["region"] == "eu"
-    (deletable,) = run(createApp="true", deleteAppOnDestroy="true").of_type("pulumi-python:dynamic/heroku:App")
+    (deletable,) = run(createApp="true", deleteAppOnDestroy="true").of_type(APP_TYPE)
     assert deletable.retain_on_delete is False
     program = run(createApp="true")
-    config_vars = program.of_type("pulumi-python:dynamic/heroku:ConfigVars")[0]
-    assert program.of_type("pulumi-python:dynamic/heroku:App")[0].urn in config_vars.dependencies
+    config_vars = program.of_type(CONFIG_VARS_TYPE)[0]
+    assert program.of_type(APP_TYPE)[0].urn in config_vars.dependencies
 
 
 def test_alert_email_adds_an_action_group_and_a_failed_runs_alert_per_job() -> None:
@@ -242,10 +253,10 @@ def test_alert_email_adds_an_action_group_and_a_failed_runs_alert_per_job() -> N
         {"name": "b", "command": "picletter", "schedule": "@weekly"},
     ]
     program = run(alertEmail="ops@example.com, oncall@example.com", jobs=jobs)
-    (group,) = program.of_type("azure-native:monitor:ActionGroup")
+    (group,) = program.of_type(ACTION_GROUP_TYPE)
     assert [r["emailAddress"] for r in group.inputs["emailReceivers"]] == ["ops@example.com", "oncall@example.com"]
     assert len(group.inputs["groupShortName"]) <= 12
-    alerts = program.of_type("azure-native:monitor:MetricAlert")
+    alerts = program.of_type(METRIC_ALERT_TYPE)
     assert sorted(a.name for a in alerts) == ["a-runs-failed", "b-runs-failed"]
     alert = next(a for a in alerts if a.name == "a-runs-failed")
     (criterion,) = alert.inputs["criteria"]["allOf"]
@@ -258,14 +269,14 @@ def test_alert_email_adds_an_action_group_and_a_failed_runs_alert_per_job() -> N
     assert alert.inputs["scopes"][0].endswith("/providers/Microsoft.Logic/workflows/a-workflow0000")
     group_id = "/subscriptions/00000000-0000-0000-0000-000000000000/actionGroups/failure-alerts-action-group"
     assert alert.inputs["actions"] == [{"actionGroupId": group_id}]
-    component = next(r for r in program.of_type("picletter:azure:ScheduledDynoJob") if r.name == "a")
+    component = next(r for r in program.of_type(JOB_TYPE) if r.name == "a")
     assert alert.parent == component.urn
 
 
 def test_no_alert_email_no_alert_resources() -> None:
     program = run()
-    assert program.of_type("azure-native:monitor:ActionGroup") == []
-    assert program.of_type("azure-native:monitor:MetricAlert") == []
+    assert program.of_type(ACTION_GROUP_TYPE) == []
+    assert program.of_type(METRIC_ALERT_TYPE) == []
 
 
 def test_wait_for_completion_polls_the_dyno_bounded_by_its_time_to_live() -> None:
@@ -297,7 +308,7 @@ def _stack_config(overrides: dict[str, Any]) -> dict[str, Any]:
     return config
 
 
-@pytest.mark.parametrize(("overrides", "key", "fix"), MALFORMED, ids=[f"{i}-{m[1]}" for i, m in enumerate(MALFORMED)])
+@pytest.mark.parametrize(("overrides", "key", "fix"), MALFORMED_CONFIGS, ids=MALFORMED_IDS)
 def test_each_malformed_config_is_refused_before_any_resource_is_registered(
     overrides: dict[str, Any], key: str, fix: str
 ) -> None:
@@ -317,9 +328,9 @@ def test_preview_of_a_new_stack_with_a_created_app_registers_the_same_resources(
 
 def test_optional_keys_left_at_their_declared_empty_defaults_mean_unset() -> None:
     program = run(resourceGroup="", herokuRegion="", alertEmail="", createApp="true")
-    assert len(program.of_type("azure-native:resources:ResourceGroup")) == 1
-    assert program.of_type("azure-native:monitor:ActionGroup") == []
-    assert program.of_type("pulumi-python:dynamic/heroku:App")[0].inputs.get("region") is None
+    assert len(program.of_type(RESOURCE_GROUP_TYPE)) == 1
+    assert program.of_type(ACTION_GROUP_TYPE) == []
+    assert program.of_type(APP_TYPE)[0].inputs.get("region") is None
 
 
 def test_config_as_the_cli_stores_it_path_numbers_booleans_and_a_secret_inside_an_object() -> None:
@@ -331,7 +342,7 @@ def test_config_as_the_cli_stores_it_path_numbers_booleans_and_a_secret_inside_a
         "picletter:configVars": json.dumps({"PORT": 5, "DEBUG": True, "KEY": "canary-in-object"}),
     }
     program = run_program(stored, secret_keys=["picletter:herokuApiToken", "picletter:configVars"], env=ENV)
-    config_vars = program.of_type("pulumi-python:dynamic/heroku:ConfigVars")[0]
+    config_vars = program.of_type(CONFIG_VARS_TYPE)[0]
     assert isinstance(config_vars.inputs["vars"], Secret)
     assert reveal_secrets(config_vars.inputs["vars"]) == {"PORT": "5", "DEBUG": "true", "KEY": "canary-in-object"}
     assert "canary-in-object" not in json.dumps(mask_secrets([r.inputs for r in program.resources]))
@@ -359,7 +370,7 @@ def test_a_stack_loads_only_what_it_uses() -> None:
     program evaluation: it loads in the provider host, when a provider calls Heroku."""
     probe = (
         "import json, sys\n"
-        "from infra.mock_run import run_program\n"
+        "from infra.synth.mock_run import run_program\n"
         f"run_program({json.dumps(BASE)}, env={json.dumps(ENV)})\n"
         "print(json.dumps([type(sys.modules['pulumi_azure_native.monitor']).__name__, 'httpx' in sys.modules]))\n"
     )

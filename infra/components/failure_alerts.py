@@ -21,11 +21,18 @@ class FailureAlertsArgs:
     tags: Mapping[str, str] = field(default_factory=dict)
 
 
+# monitor.ActionGroup.pulumi_type, written out: reading it would load the monitor module (~250 ms)
+# in stacks without alerts. tests/infra/components checks the two agree.
+ACTION_GROUP_TYPE = "azure-native:monitor:ActionGroup"
+
+
 class FailureAlerts(pulumi.ComponentResource):
+    TYPE = "picletter:azure:FailureAlerts"
+
     action_group_id: pulumi.Output[str]
 
     def __init__(self, name: str, args: FailureAlertsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("picletter:azure:FailureAlerts", name, None, opts)
+        super().__init__(self.TYPE, name, None, opts)
         from pulumi_azure_native import monitor  # only stacks with alerts load it (~100 ms)
 
         group = monitor.ActionGroup(

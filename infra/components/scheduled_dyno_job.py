@@ -18,6 +18,10 @@ from infra.workflow import TOKEN_PARAMETER, build_definition
 __all__ = ["ScheduledDynoJob", "ScheduledDynoJobArgs"]
 
 
+# monitor.MetricAlert.pulumi_type, written out for the same reason as failure_alerts.ACTION_GROUP_TYPE.
+METRIC_ALERT_TYPE = "azure-native:monitor:MetricAlert"
+
+
 @dataclass
 class ScheduledDynoJobArgs:
     job: JobSettings
@@ -51,6 +55,17 @@ def _runs_failed_criteria() -> monitor.MetricAlertSingleResourceMultipleMetricCr
 
 
 class ScheduledDynoJob(pulumi.ComponentResource):
+    TYPE = "picletter:azure:ScheduledDynoJob"
+
+    @staticmethod
+    def workflow_name(name: str) -> str:
+        """The child Logic App's resource name for the component named NAME."""
+        return f"{name}-workflow"
+
+    @staticmethod
+    def alert_name(name: str) -> str:
+        return f"{name}-runs-failed"
+
     workflow: logic.Workflow
     # A monitor.MetricAlert; typed by its base class, because Pulumi resolves these annotations at
     # run time and the monitor module is imported only by stacks with alerts.
@@ -58,13 +73,13 @@ class ScheduledDynoJob(pulumi.ComponentResource):
     recurrence: dict[str, object]
 
     def __init__(self, name: str, args: ScheduledDynoJobArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("picletter:azure:ScheduledDynoJob", name, None, opts)
+        super().__init__(self.TYPE, name, None, opts)
         job = args.job
         definition = pulumi.Output.from_input(args.heroku_app).apply(
             lambda app: build_definition(job, app, args.heroku_api_url)
         )
         self.workflow = logic.Workflow(
-            f"{name}-workflow",
+            self.workflow_name(name),
             resource_group_name=args.resource_group_name,
             location=args.location,
             definition=definition,
@@ -83,14 +98,20 @@ class ScheduledDynoJob(pulumi.ComponentResource):
         # No next run times here: they depend on the clock, so every preview would show a change.
         # `infra schedule` and `infra synth` compute them.
         self.register_outputs(
-            {"workflowName": self.workflow.name, "workflowId": self.workflow.id, "recurrence": self.recurrence}
+            {
+                "workflowName": self.workflow.name,
+                "workflowId": self.workflow.id,
+                "schedule": job.schedule_source,
+                "timeZone": job.time_zone,
+                "recurrence": self.recurrence,
+            }
         )
 
     def _alert_on_failed_runs(self, name: str, args: ScheduledDynoJobArgs) -> None:
         from pulumi_azure_native import monitor
 
         self.alert = monitor.MetricAlert(
-            f"{name}-runs-failed",
+            self.alert_name(name),
             resource_group_name=args.resource_group_name,
             location="global",
             description=f"A scheduled run of the picletter job {args.job.name} failed",

@@ -12,6 +12,7 @@ old one retained, the new create fails on the taken name. `check` refuses it bef
 from __future__ import annotations
 
 import contextlib
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
@@ -78,10 +79,10 @@ class HerokuAppProvider(HerokuProvider):
             heroku.request("DELETE", f"/apps/{props['name']}")
 
 
+@dataclass(frozen=True)
 class HerokuAppArgs:
-    def __init__(self, name: str, region: str | None = None) -> None:
-        self.name = name
-        self.region = region
+    name: str
+    region: str | None = None
 
 
 class HerokuApp(Resource, module="heroku", name="App"):

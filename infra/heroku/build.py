@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import collections
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -119,10 +120,10 @@ class HerokuBuildProvider(HerokuProvider):
         return build
 
 
+@dataclass(frozen=True)
 class HerokuBuildArgs:
-    def __init__(self, app: pulumi.Input[str], source_dir: str) -> None:
-        self.app = app
-        self.source_dir = source_dir
+    app: pulumi.Input[str]
+    source_dir: str
 
 
 class HerokuBuild(Resource, module="heroku", name="Build"):

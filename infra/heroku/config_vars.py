@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
@@ -91,10 +92,10 @@ class HerokuConfigVarsProvider(HerokuProvider):
             heroku.update_config_vars(props["app"], dict.fromkeys(sorted(owned)))
 
 
+@dataclass(frozen=True)
 class HerokuConfigVarsArgs:
-    def __init__(self, app: pulumi.Input[str], vars: pulumi.Input[Mapping[str, pulumi.Input[str]]]) -> None:
-        self.app = app
-        self.vars = vars
+    app: pulumi.Input[str]
+    vars: pulumi.Input[Mapping[str, pulumi.Input[str]]]
 
 
 class HerokuConfigVars(Resource, module="heroku", name="ConfigVars"):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pulumi.dynamic import ConfigureRequest, ResourceProvider
+from pulumi.dynamic import ConfigureRequest, Resource, ResourceProvider
 
 from infra.heroku.environment import HerokuEnvironment, heroku_environment
 
@@ -18,9 +18,15 @@ if TYPE_CHECKING:
 
     from infra.heroku.client import HerokuClient
 
-__all__ = ["TOKEN_CONFIG_KEY", "HerokuProvider", "MissingTokenError"]
+__all__ = ["TOKEN_CONFIG_KEY", "HerokuProvider", "MissingTokenError", "type_token"]
 
 TOKEN_CONFIG_KEY = "picletter:herokuApiToken"
+
+
+def type_token(resource_class: type[Resource]) -> str:
+    """The type token Pulumi registers a dynamic RESOURCE_CLASS under (`pulumi-python:dynamic/heroku:App`),
+    as pulumi.dynamic.Resource derives it from the class's `module` and `name`."""
+    return f"pulumi-python:{resource_class._resource_type_name}"
 
 
 class MissingTokenError(RuntimeError):

@@ -28,6 +28,22 @@ class Recurrence:
     week_days: tuple[str, ...] = ()
     month_days: tuple[int, ...] = ()
 
+    @classmethod
+    def from_arm(cls, recurrence: dict[str, Any], iana_zone: str) -> Recurrence:
+        """The recurrence `to_arm` wrote, read back (the run times need the IANA zone besides)."""
+        schedule = recurrence.get("schedule", {})
+        return cls(
+            frequency=recurrence["frequency"],
+            interval=recurrence["interval"],
+            start_time=recurrence["startTime"],
+            time_zone=recurrence["timeZone"],
+            iana_zone=iana_zone,
+            hours=tuple(schedule.get("hours", ())),
+            minutes=tuple(schedule.get("minutes", ())),
+            week_days=tuple(schedule.get("weekDays", ())),
+            month_days=tuple(schedule.get("monthDays", ())),
+        )
+
     def to_arm(self) -> dict[str, Any]:
         recurrence: dict[str, Any] = {
             "frequency": self.frequency,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from infra.tree import DESCEND, rewrite
 from infra.workflow import TOKEN_PARAMETER
 
 __all__ = ["arm_literal", "arm_template"]
@@ -18,13 +19,13 @@ def arm_literal(value: Any) -> Any:
     reads `[[` at the start of such a string as a literal `[`. Any other string, `[ -f x ] && run`
     among them, is already a literal and must stay as it is.
     """
-    if isinstance(value, str):
-        return "[" + value if value.startswith("[") and value.endswith("]") else value
-    if isinstance(value, dict):
-        return {k: arm_literal(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [arm_literal(v) for v in value]
-    return value
+    return rewrite(value, _escape_expression)
+
+
+def _escape_expression(node: Any, _path: str) -> Any:
+    if isinstance(node, str):
+        return "[" + node if node.startswith("[") and node.endswith("]") else node
+    return DESCEND
 
 
 def arm_template(workflows: list[dict[str, Any]]) -> dict[str, Any]:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
-from infra.schedule import next_runs
-from infra.settings import JobSettings
+from infra.schedule import Recurrence, next_runs
 
-__all__ = ["ASSUMPTIONS", "JobCost", "estimate", "executions_per_run"]
+__all__ = ["ASSUMPTIONS", "CostedJob", "JobCost", "estimate", "executions_per_run"]
 
 # USD list prices as published on azure.microsoft.com/pricing/details/logic-apps and
 # heroku.com/pricing (checked 2026); regional prices, free grants and discounts are not modelled.
@@ -32,6 +31,21 @@ ASSUMPTIONS = (
     "Heroku bills one-off dynos by the second at the size's hourly rate; eco dynos draw on the eco hour pool",
     "a run lasts the given --run-seconds (default 60), never more than its timeToLive",
 )
+
+
+class CostedJob(Protocol):
+    """What the estimate needs of a job: the program's settings, or what synth read back."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def schedule(self) -> Recurrence: ...
+    @property
+    def enabled(self) -> bool: ...
+    @property
+    def size(self) -> str: ...
+    @property
+    def time_to_live(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -97,7 +111,7 @@ def _wait_seconds(actions: dict[str, Any]) -> int:
     )
 
 
-def estimate(job: JobSettings, definition: dict[str, Any], now: datetime, run_seconds: int = 60) -> JobCost:
+def estimate(job: CostedJob, definition: dict[str, Any], now: datetime, run_seconds: int = 60) -> JobCost:
     if not job.enabled:
         return JobCost(job.name, 0, executions_per_run(definition, run_seconds), 0.0, 0, 0.0)
     end = now + timedelta(days=DAYS)

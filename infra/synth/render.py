@@ -18,19 +18,92 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from pulumi_azure_native import logic
+
+from infra.components.scheduled_dyno_job import ScheduledDynoJob
 from infra.errors import UserError
-from infra.mock_run import ProgramFailed, ProgramRun, RecordedResource, mask_secrets, reveal_secrets, run_program
-from infra.schedule import next_runs
-from infra.settings import JobSettings, settings_from_config
+from infra.heroku.build import HerokuBuild
+from infra.heroku.config_vars import HerokuConfigVars
+from infra.heroku.provider_base import type_token
+from infra.schedule import Recurrence, next_runs
 from infra.synth.arm import arm_template
 from infra.synth.cost import ASSUMPTIONS, JobCost, estimate
+from infra.synth.mock_run import (
+    ProgramFailed,
+    ProgramRun,
+    RecordedResource,
+    mask_secrets,
+    reveal_secrets,
+    run_program,
+)
 from infra.synth.stack_file import load_stack_file, placeholder
 
-__all__ = ["SynthResult", "resource_tree", "synth"]
+__all__ = ["RegisteredJob", "Review", "SynthResult", "registered_jobs", "resource_tree", "review", "synth"]
 
-WORKFLOW = "azure-native:logic:Workflow"
-CONFIG_VARS = "pulumi-python:dynamic/heroku:ConfigVars"
-BUILD = "pulumi-python:dynamic/heroku:Build"
+
+@dataclass(frozen=True)
+class RegisteredJob:
+    """A job as the program registered it: its ScheduledDynoJob's outputs and its Logic App's inputs."""
+
+    name: str
+    schedule_source: str
+    time_zone: str
+    schedule: Recurrence
+    workflow: RecordedResource
+
+    @property
+    def definition(self) -> dict[str, Any]:
+        definition: dict[str, Any] = self.workflow.inputs["definition"]
+        return definition
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.workflow.inputs["state"] == "Enabled")
+
+    def _start_body(self) -> dict[str, Any]:
+        found = _find_action(self.definition["actions"], "Start_dyno")
+        body: dict[str, Any] = found["inputs"]["body"]
+        return body
+
+    @property
+    def size(self) -> str:
+        return str(self._start_body()["size"])
+
+    @property
+    def time_to_live(self) -> int:
+        return int(self._start_body()["time_to_live"])
+
+
+def _find_action(actions: dict[str, Any], name: str) -> dict[str, Any]:
+    """The action NAME anywhere in ACTIONS, inside conditions' branches and loops included."""
+    for key, action in actions.items():
+        if key == name:
+            return dict(action)
+        for inner in (action.get("actions", {}), action.get("else", {}).get("actions", {})):
+            try:
+                return _find_action(inner, name)
+            except KeyError:
+                continue
+    raise KeyError(name)
+
+
+def registered_jobs(run: ProgramRun) -> list[RegisteredJob]:
+    """Each ScheduledDynoJob the program registered, with the Logic App it parents."""
+    workflow_type = getattr(logic.Workflow, "pulumi_type")  # noqa: B009 -- set by @pulumi.type_token
+    jobs = []
+    for component in run.of_type(ScheduledDynoJob.TYPE):
+        (workflow,) = [r for r in run.resources if r.parent == component.urn and r.type == workflow_type]
+        outputs = component.outputs
+        jobs.append(
+            RegisteredJob(
+                name=component.name,
+                schedule_source=outputs["schedule"],
+                time_zone=outputs["timeZone"],
+                schedule=Recurrence.from_arm(outputs["recurrence"], outputs["timeZone"]),
+                workflow=workflow,
+            )
+        )
+    return jobs
 
 
 @dataclass
@@ -38,6 +111,14 @@ class SynthResult:
     out_dir: Path
     files: list[Path] = field(default_factory=list)
     summary: str = ""
+
+
+@dataclass(frozen=True)
+class Review:
+    """What synth writes, computed without writing: file name -> content (text, or JSON-able)."""
+
+    files: dict[str, Any]
+    summary_lines: list[str]
 
 
 def resource_tree(run: ProgramRun) -> str:
@@ -57,14 +138,6 @@ def resource_tree(run: ProgramRun) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _write(result: SynthResult, relative: str, content: Any) -> None:
-    path = result.out_dir / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = content if isinstance(content, str) else json.dumps(content, indent=2, sort_keys=False) + "\n"
-    path.write_text(text)
-    result.files.append(path)
-
-
 def _cost_markdown(costs: list[JobCost], run_seconds: int) -> str:
     lines = [
         "# Estimated monthly cost",
@@ -82,8 +155,77 @@ def _cost_markdown(costs: list[JobCost], run_seconds: int) -> str:
     return "\n".join(lines)
 
 
+def review(run: ProgramRun, stack: str, now: datetime, run_seconds: int) -> Review:
+    """Every review file for what the program registered, and the summary; writes nothing."""
+    files: dict[str, Any] = {
+        "resources.txt": resource_tree(run),
+        "resources.json": [
+            {"type": r.type, "name": r.name, "parent": r.parent or None, "inputs": mask_secrets(r.inputs)}
+            for r in run.resources
+        ],
+    }
+    jobs = registered_jobs(run)
+    workflows: list[dict[str, Any]] = []
+    costs: list[JobCost] = []
+    schedules: dict[str, dict[str, Any]] = {}
+    for job in jobs:
+        files[f"workflows/{job.name}.json"] = job.definition
+        workflows.append(
+            {
+                "name": f"{stack}-{job.name}",
+                "definition": job.definition,
+                "state": job.workflow.inputs["state"],
+                "tags": job.workflow.inputs["tags"],
+            }
+        )
+        costs.append(estimate(job, job.definition, now, run_seconds))
+        runs = next_runs(job.schedule, now, 5) if job.enabled else []
+        schedules[job.name] = {
+            "schedule": job.schedule_source,
+            "timeZone": job.time_zone,
+            "recurrence": job.schedule.to_arm(),
+            "enabled": job.enabled,
+            "nextRuns": [{"local": r.isoformat(), "utc": r.astimezone(UTC).isoformat()} for r in runs],
+        }
+    files["azuredeploy.json"] = arm_template(workflows)
+    files["schedules.json"] = schedules
+
+    config_vars = run.of_type(type_token(HerokuConfigVars))[0].inputs
+    owned = reveal_secrets(config_vars["vars"])
+    masked_values = dict.fromkeys(sorted(owned or {}), "[masked]")
+    files["heroku-config-vars.json"] = {"app": config_vars["app"], "owns": masked_values}
+    files["cost.json"] = {"assumptions": list(ASSUMPTIONS), "jobs": [c.as_dict() for c in costs]}
+    files["cost.md"] = _cost_markdown(costs, run_seconds)
+
+    total = sum(c.logic_apps_usd + (c.dyno_usd or 0.0) for c in costs)
+    lines = [
+        f"stack {stack}: {len(run.resources)} resources, {len(workflows)} Logic App(s), "
+        f"{len(masked_values)} owned config var(s) on Heroku app {config_vars['app']}"
+    ]
+    for build in run.of_type(type_token(HerokuBuild)):
+        count, size = len(build.inputs["files"]), build.inputs["tarballBytes"]
+        lines.append(f"  job code: {count} files, {size} bytes gzipped, sha256 {build.inputs['checksum'][:12]}")
+    for job in jobs:
+        upcoming = schedules[job.name]["nextRuns"]
+        first = upcoming[0]["local"] if upcoming else "never (disabled)"
+        lines.append(f"  {job.name}: {job.schedule_source} ({job.time_zone}), next {first}")
+    lines.append(f"  estimated cost: ${total:.2f}/month (see cost.md for assumptions)")
+    return Review(files=files, summary_lines=lines)
+
+
+def write_review(result: Review, out_dir: Path) -> SynthResult:
+    written = SynthResult(out_dir=out_dir)
+    for relative, content in result.files.items():
+        path = out_dir / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content if isinstance(content, str) else json.dumps(content, indent=2) + "\n")
+        written.files.append(path)
+    written.summary = "\n".join([*result.summary_lines, f"written to {out_dir}/"])
+    return written
+
+
 def synth(stack_path: Path, out_dir: Path, *, now: datetime | None = None, run_seconds: int = 60) -> SynthResult:
-    now = now or datetime.now(UTC)
+    """Run the program offline with the stack file at STACK_PATH, and write its review to OUT_DIR."""
     stack = load_stack_file(stack_path)
     # Offline and credential-free: a stack file without the token renders, and a token in the
     # environment is never read, so it cannot reach a review file.
@@ -92,70 +234,4 @@ def synth(stack_path: Path, out_dir: Path, *, now: datetime | None = None, run_s
         run = run_program(stack.config, secret_keys=stack.secret_keys, stack=stack.stack, env=env)
     except ProgramFailed as exc:
         raise UserError(f"{stack_path}: {exc}") from None
-    jobs: dict[str, JobSettings] = {job.name: job for job in settings_from_config(stack.config, env).jobs}
-
-    result = SynthResult(out_dir=out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    _write(result, "resources.txt", resource_tree(run))
-    _write(
-        result,
-        "resources.json",
-        [
-            {"type": r.type, "name": r.name, "parent": r.parent or None, "inputs": mask_secrets(r.inputs)}
-            for r in run.resources
-        ],
-    )
-
-    workflows = []
-    costs = []
-    schedules: dict[str, dict[str, Any]] = {}
-    workflow_of = {r.name.removesuffix("-workflow"): r for r in run.of_type(WORKFLOW)}
-    for job in jobs.values():
-        resource = workflow_of[job.name]
-        definition = resource.inputs["definition"]
-        _write(result, f"workflows/{job.name}.json", definition)
-        workflows.append(
-            {
-                "name": f"{stack.stack}-{job.name}",
-                "definition": definition,
-                "state": resource.inputs["state"],
-                "tags": resource.inputs["tags"],
-            }
-        )
-        costs.append(estimate(job, definition, now, run_seconds))
-        schedules[job.name] = {
-            "schedule": job.schedule_source,
-            "timeZone": job.time_zone,
-            "recurrence": job.schedule.to_arm(),
-            "enabled": job.enabled,
-            "nextRuns": [
-                {"local": r.isoformat(), "utc": r.astimezone(UTC).isoformat()} for r in next_runs(job.schedule, now, 5)
-            ]
-            if job.enabled
-            else [],
-        }
-    _write(result, "azuredeploy.json", arm_template(workflows))
-    _write(result, "schedules.json", schedules)
-
-    config_vars = run.of_type(CONFIG_VARS)[0].inputs
-    owned = reveal_secrets(config_vars["vars"])
-    masked_values = dict.fromkeys(sorted(owned or {}), "[masked]")
-    _write(result, "heroku-config-vars.json", {"app": config_vars["app"], "owns": masked_values})
-    _write(result, "cost.json", {"assumptions": list(ASSUMPTIONS), "jobs": [c.as_dict() for c in costs]})
-    _write(result, "cost.md", _cost_markdown(costs, run_seconds))
-
-    total = sum(c.logic_apps_usd + (c.dyno_usd or 0.0) for c in costs)
-    lines = [
-        f"stack {stack.stack}: {len(run.resources)} resources, {len(workflows)} Logic App(s), "
-        f"{len(masked_values)} owned config var(s) on Heroku app {config_vars['app']}"
-    ]
-    for build in run.of_type(BUILD):
-        files, size = len(build.inputs["files"]), build.inputs["tarballBytes"]
-        lines.append(f"  job code: {files} files, {size} bytes gzipped, sha256 {build.inputs['checksum'][:12]}")
-    for job in jobs.values():
-        runs = schedules[job.name]["nextRuns"]
-        upcoming = runs[0]["local"] if runs else "never (disabled)"
-        lines.append(f"  {job.name}: {job.schedule_source} ({job.time_zone}), next {upcoming}")
-    lines += [f"  estimated cost: ${total:.2f}/month (see cost.md for assumptions)", f"written to {out_dir}/"]
-    result.summary = "\n".join(lines)
-    return result
+    return write_review(review(run, stack.stack, now or datetime.now(UTC), run_seconds), out_dir)

@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from infra.errors import UserError
+from infra.tree import DESCEND, rewrite
 
 __all__ = ["StackFile", "load_stack_file", "placeholder"]
 
@@ -24,15 +25,16 @@ class StackFile:
     secret_keys: list[str]
 
 
-def _replace_secure(value: Any, path: str, found: list[str]) -> Any:
-    if isinstance(value, dict) and set(value) == {"secure"}:
-        found.append(path)
-        return placeholder(path)
-    if isinstance(value, dict):
-        return {k: _replace_secure(v, f"{path}.{k}", found) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_replace_secure(v, f"{path}[{i}]", found) for i, v in enumerate(value)]
-    return value
+def _replace_secure(value: Any, key: str, found: list[str]) -> Any:
+    """VALUE with each `{secure: ciphertext}` replaced by a placeholder named after its path."""
+
+    def rule(node: Any, path: str) -> Any:
+        if isinstance(node, dict) and set(node) == {"secure"}:
+            found.append(path)
+            return placeholder(path)
+        return DESCEND
+
+    return rewrite(value, rule, key)
 
 
 def load_stack_file(path: Path) -> StackFile:

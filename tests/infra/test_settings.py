@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 
 from infra.settings import ConfigError, parse_settings, settings_from_config
+from tests.helpers import MALFORMED_CONFIGS, MALFORMED_IDS, VALID_JOB
 
 GOOD: dict[str, Any] = {"herokuApp": "picletter-prod", "herokuApiToken": "t", "location": "westeurope"}
 
@@ -44,46 +45,10 @@ def test_dyno_size_is_normalised() -> None:
     )
 
 
-JOB = {"name": "job", "command": "picletter", "schedule": "0 7 * * *"}
-
-MALFORMED: list[tuple[dict[str, Any], str, str]] = [
-    ({"herokuApp": None}, "picletter:herokuApp", "pulumi config set picletter:herokuApp"),
-    ({"herokuApp": "Has Spaces"}, "picletter:herokuApp", "heroku apps"),
-    ({"herokuApp": 42}, "picletter:herokuApp", "is not a Heroku app name"),
-    ({"herokuApiToken": None}, "picletter:herokuApiToken", "--secret"),
-    ({"configVars": ["A=1"]}, "picletter:configVars", "map of NAME: value"),
-    ({"configVars": {"BAD-KEY": "x"}}, "picletter:configVars.BAD-KEY", "letters, digits and underscores"),
-    ({"configVars": {"PORT": None}}, "picletter:configVars.PORT", "give it a string, number or boolean"),
-    ({"configVars": {"PORTS": [1, 2]}}, "picletter:configVars.PORTS", "is a list, not a value"),
-    ({"jobs": []}, "picletter:jobs", "non-empty list"),
-    ({"jobs": "daily"}, "picletter:jobs", "non-empty list"),
-    ({"jobs": ["daily"]}, "picletter:jobs[0]", "must be an object"),
-    ({"jobs": [{**JOB, "name": "Upper"}]}, "picletter:jobs[0].name", "lower-case"),
-    ({"jobs": [{**JOB, "name": "x" * 41}]}, "picletter:jobs[0].name", "1-40"),
-    ({"jobs": [{**JOB, "command": ""}]}, "picletter:jobs[0].command", "Procfile process type"),
-    ({"jobs": [{k: v for k, v in JOB.items() if k != "schedule"}]}, "picletter:jobs[0].schedule", "is required"),
-    ({"jobs": [{**JOB, "schedule": "0 7 1 1,2 *"}]}, "picletter:jobs[0].schedule", "picks months"),
-    ({"jobs": [{**JOB, "schedule": "whenever"}]}, "picletter:jobs[0].schedule", "five"),
-    ({"jobs": [{**JOB, "timeZone": "Europe/Paaris"}]}, "picletter:jobs[0].timeZone", "Europe/Paris"),
-    ({"jobs": [{**JOB, "timeZone": 1}]}, "picletter:jobs[0].timeZone", "must be a string"),
-    ({"jobs": [{**JOB, "size": "standard-3X"}]}, "picletter:jobs[0].size", "standard-"),
-    ({"jobs": [{**JOB, "timeToLive": 0}]}, "picletter:jobs[0].timeToLive", "1 to 86400"),
-    ({"jobs": [{**JOB, "timeToLive": 86401}]}, "picletter:jobs[0].timeToLive", "24 hours"),
-    ({"jobs": [{**JOB, "timeToLive": "1800"}]}, "picletter:jobs[0].timeToLive", "is the string '1800'; write a number"),
-    ({"jobs": [{**JOB, "schedule": 7}]}, "picletter:jobs[0].schedule", "is the int 7; write cron like"),
-    ({"jobs": [{**JOB, "env": {"A-B": "1"}}]}, "picletter:jobs[0].env.A-B", "valid variable name"),
-    ({"jobs": [{**JOB, "env": {"N": {"a": 1}}}]}, "picletter:jobs[0].env.N", "is a dict, not a value"),
-    ({"jobs": [{**JOB, "env": "A=1"}]}, "picletter:jobs[0].env", "map of NAME: value"),
-    ({"jobs": [{**JOB, "enabled": "yes"}]}, "picletter:jobs[0].enabled", "true or false"),
-    ({"jobs": [{**JOB, "overlap": "queue"}]}, "picletter:jobs[0].overlap", "skip or allow"),
-    ({"jobs": [{**JOB, "scheduel": "x"}]}, "picletter:jobs[0].scheduel", "did you mean schedule"),
-    ({"jobs": [JOB, JOB]}, "picletter:jobs", "used twice"),
-    ({"resourceGroup": "bad/name"}, "picletter:resourceGroup", "1-90"),
-    ({"location": None}, "azure-native:location", "pulumi config set azure-native:location"),
-]
+JOB = VALID_JOB
 
 
-@pytest.mark.parametrize(("overrides", "key", "fix"), MALFORMED, ids=[f"{i}-{m[1]}" for i, m in enumerate(MALFORMED)])
+@pytest.mark.parametrize(("overrides", "key", "fix"), MALFORMED_CONFIGS, ids=MALFORMED_IDS)
 def test_malformed_config_names_the_key_and_the_fix(overrides: dict[str, Any], key: str, fix: str) -> None:
     with pytest.raises(ConfigError) as raised:
         parse(**overrides)

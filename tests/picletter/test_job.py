@@ -15,7 +15,7 @@ from pathlib import Path
 from picletter.__main__ import today
 from tests.fakes.web import FakeWeb, Reply
 from tests.helpers import runtime_requirements
-from tests.picletter.conftest import DAY, run, wikimedia_feed
+from tests.picletter.helpers import DAY, run, wikimedia_feed
 
 REPO = Path(__file__).resolve().parents[2]
 CANARIES = {

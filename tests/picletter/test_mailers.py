@@ -23,7 +23,7 @@ from picletter.render import CID, render_email
 from picletter.settings import DEFAULT_SUBJECT, load_settings
 from picletter.sources.sample import fetch_sample
 from tests.fakes.web import FakeWeb, Reply
-from tests.picletter.conftest import DAY, FAST
+from tests.picletter.helpers import DAY, FAST
 
 
 def letter() -> Letter:

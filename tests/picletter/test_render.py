@@ -11,7 +11,7 @@ from picletter.message import Letter
 from picletter.picture import Picture
 from picletter.render import CID, render_email
 from picletter.settings import DEFAULT_SUBJECT
-from tests.picletter.conftest import DAY, PNG
+from tests.picletter.helpers import DAY, PNG
 
 PICTURE = Picture(
     image=PNG,

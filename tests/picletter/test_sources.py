@@ -16,7 +16,7 @@ from picletter.sources import SourceError, fetch_first
 from picletter.sources.apod import fetch_apod
 from picletter.sources.sample import sample_png
 from tests.fakes.web import FakeWeb, Reply
-from tests.picletter.conftest import DAY, FAST, JPEG, PNG, wikimedia_feed
+from tests.picletter.helpers import DAY, FAST, JPEG, PNG, wikimedia_feed
 
 
 def context(env: dict[str, str], transport: httpx.BaseTransport | None = None) -> tuple[RunContext, io.StringIO]:

@@ -6,8 +6,8 @@ import pytest
 
 from infra.cli import main
 from infra.cli.dynos import EXIT_STATUS_UNKNOWN, exit_status
-from tests.conftest import TOKEN
 from tests.fakes.heroku_api import FakeHeroku
+from tests.helpers import TOKEN
 
 APP = "picletter-test"
 

@@ -7,6 +7,7 @@ import pytest
 from infra.heroku.app import HerokuAppProvider
 from tests.fakes.heroku_api import FakeHeroku
 from tests.fakes.provider_host import running_provider_host
+from tests.helpers import APP_TYPE
 
 CREATED = {"name": "picletter-made", "region": "eu", "appId": "id", "webUrl": None}
 
@@ -33,9 +34,7 @@ def test_check_refuses_moving_a_created_app_to_another_region(
 
 
 def test_the_refusal_reaches_the_engine_through_the_provider_host(fake_heroku: FakeHeroku) -> None:
-    with running_provider_host(
-        HerokuAppProvider(), "pulumi-python:dynamic/heroku:App", {"HEROKU_API_URL": fake_heroku.url}
-    ) as (host, _):
+    with running_provider_host(HerokuAppProvider(), APP_TYPE, {"HEROKU_API_URL": fake_heroku.url}) as (host, _):
         _, failures = host.check("heroku-app", CREATED, {"name": "picletter-made", "region": "us"})
     assert failures and failures[0].startswith(
         "region: picletter:herokuRegion: the app picletter-made was created in eu"

@@ -20,9 +20,9 @@ from infra.heroku.errors import HerokuNotFound
 from infra.heroku.source_bundle import BUNDLED_ROOT_FILES, FIXED_MTIME, make_bundle
 from picletter.picture import Picture
 from picletter.render import TEMPLATES, template_environment
-from tests.conftest import TOKEN
 from tests.fakes.heroku_api import FakeHeroku
 from tests.fakes.provider_host import running_provider_host
+from tests.helpers import BUILD_TYPE, TOKEN
 
 REPO = Path(__file__).resolve().parents[3]
 APP = "picletter-test"
@@ -148,7 +148,7 @@ def test_engine_first_up_noop_and_code_change(fake_heroku: FakeHeroku, project: 
     provider.poll_interval = 0.01
     with running_provider_host(
         provider,
-        "pulumi-python:dynamic/heroku:Build",
+        BUILD_TYPE,
         {"HEROKU_API_URL": fake_heroku.url, "HEROKU_API_BACKOFF": "0.01"},
     ) as (host, _):
         host.configure({"picletter:herokuApiToken": TOKEN})

@@ -9,8 +9,8 @@ from infra.heroku.client import HerokuClient
 from infra.heroku.config_vars import HerokuConfigVarsProvider
 from infra.heroku.environment import heroku_environment
 from infra.heroku.errors import HerokuApiError
-from tests.conftest import FAST_RETRY, TOKEN, schema_checked
 from tests.fakes.heroku_api import FakeHeroku
+from tests.helpers import FAST_RETRY, TOKEN, schema_checked
 
 
 def client_for(fake: FakeHeroku, token: str = TOKEN) -> HerokuClient:

@@ -9,9 +9,9 @@ import pytest
 from pulumi.runtime.proto import provider_pb2
 
 from infra.heroku.config_vars import HerokuConfigVarsProvider
-from tests.conftest import TOKEN
 from tests.fakes.heroku_api import FakeHeroku
 from tests.fakes.provider_host import ProviderHost, running_provider_host
+from tests.helpers import CONFIG_VARS_TYPE, TOKEN
 
 APP = "picletter-test"
 CANARY = "canary-secret-7f3a9c"
@@ -22,7 +22,7 @@ NAME = "jobs-config"
 def host(fake_heroku: FakeHeroku) -> Iterator[ProviderHost]:
     with running_provider_host(
         HerokuConfigVarsProvider(),
-        "pulumi-python:dynamic/heroku:ConfigVars",
+        CONFIG_VARS_TYPE,
         {"HEROKU_API_URL": fake_heroku.url, "HEROKU_API_BACKOFF": "0.01"},
     ) as (host, process):
         host.configure({"picletter:herokuApiToken": TOKEN})
@@ -97,7 +97,7 @@ def test_heroku_outage_mid_create_is_an_error_and_the_retry_converges(
 def test_wrong_token_is_a_clear_auth_error(fake_heroku: FakeHeroku) -> None:
     with running_provider_host(
         HerokuConfigVarsProvider(),
-        "pulumi-python:dynamic/heroku:ConfigVars",
+        CONFIG_VARS_TYPE,
         {"HEROKU_API_URL": fake_heroku.url, "HEROKU_API_BACKOFF": "0.01"},
     ) as (host, _):
         host.configure({"picletter:herokuApiToken": "not-the-token"})

@@ -8,8 +8,8 @@ from pulumi.dynamic import Config, ConfigureRequest
 from infra.heroku.config_vars import HerokuConfigVarsProvider
 from infra.heroku.errors import HerokuNotFound
 from infra.heroku.provider_base import MissingTokenError
-from tests.conftest import TOKEN
 from tests.fakes.heroku_api import FakeHeroku
+from tests.helpers import TOKEN
 
 APP = "picletter-test"
 UNMANAGED = {"DATABASE_URL": "postgres://unmanaged", "LEGACY": "keep me"}

@@ -16,8 +16,8 @@ from infra.heroku import HerokuAuthError, HerokuConnectionError, HerokuNotFound
 from infra.heroku.client import HerokuClient
 from infra.heroku.errors import HerokuApiError
 from picletter.http import RetrySettings
-from tests.conftest import TOKEN
 from tests.fakes.heroku_api import FakeHeroku
+from tests.helpers import TOKEN
 
 APP = "picletter-test"
 RETRY = RetrySettings(attempts=3, backoff_factor=0.001, max_backoff_wait=0.01, total_sleep=1.0)

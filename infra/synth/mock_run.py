@@ -12,14 +12,22 @@ import json
 import os
 import runpy
 import threading
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import pulumi
 from pulumi.runtime import mocks, rpc, settings
+from pulumi_azure_native import logic, resources
+
+from infra.components.failure_alerts import ACTION_GROUP_TYPE
+from infra.heroku.app import HerokuApp
+from infra.heroku.build import HerokuBuild
+from infra.heroku.config_vars import HerokuConfigVars
+from infra.heroku.provider_base import type_token
+from infra.tree import DESCEND, rewrite
 
 __all__ = [
     "PROGRAM",
@@ -32,7 +40,7 @@ __all__ = [
     "run_program",
 ]
 
-PROGRAM = Path(__file__).resolve().parents[1] / "__main__.py"
+PROGRAM = Path(__file__).resolve().parents[2] / "__main__.py"
 
 
 @dataclass(frozen=True)
@@ -45,26 +53,20 @@ class Secret:
         return "Secret([masked])"
 
 
-def _wrap_secrets(value: Any) -> Any:
+def _wrap_rule(value: Any, _path: str) -> Any:
     if rpc.is_rpc_secret(value):
         return Secret(_wrap_secrets(rpc.unwrap_rpc_secret(value)))
-    if isinstance(value, dict):
-        return {k: _wrap_secrets(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_wrap_secrets(v) for v in value]
     if isinstance(value, float) and value.is_integer():
         return int(value)  # protobuf Structs carry every number as a double
-    return value
+    return DESCEND
+
+
+def _wrap_secrets(value: Any) -> Any:
+    return rewrite(value, _wrap_rule)
 
 
 def _replace_secrets(value: Any, replace: Callable[[Secret], Any]) -> Any:
-    if isinstance(value, Secret):
-        return replace(value)
-    if isinstance(value, dict):
-        return {k: _replace_secrets(v, replace) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_replace_secrets(v, replace) for v in value]
-    return value
+    return rewrite(value, lambda node, _path: replace(node) if isinstance(node, Secret) else DESCEND)
 
 
 def mask_secrets(value: Any, mask: str = "[secret]") -> Any:
@@ -111,14 +113,20 @@ class ProgramFailed(Exception):
         self.run = run
 
 
+def _pulumi_type(resource_class: type) -> str:
+    """An azure-native class's type token, which its @pulumi.type_token decorator sets (untyped)."""
+    token: str = getattr(resource_class, "pulumi_type")  # noqa: B009 -- invisible to mypy
+    return token
+
+
 def _fake_outputs(args: mocks.MockResourceArgs) -> tuple[str, dict[str, Any]]:
     """Outputs a real deploy would have, shaped like Azure's and the providers'."""
     outputs = dict(args.inputs)
-    if args.typ == "azure-native:resources:ResourceGroup":
+    if args.typ == _pulumi_type(resources.ResourceGroup):
         name = f"{args.name}-rg0000"
         outputs["name"] = name
         return f"/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/{name}", outputs
-    if args.typ == "azure-native:logic:Workflow":
+    if args.typ == _pulumi_type(logic.Workflow):
         name = f"{args.name}0000"
         group = outputs.get("resourceGroupName", "rg")
         outputs["name"] = name
@@ -127,14 +135,14 @@ def _fake_outputs(args: mocks.MockResourceArgs) -> tuple[str, dict[str, Any]]:
             f"/providers/Microsoft.Logic/workflows/{name}"
         )
         return resource_id, outputs
-    if args.typ == "azure-native:monitor:ActionGroup":
+    if args.typ == ACTION_GROUP_TYPE:
         return f"/subscriptions/00000000-0000-0000-0000-000000000000/actionGroups/{args.name}", outputs
-    if args.typ.startswith("pulumi-python:dynamic/heroku:App"):
+    if args.typ == type_token(HerokuApp):
         return "00000000-app", outputs
-    if args.typ.startswith("pulumi-python:dynamic/heroku:Build"):
+    if args.typ == type_token(HerokuBuild):
         outputs.update(buildId="00000000-build", releaseId="00000000-release", status="succeeded")
         return "00000000-build", outputs
-    if args.typ.startswith("pulumi-python:dynamic/heroku:ConfigVars"):
+    if args.typ == type_token(HerokuConfigVars):
         values = rpc.unwrap_rpc_secret(outputs.get("vars")) or {}
         outputs["keys"] = sorted(values)
         return f"{outputs.get('app')}/config-vars", outputs
@@ -194,18 +202,6 @@ class _Recorder(pulumi.runtime.Mocks):
         return {}, None
 
 
-@contextmanager
-def _environment(env: Mapping[str, str] | None) -> Iterator[None]:
-    saved = dict(os.environ)
-    if env is not None:
-        os.environ.update(env)
-    try:
-        yield
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-
-
 def run_program(
     config: Mapping[str, Any],
     *,
@@ -242,7 +238,7 @@ def run_program(
         return pulumi.Output.from_input(asyncio.ensure_future(capture()))
 
     run = ProgramRun(resources=recorder.resources, outputs=recorder.stack_outputs)
-    with _environment(env):
+    with patch.dict(os.environ, env or {}):
         try:
             evaluate()
         except Exception as exc:
