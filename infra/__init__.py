@@ -1,1 +1,5 @@
-"""The picletter Pulumi program: Heroku config vars and job code, Azure Logic Apps that start dynos."""
+"""The picletter Pulumi program's library: Heroku config vars and job code, Azure Logic Apps that
+start dynos, and the operator tools. Layers, lowest first, each importing only those below it:
+errors and tree (pure helpers) -> schedule, heroku.facts (pure rules) -> settings, workflow (pure)
+-> heroku (the HTTP client and dynamic providers) -> components (Pulumi) -> synth -> cli.
+tests/test_layers.py checks it."""

@@ -10,7 +10,7 @@ import difflib
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, cast, get_args
 
 from infra.errors import ConfigError
 from infra.heroku.facts import APP_NAME, DYNO_SIZES, MAX_TIME_TO_LIVE, VARIABLE_NAME, canonical_dyno_size
@@ -23,7 +23,6 @@ __all__ = [
     "ConfigError",
     "JobSettings",
     "StackSettings",
-    "parse_settings",
     "settings_from_config",
 ]
 
@@ -39,6 +38,9 @@ SCALAR_KEYS = (
     "alertEmail",
 )
 OBJECT_KEYS = ("configVars", "jobs")
+# What a run does when the job's previous dyno is still up (README "Jobs").
+Overlap = Literal["skip", "allow"]
+OVERLAPS: tuple[Overlap, ...] = get_args(Overlap)
 DEFAULT_JOB: dict[str, Any] = {"name": "picletter", "command": "picletter", "schedule": "daily at 07:00"}
 JOB_KEYS = (
     "name",
@@ -67,7 +69,7 @@ class JobSettings:
     time_to_live: int
     env: dict[str, str] = field(default_factory=dict)
     enabled: bool = True
-    overlap: str = "skip"
+    overlap: Overlap = "skip"
     wait_for_completion: bool = False
 
 
@@ -198,7 +200,7 @@ def _job(raw: Any, index: int, problems: _Problems) -> JobSettings | None:
     enabled = problems.boolean(f"{where}.enabled", raw.get("enabled"), True)
     wait = problems.boolean(f"{where}.waitForCompletion", raw.get("waitForCompletion"), False)
     overlap = raw.get("overlap", "skip")
-    if overlap not in ("skip", "allow"):
+    if overlap not in OVERLAPS:
         problems.add(
             f"{where}.overlap", f"{overlap!r} is not skip or allow", "skip (default) cancels a run while one is up"
         )
@@ -215,12 +217,12 @@ def _job(raw: Any, index: int, problems: _Problems) -> JobSettings | None:
         time_to_live=int(ttl),
         env=env,
         enabled=enabled,
-        overlap=str(overlap),
+        overlap=cast(Overlap, overlap),
         wait_for_completion=wait,
     )
 
 
-def parse_settings(raw: Mapping[str, Any], env: Mapping[str, str]) -> StackSettings:
+def _parse_settings(raw: Mapping[str, Any], env: Mapping[str, str]) -> StackSettings:
     """RAW holds the values of picletter:* keys (without the namespace) and `azure-native:location`."""
     problems = _Problems()
 
@@ -348,7 +350,7 @@ def settings_from_config(
     }
     raw["location"] = config.get("azure-native:location") or None
     try:
-        settings = parse_settings(raw, env)
+        settings = _parse_settings(raw, env)
     except ConfigError as error:
         raise ConfigError([*problems, *error.problems]) from None
     if problems:

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
-__all__ = ["MAILERS", "SOURCES", "load"]
+__all__ = ["MAILERS", "SOURCES", "MailerName", "load"]
+
+# The mailer names as a type, for the settings; tests/picletter/test_plugins.py ties it to MAILERS.
+MailerName = Literal["sendgrid", "smtp", "outbox"]
 
 SOURCES = {
     "wikimedia": "picletter.sources.wikimedia:fetch_wikimedia",
@@ -21,7 +24,7 @@ SOURCES = {
     "unsplash": "picletter.sources.unsplash:fetch_unsplash",
     "sample": "picletter.sources.sample:fetch_sample",
 }
-MAILERS = {
+MAILERS: dict[MailerName, str] = {
     "sendgrid": "picletter.mailers.sendgrid:send_sendgrid",
     "smtp": "picletter.mailers.smtp:send_smtp",
     "outbox": "picletter.mailers.outbox:send_outbox",

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.utils import parseaddr
 from pathlib import Path
+from typing import cast
 from urllib.parse import urlsplit
 
 from jinja2 import TemplateSyntaxError
@@ -14,6 +15,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from picletter.plugins import MAILERS as MAILER_PLUGINS
 from picletter.plugins import SOURCES as SOURCE_PLUGINS
+from picletter.plugins import MailerName
 
 __all__ = [
     "DEFAULT_SUBJECT",
@@ -47,7 +49,7 @@ class Settings:
     recipients: tuple[str, ...]
     subject_template: str
     sources: tuple[str, ...]  # names, or https:// image URLs, tried in order
-    mailer: str
+    mailer: MailerName
     nasa_api_key: str = field(repr=False, default="DEMO_KEY")
     unsplash_access_key: str | None = field(repr=False, default=None)
     sendgrid_api_key: str | None = field(repr=False, default=None)
@@ -197,7 +199,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         recipients=recipients,
         subject_template=subject,
         sources=tuple(sources),
-        mailer=mailer,
+        mailer=cast(MailerName, mailer),
         nasa_api_key=get("NASA_API_KEY") or "DEMO_KEY",
         unsplash_access_key=unsplash_key,
         sendgrid_api_key=sendgrid_key,

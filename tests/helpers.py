@@ -18,6 +18,7 @@ from infra.heroku.app import HerokuApp
 from infra.heroku.build import HerokuBuild
 from infra.heroku.config_vars import HerokuConfigVars
 from infra.heroku.provider_base import type_token
+from infra.settings import StackSettings, settings_from_config
 from picletter.http import RetrySettings
 from tests.fakes.heroku_api import TOKEN
 from tests.fakes.heroku_schema import validate_request
@@ -40,6 +41,7 @@ __all__ = [
     "WORKFLOW_TYPE",
     "runtime_requirements",
     "schema_checked",
+    "stack_settings",
     "uv_executable",
 ]
 
@@ -135,3 +137,11 @@ MALFORMED_CONFIGS: list[tuple[dict[str, Any], str, str]] = [
     ({"location": None}, "azure-native:location", "pulumi config set azure-native:location"),
 ]
 MALFORMED_IDS = [f"{index}-{key}" for index, (_, key, _) in enumerate(MALFORMED_CONFIGS)]
+
+
+def stack_settings(env: dict[str, str] | None = None, **keys: Any) -> StackSettings:
+    """Settings from `picletter:*` KEYS (`location` is azure-native:location), read as the program reads them."""
+    config = {
+        "azure-native:location" if key == "location" else f"picletter:{key}": value for key, value in keys.items()
+    }
+    return settings_from_config({k: v for k, v in config.items() if v is not None}, env or {})

@@ -1,4 +1,5 @@
-"""`python -m infra`: operator tools. Each subcommand lives in its own module."""
+"""`python -m infra`: operator tools, each subcommand in its own module. The top layer: it may
+import everything in infra, and is the one place errors become output (infra.errors)."""
 
 from __future__ import annotations
 

@@ -19,12 +19,13 @@ import pulumi
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, Resource
 
 from infra.heroku.errors import HerokuApiError, HerokuNotFound
+from infra.heroku.payloads import App
 from infra.heroku.provider_base import HerokuProvider
 
 __all__ = ["HerokuApp", "HerokuAppArgs", "HerokuAppProvider"]
 
 
-def _outputs(app: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
+def _outputs(app: App, props: dict[str, Any]) -> dict[str, Any]:
     return {"name": app["name"], "region": props.get("region"), "appId": app["id"], "webUrl": app.get("web_url")}
 
 
@@ -53,7 +54,7 @@ class HerokuAppProvider(HerokuProvider):
             body["region"] = props["region"]
         with self.client() as heroku:
             try:
-                app = heroku.request("POST", "/apps", json=body)
+                app: App = heroku.request("POST", "/apps", json=body)
             except HerokuApiError as exc:
                 if exc.status == 422:
                     raise HerokuApiError(

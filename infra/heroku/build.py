@@ -18,6 +18,7 @@ import pulumi
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
 from infra.heroku.errors import HerokuNotFound
+from infra.heroku.payloads import Build
 from infra.heroku.provider_base import HerokuProvider
 from infra.heroku.source_bundle import make_bundle
 
@@ -98,7 +99,7 @@ class HerokuBuildProvider(HerokuProvider):
             "files": list(bundle.files),
         }
 
-    def _follow(self, heroku: HerokuClient, build: dict[str, Any]) -> list[str]:
+    def _follow(self, heroku: HerokuClient, build: Build) -> list[str]:
         url = build.get("output_stream_url")
         if not url:
             return []
@@ -107,7 +108,7 @@ class HerokuBuildProvider(HerokuProvider):
         except _http_error():  # the output is a courtesy; the build's status decides
             return []
 
-    def _wait(self, heroku: HerokuClient, app: str, build: dict[str, Any]) -> dict[str, Any]:
+    def _wait(self, heroku: HerokuClient, app: str, build: Build) -> Build:
         deadline = time.monotonic() + self.build_timeout
         while build["status"] == "pending":
             if time.monotonic() > deadline:

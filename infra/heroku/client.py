@@ -11,13 +11,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Mapping
 from types import TracebackType
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
 from infra.heroku.environment import DEFAULT_ATTEMPTS, DEFAULT_BACKOFF, HerokuEnvironment
 from infra.heroku.errors import HerokuApiError, HerokuConnectionError, error_for_status
 from infra.heroku.facts import ACCEPT, DEFAULT_API_URL
+from infra.heroku.payloads import App, Build, Dyno
 from picletter.http import RetrySettings, retrying_transport
 
 __all__ = ["USER_AGENT", "HerokuClient", "RetrySettings", "retry_settings"]
@@ -103,15 +104,15 @@ class HerokuClient:
 
     # -- endpoints -------------------------------------------------------------------------------
 
-    def app(self, app: str) -> dict[str, Any]:
-        return self.request("GET", f"/apps/{app}")  # type: ignore[no-any-return]
+    def app(self, app: str) -> App:
+        return cast(App, self.request("GET", f"/apps/{app}"))
 
     def config_vars(self, app: str) -> dict[str, str]:
-        return self.request("GET", f"/apps/{app}/config-vars")  # type: ignore[no-any-return]
+        return cast(dict[str, str], self.request("GET", f"/apps/{app}/config-vars"))
 
     def update_config_vars(self, app: str, changes: Mapping[str, str | None]) -> dict[str, str]:
         """One PATCH: a value sets the key, None removes it; keys not named are left alone."""
-        return self.request("PATCH", f"/apps/{app}/config-vars", json=dict(changes))  # type: ignore[no-any-return]
+        return cast(dict[str, str], self.request("PATCH", f"/apps/{app}/config-vars", json=dict(changes)))
 
     def create_dyno(
         self,
@@ -121,7 +122,7 @@ class HerokuClient:
         size: str | None = None,
         time_to_live: int | None = None,
         env: Mapping[str, str] | None = None,
-    ) -> dict[str, Any]:
+    ) -> Dyno:
         """A one-off, detached dyno (what `heroku run:detached` does)."""
         body: dict[str, Any] = {"command": command, "type": "run"}
         if size:
@@ -130,13 +131,13 @@ class HerokuClient:
             body["time_to_live"] = time_to_live
         if env:
             body["env"] = dict(env)
-        return self.request("POST", f"/apps/{app}/dynos", json=body)  # type: ignore[no-any-return]
+        return cast(Dyno, self.request("POST", f"/apps/{app}/dynos", json=body))
 
-    def dynos(self, app: str) -> list[dict[str, Any]]:
-        return self.list_all(f"/apps/{app}/dynos")
+    def dynos(self, app: str) -> list[Dyno]:
+        return cast(list[Dyno], self.list_all(f"/apps/{app}/dynos"))
 
-    def dyno(self, app: str, dyno: str) -> dict[str, Any]:
-        return self.request("GET", f"/apps/{app}/dynos/{dyno}")  # type: ignore[no-any-return]
+    def dyno(self, app: str, dyno: str) -> Dyno:
+        return cast(Dyno, self.request("GET", f"/apps/{app}/dynos/{dyno}"))
 
     def stop_dyno(self, app: str, dyno: str) -> None:
         self.request("POST", f"/apps/{app}/dynos/{dyno}/actions/stop")
@@ -158,12 +159,12 @@ class HerokuClient:
                 "PUT", "<source upload URL>", response.status_code, "upload_failed", response.reason_phrase
             )
 
-    def create_build(self, app: str, source_url: str, checksum: str, version: str) -> dict[str, Any]:
+    def create_build(self, app: str, source_url: str, checksum: str, version: str) -> Build:
         body = {"source_blob": {"url": source_url, "checksum": checksum, "version": version}}
-        return self.request("POST", f"/apps/{app}/builds", json=body)  # type: ignore[no-any-return]
+        return cast(Build, self.request("POST", f"/apps/{app}/builds", json=body))
 
-    def build(self, app: str, build_id: str) -> dict[str, Any]:
-        return self.request("GET", f"/apps/{app}/builds/{build_id}")  # type: ignore[no-any-return]
+    def build(self, app: str, build_id: str) -> Build:
+        return cast(Build, self.request("GET", f"/apps/{app}/builds/{build_id}"))
 
     def stream_lines(self, url: str, *, max_seconds: float) -> Iterator[str]:
         """Lines of a build output or log stream (pre-signed URLs, no auth) until it ends or time runs out."""

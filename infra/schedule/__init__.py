@@ -1,4 +1,8 @@
-"""Schedules people can read, compiled to Logic Apps Recurrence triggers, and their next run times."""
+"""Schedules people can read, compiled to Logic Apps Recurrence triggers, and their next run times.
+
+Owns cron and plain-word parsing, time-zone mapping and the run-time rules of Logic Apps
+recurrences; pure, so it imports nothing of infra's but infra.errors.
+"""
 
 from infra.schedule.compile import compile_schedule
 from infra.schedule.errors import ScheduleError

@@ -5,16 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from infra.schedule.errors import ScheduleError
+from infra.schedule.recurrence import Frequency
 
 __all__ = ["INTERVAL_LIMITS", "Plan", "clock", "times_grid"]
 
 # Logic Apps' documented interval limits per frequency.
-INTERVAL_LIMITS = {"Second": 9_999_999, "Minute": 72_000, "Hour": 12_000, "Day": 500, "Week": 71, "Month": 16}
+INTERVAL_LIMITS: dict[str, int] = {
+    "Second": 9_999_999,
+    "Minute": 72_000,
+    "Hour": 12_000,
+    "Day": 500,
+    "Week": 71,
+    "Month": 16,
+}
 
 
 @dataclass(frozen=True)
 class Plan:
-    frequency: str
+    frequency: Frequency
     interval: int = 1
     hours: tuple[int, ...] = ()
     minutes: tuple[int, ...] = ()

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, get_args
 
-__all__ = ["FREQUENCIES", "WEEK_DAYS", "Recurrence"]
+__all__ = ["FREQUENCIES", "WEEK_DAYS", "Frequency", "Recurrence"]
 
-FREQUENCIES = ("Minute", "Hour", "Day", "Week", "Month")
+Frequency = Literal["Minute", "Hour", "Day", "Week", "Month"]
+FREQUENCIES: tuple[Frequency, ...] = get_args(Frequency)
 WEEK_DAYS = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
 
 
@@ -18,7 +19,7 @@ class Recurrence:
     `iana_zone` is not sent to Azure: it is the zone run times are computed in.
     """
 
-    frequency: str
+    frequency: Frequency
     interval: int
     start_time: str
     time_zone: str

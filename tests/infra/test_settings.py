@@ -4,15 +4,14 @@ from typing import Any
 
 import pytest
 
-from infra.settings import ConfigError, parse_settings, settings_from_config
-from tests.helpers import MALFORMED_CONFIGS, MALFORMED_IDS, VALID_JOB
+from infra.settings import ConfigError, settings_from_config
+from tests.helpers import MALFORMED_CONFIGS, MALFORMED_IDS, VALID_JOB, stack_settings
 
 GOOD: dict[str, Any] = {"herokuApp": "picletter-prod", "herokuApiToken": "t", "location": "westeurope"}
 
 
 def parse(env: dict[str, str] | None = None, **overrides: Any) -> Any:
-    raw = {k: v for k, v in {**GOOD, **overrides}.items() if v is not None}
-    return parse_settings(raw, env or {})
+    return stack_settings(env, **{**GOOD, **overrides})
 
 
 def test_defaults_give_one_daily_picletter_job() -> None:

@@ -5,11 +5,11 @@ from dataclasses import replace
 
 import pytest
 
-from infra.settings import parse_settings
 from infra.workflow import build_definition, literal
 from tests.fakes.heroku_schema import validate_request
+from tests.helpers import stack_settings
 
-JOB = parse_settings({"herokuApp": "app-name", "herokuApiToken": "t", "location": "x"}, {}).jobs[0]
+JOB = stack_settings(herokuApp="app-name", herokuApiToken="t", location="x").jobs[0]
 
 
 @pytest.mark.parametrize(

@@ -3,12 +3,12 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from infra.settings import parse_settings
 from infra.synth.cost import DYNO_PER_HOUR, LOGIC_APPS_PER_EXECUTION, estimate, executions_per_run
 from infra.workflow import build_definition
+from tests.helpers import stack_settings
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
-JOB = parse_settings({"herokuApp": "app-name", "herokuApiToken": "t", "location": "x"}, {}).jobs[0]
+JOB = stack_settings(herokuApp="app-name", herokuApiToken="t", location="x").jobs[0]
 
 
 def definition(job=JOB):  # type: ignore[no-untyped-def]
