@@ -18,6 +18,7 @@ from infra.errors import UserError
 from infra.heroku.client import HerokuClient, retry_settings
 from infra.heroku.environment import heroku_environment
 from infra.heroku.facts import MAX_TIME_TO_LIVE, canonical_dyno_size
+from infra.heroku.payloads import Dyno
 
 __all__ = ["EXIT_STATUS_UNKNOWN", "exit_status", "register"]
 
@@ -127,10 +128,16 @@ def _ps(args: argparse.Namespace) -> int:
     if not dynos:
         print(f"{args.app} has no dynos running")
         return 0
-    for dyno in sorted(dynos, key=lambda d: d["name"]):
+    for dyno in sorted(dynos, key=_dyno_order):
         columns = (dyno["name"], dyno.get("state", ""), dyno.get("size", ""), dyno.get("created_at", ""))
         print("{:<14} {:<9} {:<13} {}".format(*columns), f" {dyno.get('command', '')}")
     return 0
+
+
+def _dyno_order(dyno: Dyno) -> tuple[str, int, str]:
+    """By process type, then number: run.9 before run.10, as `heroku ps` lists them."""
+    kind, _, number = dyno.get("name", "").rpartition(".")
+    return (kind, int(number), "") if number.isdigit() else (dyno.get("name", ""), 0, "")
 
 
 def _stop(args: argparse.Namespace) -> int:

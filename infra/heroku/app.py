@@ -19,6 +19,7 @@ import pulumi
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, Resource
 
 from infra.heroku.errors import HerokuApiError, HerokuNotFound
+from infra.heroku.paths import app_segment
 from infra.heroku.payloads import App
 from infra.heroku.provider_base import HerokuProvider
 
@@ -77,7 +78,7 @@ class HerokuAppProvider(HerokuProvider):
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         with self.client() as heroku, contextlib.suppress(HerokuNotFound):  # already gone
-            heroku.request("DELETE", f"/apps/{props['name']}")
+            heroku.request("DELETE", f"/apps/{app_segment(props['name'])}")
 
 
 @dataclass(frozen=True)

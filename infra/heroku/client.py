@@ -8,22 +8,27 @@ races), 429, and connections that never reached the server.
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
 from types import TracebackType
 from typing import Any, cast
+from urllib.parse import quote
 
 import httpx
 
 from infra.heroku.environment import DEFAULT_ATTEMPTS, DEFAULT_BACKOFF, HerokuEnvironment
-from infra.heroku.errors import HerokuApiError, HerokuConnectionError, error_for_status
+from infra.heroku.errors import HerokuApiError, HerokuConnectionError, HerokuRequestError, error_for_status
 from infra.heroku.facts import ACCEPT, DEFAULT_API_URL
+from infra.heroku.paths import app_segment, dyno_segment
 from infra.heroku.payloads import App, Build, Dyno
 from picletter.http import RetrySettings, retrying_transport
 
 __all__ = ["USER_AGENT", "HerokuClient", "RetrySettings", "retry_settings"]
 
 USER_AGENT = "picletter-infra/0.1 (+https://github.com/picletter/picletter)"
+# Headers Heroku uses to warn a client (deprecations, limits); the Heroku CLI shows both.
+WARNING_HEADERS = ("Warning-Message", "X-Heroku-Warning")
 PAGE_SIZE = 1000
 # Heroku refills its request budget at about 75 tokens a minute; with none left, pause before asking.
 RATE_LIMIT_PAUSE = 2.0
@@ -47,8 +52,10 @@ class HerokuClient:
         retry: RetrySettings = HEROKU_RETRY,
         timeout: float = 30.0,
         sleep: Callable[[float], None] = time.sleep,
+        on_warning: Callable[[str], None] | None = None,
     ) -> None:
         self._sleep = sleep
+        self._on_warning = on_warning or _warn_on_stderr
         self._budget_exhausted = False
         self._transport, self._retry, self._timeout = transport, retry, timeout
         self._http = httpx.Client(
@@ -82,6 +89,9 @@ class HerokuClient:
         except httpx.TransportError as exc:
             raise HerokuConnectionError(method, path, exc) from None
         self._budget_exhausted = response.headers.get("RateLimit-Remaining") == "0"
+        for header in WARNING_HEADERS:
+            if warning := response.headers.get(header):
+                self._on_warning(warning)
         if response.status_code >= 400:
             raise _error_from(method, path, response)
         return response
@@ -105,14 +115,14 @@ class HerokuClient:
     # -- endpoints -------------------------------------------------------------------------------
 
     def app(self, app: str) -> App:
-        return cast(App, self.request("GET", f"/apps/{app}"))
+        return cast(App, self.request("GET", f"/apps/{app_segment(app)}"))
 
     def config_vars(self, app: str) -> dict[str, str]:
-        return cast(dict[str, str], self.request("GET", f"/apps/{app}/config-vars"))
+        return cast(dict[str, str], self.request("GET", f"/apps/{app_segment(app)}/config-vars"))
 
     def update_config_vars(self, app: str, changes: Mapping[str, str | None]) -> dict[str, str]:
         """One PATCH: a value sets the key, None removes it; keys not named are left alone."""
-        return cast(dict[str, str], self.request("PATCH", f"/apps/{app}/config-vars", json=dict(changes)))
+        return cast(dict[str, str], self.request("PATCH", f"/apps/{app_segment(app)}/config-vars", json=dict(changes)))
 
     def create_dyno(
         self,
@@ -124,23 +134,26 @@ class HerokuClient:
         env: Mapping[str, str] | None = None,
     ) -> Dyno:
         """A one-off, detached dyno (what `heroku run:detached` does)."""
-        body: dict[str, Any] = {"command": command, "type": "run"}
+        if not command.strip():
+            raise HerokuRequestError("the command is empty; name a Procfile process type or a shell command")
+        # attach false, as `heroku run:detached` sends it: no rendezvous session is opened.
+        body: dict[str, Any] = {"attach": False, "command": command, "type": "run"}
         if size:
             body["size"] = size
         if time_to_live:
             body["time_to_live"] = time_to_live
         if env:
             body["env"] = dict(env)
-        return cast(Dyno, self.request("POST", f"/apps/{app}/dynos", json=body))
+        return cast(Dyno, self.request("POST", f"/apps/{app_segment(app)}/dynos", json=body))
 
     def dynos(self, app: str) -> list[Dyno]:
-        return cast(list[Dyno], self.list_all(f"/apps/{app}/dynos"))
+        return cast(list[Dyno], self.list_all(f"/apps/{app_segment(app)}/dynos"))
 
     def dyno(self, app: str, dyno: str) -> Dyno:
-        return cast(Dyno, self.request("GET", f"/apps/{app}/dynos/{dyno}"))
+        return cast(Dyno, self.request("GET", f"/apps/{app_segment(app)}/dynos/{dyno_segment(dyno)}"))
 
     def stop_dyno(self, app: str, dyno: str) -> None:
-        self.request("POST", f"/apps/{app}/dynos/{dyno}/actions/stop")
+        self.request("POST", f"/apps/{app_segment(app)}/dynos/{dyno_segment(dyno)}/actions/stop")
 
     def create_source(self) -> tuple[str, str]:
         """A place to upload a source tarball: (get_url, put_url)."""
@@ -161,10 +174,10 @@ class HerokuClient:
 
     def create_build(self, app: str, source_url: str, checksum: str, version: str) -> Build:
         body = {"source_blob": {"url": source_url, "checksum": checksum, "version": version}}
-        return cast(Build, self.request("POST", f"/apps/{app}/builds", json=body))
+        return cast(Build, self.request("POST", f"/apps/{app_segment(app)}/builds", json=body))
 
     def build(self, app: str, build_id: str) -> Build:
-        return cast(Build, self.request("GET", f"/apps/{app}/builds/{build_id}"))
+        return cast(Build, self.request("GET", f"/apps/{app_segment(app)}/builds/{quote(build_id, safe='')}"))
 
     def stream_lines(self, url: str, *, max_seconds: float) -> Iterator[str]:
         """Lines of a build output or log stream (pre-signed URLs, no auth) until it ends or time runs out."""
@@ -183,7 +196,7 @@ class HerokuClient:
         body: dict[str, Any] = {"tail": tail}
         if dyno_name:
             body["dyno_name"] = dyno_name
-        session = self.request("POST", f"/apps/{app}/log-sessions", json=body)
+        session = self.request("POST", f"/apps/{app_segment(app)}/log-sessions", json=body)
         return str(session["logplex_url"])
 
 
@@ -195,4 +208,9 @@ def _error_from(method: str, path: str, response: httpx.Response) -> HerokuApiEr
         message = str(payload.get("message", message))
     except ValueError:
         pass
-    return error_for_status(method, path, response.status_code, error_id, message)
+    request_id = response.headers.get("Request-Id", "")
+    return error_for_status(method, path, response.status_code, error_id, message, request_id)
+
+
+def _warn_on_stderr(warning: str) -> None:
+    print(f"Heroku warning: {warning}", file=sys.stderr)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from infra.heroku.errors import HerokuSettingsError
 from infra.heroku.facts import DEFAULT_API_URL
@@ -21,6 +22,7 @@ from infra.heroku.facts import DEFAULT_API_URL
 __all__ = ["DEFAULT_ATTEMPTS", "DEFAULT_BACKOFF", "HerokuEnvironment", "heroku_environment"]
 
 DEFAULT_ATTEMPTS = 5
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 DEFAULT_BACKOFF = 0.5
 
 
@@ -47,8 +49,16 @@ def heroku_environment(environ: Mapping[str, str] | None = None) -> HerokuEnviro
             f"HEROKU_API_ATTEMPTS={attempts_text!r} / HEROKU_API_BACKOFF={backoff_text!r}: use a whole number of "
             "attempts (at least 1) and a backoff in seconds, e.g. 5 and 0.5"
         )
+    api_url = (env.get("HEROKU_API_URL") or DEFAULT_API_URL).rstrip("/")
+    parts = urlsplit(api_url)
+    if not parts.hostname or not (parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in LOOPBACK)):
+        # The token goes with every request: never in clear text over a network.
+        raise HerokuSettingsError(
+            f"HEROKU_API_URL={api_url!r} is neither https:// nor http:// on this machine (127.0.0.1, localhost, "
+            "::1); the token would travel unencrypted. Use https://api.heroku.com or an https proxy"
+        )
     return HerokuEnvironment(
-        api_url=(env.get("HEROKU_API_URL") or DEFAULT_API_URL).rstrip("/"),
+        api_url=api_url,
         api_key=env.get("HEROKU_API_KEY", ""),
         app=env.get("HEROKU_APP", ""),
         attempts=attempts,

@@ -11,6 +11,7 @@ __all__ = [
     "HerokuError",
     "HerokuNotFound",
     "HerokuRateLimited",
+    "HerokuRequestError",
     "HerokuSettingsError",
     "error_for_status",
 ]
@@ -31,18 +32,24 @@ class HerokuSettingsError(HerokuError):
     """HEROKU_API_URL, HEROKU_API_ATTEMPTS or HEROKU_API_BACKOFF cannot be used."""
 
 
-class HerokuApiError(HerokuError):
-    """Heroku answered METHOD PATH with an error status."""
+class HerokuRequestError(HerokuError):
+    """A request that is not sent: a path segment (app or dyno name) Heroku would not accept."""
 
-    def __init__(self, method: str, path: str, status: int, error_id: str, message: str) -> None:
+
+class HerokuApiError(HerokuError):
+    """Heroku answered METHOD PATH with an error status; REQUEST_ID is Heroku's, for its support."""
+
+    def __init__(self, method: str, path: str, status: int, error_id: str, message: str, request_id: str = "") -> None:
         self.method = method
         self.path = path
         self.status = status
         self.error_id = error_id
         self.message = message
+        self.request_id = request_id
         hint = _HINTS.get(status, "")
         text = f"Heroku API {method} {path} failed: {status} {error_id}: {message}"
-        super().__init__(f"{text} ({hint})" if hint else text)
+        text = f"{text} ({hint})" if hint else text
+        super().__init__(f"{text} [Request-Id {request_id}]" if request_id else text)
 
 
 class HerokuAuthError(HerokuApiError):
@@ -64,7 +71,9 @@ class HerokuConnectionError(HerokuApiError):
         super().__init__(method, path, 0, "connection_error", f"{type(cause).__name__}: {cause}")
 
 
-def error_for_status(method: str, path: str, status: int, error_id: str, message: str) -> HerokuApiError:
+def error_for_status(
+    method: str, path: str, status: int, error_id: str, message: str, request_id: str = ""
+) -> HerokuApiError:
     cls: type[HerokuApiError] = HerokuApiError
     if status in (401, 403):
         cls = HerokuAuthError
@@ -72,4 +81,4 @@ def error_for_status(method: str, path: str, status: int, error_id: str, message
         cls = HerokuNotFound
     elif status == 429:
         cls = HerokuRateLimited
-    return cls(method, path, status, error_id, message)
+    return cls(method, path, status, error_id, message, request_id)

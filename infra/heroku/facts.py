@@ -9,6 +9,7 @@ __all__ = [
     "ACCEPT",
     "APP_NAME",
     "DEFAULT_API_URL",
+    "DYNO_NAME",
     "DYNO_SIZES",
     "MAX_TIME_TO_LIVE",
     "VARIABLE_NAME",
@@ -34,6 +35,13 @@ MAX_TIME_TO_LIVE = 86_400
 VARIABLE_NAME = re.compile(r"^\w+$")
 # An app's name (3-30: lower-case letter first, then letters, digits, dashes) or its id (a UUID).
 APP_NAME = re.compile(r"^[a-z][a-z0-9-]{1,28}[a-z0-9]$|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+# A dyno's name: its process type, a dot and a number (`run.4821`, `web.1`), or its id. Heroku's
+# schema gives no pattern (only the example `run.1`); process types are Procfile names: letters,
+# digits, dashes and underscores.
+DYNO_NAME = re.compile(
+    r"^[A-Za-z0-9_-]{1,63}\.[0-9]{1,10}$|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+)
 
 _SIZES_BY_LOWER = {size.lower(): size for size in DYNO_SIZES}
 

@@ -87,6 +87,11 @@ class FakeHeroku:
         # How one-off dynos end in their logs: an exit status, or None for a dyno that never exits.
         self.dyno_exit_status: int | None = 0
         self.url = ""
+        # Heroku's request budget (4,500 an hour), counted down per request and sent back as
+        # RateLimit-Remaining, as the Platform API reference describes.
+        self.rate_limit_remaining = 4500
+        # A Warning-Message header to send with every answer (the Heroku CLI shows it), if set.
+        self.warning: str | None = None
         self._lock = threading.Lock()
 
     # -- test-facing -----------------------------------------------------------------------------
@@ -351,7 +356,15 @@ class _Handler(BaseHTTPRequestHandler):
         if not isinstance(payload, str):
             self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
-        self.send_header("RateLimit-Remaining", "4499")
+        fake = self.server.fake
+        with fake._lock:
+            fake.rate_limit_remaining = max(0, fake.rate_limit_remaining - 1)
+            remaining = fake.rate_limit_remaining
+        self.send_header("RateLimit-Remaining", str(remaining))
+        # Every Platform API answer carries a Request-Id (Platform API reference, "Request-Id").
+        self.send_header("Request-Id", str(uuid.uuid4()))
+        if fake.warning:
+            self.send_header("Warning-Message", fake.warning)
         for key, value in headers.items():
             self.send_header(key, value)
         self.end_headers()

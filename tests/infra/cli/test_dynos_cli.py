@@ -144,3 +144,60 @@ def test_bad_retry_tuning_is_one_line_not_a_traceback(
     assert main(["ps", "--app", APP]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"error: HEROKU_API_ATTEMPTS='{attempts}'") and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["ps", "--app", "myapp/config-vars?"], "'myapp/config-vars?' is not a Heroku app name or id"),
+        (["stop", "run.1/../../x", "--app", APP], "is not a dyno name like run.4821"),
+        (["run", "", "--app", APP], "the command is empty"),
+        (["run", "   ", "--app", APP], "the command is empty"),
+    ],
+)
+def test_names_that_would_not_make_a_valid_path_are_refused_before_any_request(
+    argv: list[str], message: str, heroku_env: FakeHeroku, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = len(heroku_env.requests)
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and message in err and "Traceback" not in err
+    assert len(heroku_env.requests) == before
+
+
+def test_a_token_is_never_sent_to_a_plain_http_api_off_this_machine(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("HEROKU_API_KEY", "token")
+    monkeypatch.setenv("HEROKU_API_URL", "http://api.example.com")
+    assert main(["ps", "--app", APP]) == 2
+    assert "neither https:// nor http:// on this machine" in capsys.readouterr().err
+
+
+def test_ps_orders_dynos_by_number_and_errors_carry_herokus_request_id(
+    heroku_env: FakeHeroku, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for number in (10, 9, 2):
+        heroku_env.apps[APP].dynos[f"run.{number}"] = {
+            "id": f"00000000-0000-0000-0000-0000000000{number:02d}",
+            "name": f"run.{number}",
+            "type": "run",
+            "state": "up",
+            "command": "picletter",
+        }
+    assert main(["ps", "--app", APP]) == 0
+    assert [line.split()[0] for line in capsys.readouterr().out.splitlines()] == ["run.2", "run.9", "run.10"]
+    assert main(["stop", "run.99", "--app", APP]) == 2
+    assert "[Request-Id " in capsys.readouterr().err
+
+
+def test_herokus_warning_headers_are_shown(heroku_env: FakeHeroku, capsys: pytest.CaptureFixture[str]) -> None:
+    heroku_env.warning = "This API version is deprecated"
+    assert main(["ps", "--app", APP]) == 0
+    assert "Heroku warning: This API version is deprecated" in capsys.readouterr().err
+
+
+def test_a_dyno_is_created_detached(heroku_env: FakeHeroku) -> None:
+    assert main(["run", "picletter", "--app", APP]) == 0
+    (create,) = [r for r in heroku_env.requests if r.method == "POST" and r.path.endswith("/dynos")]
+    assert create.body["attach"] is False

@@ -119,7 +119,7 @@ def test_404_app_names_the_app_setting(fake_heroku: FakeHeroku) -> None:
 def test_nothing_listening_is_a_connection_error() -> None:
     client = HerokuClient(TOKEN, base_url="http://127.0.0.1:9", retry=FAST_RETRY)
     with client, pytest.raises(HerokuConnectionError) as raised:
-        client.app("x")
+        client.app("some-app")
     assert raised.value.status == 0
 
 
