@@ -10,26 +10,24 @@ place Heroku reports it.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import re
 import sys
+from datetime import datetime
 from typing import Any
 
 from infra.errors import UserError
 from infra.heroku.client import HerokuClient, retry_settings
 from infra.heroku.environment import heroku_environment
+from infra.heroku.errors import HerokuNotFound
 from infra.heroku.facts import MAX_TIME_TO_LIVE, canonical_dyno_size
+from infra.heroku.follow import IDLE_SECONDS, follow_app, follow_dyno
 from infra.heroku.payloads import Dyno
 
-__all__ = ["EXIT_STATUS_UNKNOWN", "exit_status", "register"]
+__all__ = ["EXIT_STATUS_UNKNOWN", "register"]
 
 EXIT_STATUS_UNKNOWN = 3
-_EXITED = re.compile(r"heroku\[(?P<dyno>[\w.-]+)\]: Process exited with status (?P<status>\d+)")
 _ENV = re.compile(r"^(\w+)=(.*)$", re.DOTALL)
-
-
-def exit_status(line: str, dyno: str) -> int | None:
-    match = _EXITED.search(line)
-    return int(match["status"]) if match and match["dyno"] == dyno else None
 
 
 def _add_app_option(parser: argparse.ArgumentParser) -> None:
@@ -43,6 +41,9 @@ def register(commands: Any) -> None:
     run.add_argument("--env", action="append", default=[], metavar="K=V", help="extra config for this run; repeatable")
     run.add_argument("--size", default="standard-1X", help="dyno size (default standard-1X)")
     run.add_argument("--ttl", type=int, default=1800, help="seconds before Heroku kills it (1-86400, default 1800)")
+    run.add_argument(
+        "--max-seconds", type=int, default=0, help="with --tail, stop following after this long (default: ttl + 60)"
+    )
     run.add_argument("--tail", action="store_true", help="stream its logs and exit with its exit status")
     run.set_defaults(run=_run)
 
@@ -96,14 +97,14 @@ def _run(args: argparse.Namespace) -> int:
         if not args.tail:
             print(f"follow it with `heroku logs --tail --dyno {name} -a {args.app}`, or use --tail")
             return 0
-        url = heroku.create_log_session(args.app, dyno_name=name, tail=True)
-        for line in heroku.stream_lines(url, max_seconds=args.ttl + 60):
-            print(line, flush=True)
-            status = exit_status(line, name)
-            if status is not None:
-                return status
+        started = _started(dyno)
+        max_seconds = args.max_seconds or args.ttl + 60
+        status = follow_dyno(heroku, args.app, name, started=started, max_seconds=max_seconds, emit=_print)
+    if status is not None:
+        return status
     print(
-        f"{name}: the log stream ended without `Process exited with status`; its exit status is unknown",
+        f"{name}: no `Process exited with status` line from Heroku for this dyno (it is gone, or "
+        f"{max_seconds} s passed); its exit status is unknown. See `infra logs --dyno {name}`",
         file=sys.stderr,
     )
     return EXIT_STATUS_UNKNOWN
@@ -113,13 +114,33 @@ def _logs(args: argparse.Namespace) -> int:
     if args.max_seconds < 1:
         raise UserError("--max-seconds must be at least 1")
     with _client(args) as heroku:
-        url = heroku.create_log_session(args.app, dyno_name=args.dyno, tail=args.tail)
-        for line in heroku.stream_lines(url, max_seconds=args.max_seconds):
-            print(line, flush=True)
-            status = exit_status(line, args.dyno) if args.dyno and args.tail else None
-            if status is not None:
-                return status
+        if args.dyno and args.tail:
+            started = None
+            with contextlib.suppress(HerokuNotFound):  # gone already: its lines still come
+                started = _started(heroku.dyno(args.app, args.dyno))
+            status = follow_dyno(
+                heroku, args.app, args.dyno, started=started, max_seconds=args.max_seconds, emit=_print
+            )
+            return 0 if status is None else status
+        if args.dyno:
+            url = heroku.create_log_session(args.app, dyno_name=args.dyno, tail=False)
+            for event in heroku.log_events(url, idle_seconds=IDLE_SECONDS, max_seconds=args.max_seconds):
+                for line in event.data.splitlines():
+                    _print(line)
+            return 0
+        follow_app(heroku, args.app, tail=args.tail, max_seconds=args.max_seconds, emit=_print)
     return 0
+
+
+def _print(line: str) -> None:
+    print(line, flush=True)
+
+
+def _started(dyno: Dyno) -> datetime | None:
+    try:
+        return datetime.fromisoformat(dyno.get("created_at", "").replace("Z", "+00:00"))
+    except ValueError:
+        return None
 
 
 def _ps(args: argparse.Namespace) -> int:

@@ -18,8 +18,15 @@ from urllib.parse import quote
 import httpx
 
 from infra.heroku.environment import DEFAULT_ATTEMPTS, DEFAULT_BACKOFF, HerokuEnvironment
-from infra.heroku.errors import HerokuApiError, HerokuConnectionError, HerokuRequestError, error_for_status
+from infra.heroku.errors import (
+    HerokuApiError,
+    HerokuConnectionError,
+    HerokuLogStreamError,
+    HerokuRequestError,
+    error_for_status,
+)
 from infra.heroku.facts import ACCEPT, DEFAULT_API_URL
+from infra.heroku.logs import SseEvent, sse_events
 from infra.heroku.paths import app_segment, dyno_segment
 from infra.heroku.payloads import App, Build, Dyno
 from picletter.http import RetrySettings, retrying_transport
@@ -192,10 +199,41 @@ class HerokuClient:
                 if time.monotonic() > deadline:
                     return
 
-    def create_log_session(self, app: str, *, dyno_name: str | None = None, tail: bool = True) -> str:
+    def log_events(self, url: str, *, idle_seconds: float, max_seconds: float) -> Iterator[SseEvent]:
+        """The events of a log session's stream (infra.heroku.logs) until it ends or MAX_SECONDS pass.
+
+        HerokuLogStreamError when the session answers other than 200 (the Heroku CLI: 404 or 403
+        while tailing means the stream timed out), when the stream drops, or when nothing, not even
+        a keep-alive, arrives for IDLE_SECONDS."""
+        deadline = time.monotonic() + max_seconds
+        headers = {"Accept": "text/event-stream", "User-Agent": USER_AGENT}
+        timeout = httpx.Timeout(self._timeout, read=idle_seconds)
+        try:
+            with (
+                httpx.Client(transport=self._transport or httpx.HTTPTransport(), timeout=timeout) as plain,
+                plain.stream("GET", url, headers=headers) as response,
+            ):
+                if response.status_code != 200:
+                    raise HerokuLogStreamError(f"log session expired or not found ({response.status_code})")
+
+                def until_deadline() -> Iterator[str]:
+                    for line in response.iter_lines():
+                        yield line
+                        if time.monotonic() > deadline:
+                            return
+
+                yield from sse_events(until_deadline())
+        except httpx.HTTPError as exc:
+            raise HerokuLogStreamError(f"log stream dropped ({type(exc).__name__})") from None
+
+    def create_log_session(
+        self, app: str, *, dyno_name: str | None = None, tail: bool = True, lines: int | None = None
+    ) -> str:
         body: dict[str, Any] = {"tail": tail}
         if dyno_name:
             body["dyno_name"] = dyno_name
+        if lines is not None:
+            body["lines"] = lines
         session = self.request("POST", f"/apps/{app_segment(app)}/log-sessions", json=body)
         return str(session["logplex_url"])
 

@@ -9,6 +9,7 @@ __all__ = [
     "HerokuAuthError",
     "HerokuConnectionError",
     "HerokuError",
+    "HerokuLogStreamError",
     "HerokuNotFound",
     "HerokuRateLimited",
     "HerokuRequestError",
@@ -30,6 +31,10 @@ class HerokuError(PicletterError):
 
 class HerokuSettingsError(HerokuError):
     """HEROKU_API_URL, HEROKU_API_ATTEMPTS or HEROKU_API_BACKOFF cannot be used."""
+
+
+class HerokuLogStreamError(HerokuError):
+    """A log session's stream is gone: expired, not found, dropped or idle past its limit."""
 
 
 class HerokuRequestError(HerokuError):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 import re
 import socket
 import struct
@@ -19,6 +20,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
@@ -63,12 +65,35 @@ class RecordedRequest:
 
 
 @dataclass
+class LogEntry:
+    visible_at: float  # time.monotonic() from which a session shows it
+    text: str  # `<RFC 3339 µs time> <source>[<dyno>]: <message>`
+
+
+@dataclass
+class LogSession:
+    app: str
+    dyno_name: str | None
+    tail: bool
+    lines: int
+    created: float
+
+
+@dataclass
 class FakeApp:
     name: str
     id: str = field(default_factory=lambda: str(uuid.uuid4()))
     config_vars: dict[str, str] = field(default_factory=dict)
     dynos: dict[str, dict[str, Any]] = field(default_factory=dict)
-    run_counter: int = 0
+    log: list[LogEntry] = field(default_factory=list)
+    exits: dict[str, float] = field(default_factory=dict)  # dyno name -> when it ends (monotonic)
+
+
+class SseStream:
+    """A streamed text/event-stream answer: chunks written as the generator yields them."""
+
+    def __init__(self, chunks: Iterator[str]) -> None:
+        self.chunks = chunks
 
 
 class FakeHeroku:
@@ -78,7 +103,7 @@ class FakeHeroku:
         self.requests: list[RecordedRequest] = []
         self.violations: list[str] = []
         self.faults: list[Fault] = []
-        self.log_lines: dict[str, list[str]] = {}
+        self.log_sessions: dict[str, LogSession] = {}
         self.blobs: dict[str, bytes] = {}
         self.builds: dict[str, dict[str, Any]] = {}
         self.build_output: dict[str, list[str]] = {}
@@ -86,6 +111,20 @@ class FakeHeroku:
         self.build_outcome = "succeeded"
         # How one-off dynos end in their logs: an exit status, or None for a dyno that never exits.
         self.dyno_exit_status: int | None = 0
+        # How long a one-off dyno runs before Heroku logs its exit and forgets it.
+        self.dyno_runtime = 0.05
+        # One-off dyno names are `run.` and a random number (`heroku run` shows e.g. run.4821), and
+        # numbers are reused; tests can name the next ones. Seeded: the suite stays deterministic.
+        self.next_run_numbers: list[int] = []
+        self._names = random.Random(4821)
+        # Log sessions (Heroku Dev Center, "Logging"): a logplex URL lives about an hour after it is
+        # made, then answers 404; a tailing stream sends keep-alive comments, and streams drop.
+        self.log_session_ttl = 3600.0
+        self.keep_alive_seconds = 0.05
+        self.stream_open_seconds = 0.5  # then the stream ends, as dropped streams do
+        self.drop_next_streams = 0  # that many next streams close after drop_after_events events
+        self.drop_after_events = 1
+        self.silent_streams = False  # no keep-alives: an idle stream
         self.url = ""
         # Heroku's request budget (4,500 an hour), counted down per request and sent back as
         # RateLimit-Remaining, as the Platform API reference describes.
@@ -105,6 +144,55 @@ class FakeHeroku:
         fault = Fault(method=method, path=path, status=status, **kwargs)
         self.faults.append(fault)
         return fault
+
+    def log(self, app: str, source: str, dyno: str, message: str, *, after: float = 0.0, age: float = 0.0) -> None:
+        """Add a line to APP's log, visible AFTER seconds from now, stamped AGE seconds in the past."""
+        entry = LogEntry(time.monotonic() + after, f"{_stamp(after - age)} {source}[{dyno}]: {message}")
+        self.apps[app].log.append(entry)
+
+    def _events(self, session: LogSession) -> Iterator[str]:
+        """The session as Heroku streams it: `id:`/`data:` events, keep-alive comments while tailing,
+        until the stream ends (non-tail: after the backlog; tail: after stream_open_seconds)."""
+        app = self.apps[session.app]
+        started = time.monotonic()
+
+        def visible() -> list[tuple[int, str]]:
+            now = time.monotonic()
+            return [
+                (index, entry.text)
+                for index, entry in enumerate(app.log)
+                if entry.visible_at <= now and (not session.dyno_name or f"[{session.dyno_name}]:" in entry.text)
+            ]
+
+        shown = visible()[-session.lines :] if session.lines else []
+        sent = 0
+        drops = self.drop_next_streams > 0
+        if drops:
+            self.drop_next_streams -= 1
+        last = shown[-1][0] if shown else max((i for i, _ in visible()), default=-1)
+        for index, text in shown:
+            yield f"id: {index}\ndata: {text}\n\n"
+            sent += 1
+            if drops and sent >= self.drop_after_events:
+                return
+        while session.tail and time.monotonic() - started < self.stream_open_seconds:
+            time.sleep(self.keep_alive_seconds)
+            fresh = [(i, t) for i, t in visible() if i > last]
+            for index, text in fresh:
+                yield f"id: {index}\ndata: {text}\n\n"
+                last, sent = index, sent + 1
+                if drops and sent >= self.drop_after_events:
+                    return
+            if not fresh and not self.silent_streams:
+                yield ": keep-alive\n\n"
+
+    def _purge_exited(self, app: FakeApp) -> None:
+        """A one-off dyno is gone from the API once its process exited."""
+        now = time.monotonic()
+        for name, ends in list(app.exits.items()):
+            if ends <= now:
+                app.dynos.pop(name, None)
+                del app.exits[name]
 
     def writes(self) -> list[RecordedRequest]:
         return [r for r in self.requests if r.method != "GET"]
@@ -144,13 +232,12 @@ class FakeHeroku:
         if blob and method == "PUT":
             self.blobs[blob.group(1)] = raw
             return 200, {}, None
-        logs = re.fullmatch(r"/logs/([^/]+/[^/]*)", path)
+        logs = re.fullmatch(r"/logs/([^/]+)", path)
         if logs and method == "GET":
-            return (
-                200,
-                {"Content-Type": "text/plain"},
-                "".join(f"{line}\n" for line in self.log_lines.get(logs.group(1), [])),
-            )
+            session = self.log_sessions.get(logs.group(1))
+            if session is None or time.monotonic() - session.created > self.log_session_ttl:
+                return 404, {"Content-Type": "text/plain"}, "Not found"
+            return 200, {"Content-Type": "text/event-stream"}, SseStream(self._events(session))
         output = re.fullmatch(r"/build-output/([^/]+)", path)
         if output and method == "GET":
             return 200, {"Content-Type": "text/plain"}, "\n".join(self.build_output.get(output.group(1), [])) + "\n"
@@ -164,6 +251,8 @@ class FakeHeroku:
             if isinstance(answer, _Reset):
                 raise httpx.ReadError("connection reset by peer", request=request)
             status, headers, payload = answer
+            if isinstance(payload, SseStream):
+                return httpx.Response(status, headers=headers, content=(c.encode() for c in payload.chunks))
             if isinstance(payload, str):
                 return httpx.Response(status, headers=headers, text=payload)
             return (
@@ -258,8 +347,9 @@ class FakeHeroku:
                         app.config_vars[key] = value
             return 200, {}, dict(app.config_vars)
         if rest == "/dynos" and method == "POST":
-            app.run_counter += 1
-            name = f"run.{app.run_counter}"
+            number = self.next_run_numbers.pop(0) if self.next_run_numbers else self._names.randint(1000, 9999)
+            name = f"run.{number}"
+            now = time.monotonic()
             dyno = {
                 "id": str(uuid.uuid4()),
                 "name": name,
@@ -269,21 +359,20 @@ class FakeHeroku:
                 "state": "starting",
                 "attach_url": None,
                 "app": {"id": app.id, "name": app.name},
-                "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                "created_at": _stamp(0.0),
                 "env": body.get("env", {}),
                 "time_to_live": body.get("time_to_live"),
             }
             app.dynos[name] = dyno
-            stamp = "2026-11-22T07:00:0{}.000000+00:00"
-            lines = [
-                f"{stamp.format(1)} heroku[{name}]: Starting process with command `{body['command']}`",
-                f"{stamp.format(2)} heroku[{name}]: State changed from starting to up",
-                f"{stamp.format(3)} app[{name}]: at=info step=done result=sent",
-            ]
+            self.log(app.name, "heroku", name, f"Starting process with command `{body['command']}`")
+            self.log(app.name, "heroku", name, "State changed from starting to up", after=0.01)
+            self.log(app.name, "app", name, "at=info step=done result=sent", after=0.02)
             if self.dyno_exit_status is not None:
-                lines.append(f"{stamp.format(4)} heroku[{name}]: Process exited with status {self.dyno_exit_status}")
-            self.log_lines[f"{app.name}/{name}"] = lines
+                status = self.dyno_exit_status
+                self.log(app.name, "heroku", name, f"Process exited with status {status}", after=self.dyno_runtime)
+                app.exits[name] = now + self.dyno_runtime
             return 201, {}, {k: v for k, v in dyno.items() if k not in ("env", "time_to_live")}
+        self._purge_exited(app)
         if rest == "/dynos" and method == "GET":
             return (
                 200,
@@ -309,9 +398,20 @@ class FakeHeroku:
             return 200, {}, build
         if rest == "/log-sessions" and method == "POST":
             session = str(uuid.uuid4())
-            dyno_name = body.get("dyno_name") if isinstance(body, dict) else None
-            return 201, {}, {"id": session, "logplex_url": f"{self.url}/logs/{app.name}/{dyno_name or ''}"}
+            self.log_sessions[session] = LogSession(
+                app=app.name,
+                dyno_name=body.get("dyno_name"),
+                tail=bool(body.get("tail", False)),
+                lines=int(body.get("lines", 100)),  # Heroku replays up to 100 lines by default
+                created=time.monotonic(),
+            )
+            return 201, {}, {"id": session, "logplex_url": f"{self.url}/logs/{session}"}
         return 404, {}, {"id": "not_found", "message": f"no fake for {method} /apps/{{app}}{rest}"}
+
+
+def _stamp(offset: float) -> str:
+    """Now plus OFFSET seconds, as Heroku stamps log lines and dynos: RFC 3339 with µs, +00:00."""
+    return (datetime.now(UTC) + timedelta(seconds=offset)).isoformat(timespec="microseconds")
 
 
 def _build_record(fake: FakeHeroku, app: FakeApp, source_blob: dict[str, Any]) -> dict[str, Any]:
@@ -348,7 +448,25 @@ class _Handler(BaseHTTPRequestHandler):
         assert not isinstance(answer, _Reset)
         self._reply(*answer)
 
+    def _stream(self, status: int, headers: dict[str, str], stream: SseStream) -> None:
+        self.send_response(status)
+        for key, value in headers.items():
+            self.send_header(key, value)
+        self.send_header("Cache-Control", "no-cache")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        try:
+            for chunk in stream.chunks:
+                self.wfile.write(chunk.encode())
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the reader went away
+
     def _reply(self, status: int, headers: dict[str, str], payload: Any) -> None:
+        if isinstance(payload, SseStream):
+            self._stream(status, headers, payload)
+            return
         data = (
             payload.encode() if isinstance(payload, str) else b"" if payload is None else json.dumps(payload).encode()
         )

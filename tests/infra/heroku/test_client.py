@@ -80,9 +80,10 @@ def test_slow_response_times_out_then_retry_succeeds(fake_heroku: FakeHeroku) ->
 
 def test_dyno_create_is_retried_on_409_but_not_on_500(fake_heroku: FakeHeroku) -> None:
     fake_heroku.fail("POST", "/apps/picletter-test/dynos", 409, times=1, error_id="conflict")
+    fake_heroku.next_run_numbers = [4821]
     with client_for(fake_heroku) as client:
         dyno = client.create_dyno("picletter-test", "picletter", size="basic", time_to_live=60)
-        assert dyno["name"] == "run.1"
+        assert dyno["name"] == "run.4821"
         fake_heroku.fail("POST", "/apps/picletter-test/dynos", 500, times=1, error_id="internal_error")
         with pytest.raises(HerokuApiError) as raised:
             client.create_dyno("picletter-test", "picletter")
@@ -124,6 +125,7 @@ def test_nothing_listening_is_a_connection_error() -> None:
 
 
 def test_list_follows_range_pagination(fake_heroku: FakeHeroku) -> None:
+    fake_heroku.dyno_exit_status, fake_heroku.next_run_numbers = None, [1, 2, 3, 4, 5]  # five still running
     with client_for(fake_heroku) as client:
         for _ in range(5):
             client.create_dyno("picletter-test", "picletter")

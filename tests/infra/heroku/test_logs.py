@@ -1,0 +1,120 @@
+"""Log sessions: the SSE stream and log lines as Heroku writes them, and following a dyno across
+sessions that expire, drop, go idle and replay lines of an earlier dyno with the same name."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from infra.heroku.client import HerokuClient
+from infra.heroku.errors import HerokuLogStreamError
+from infra.heroku.follow import follow_dyno
+from infra.heroku.logs import SseEvent, exit_status, parse_log_line, sse_events
+from tests.fakes.heroku_api import FakeHeroku
+from tests.helpers import FAST_RETRY, TOKEN
+
+APP = "picletter-test"
+
+
+def test_sse_events_with_ids_multi_line_data_and_keep_alive_comments() -> None:
+    body = [": keep-alive", "", "id: 7", "data: one", "data: two", "", ": keep-alive", "", "data:three", ""]
+    assert list(sse_events(body)) == [SseEvent("7", "one\ntwo"), SseEvent("7", "three")]
+
+
+def test_log_lines_as_heroku_writes_them() -> None:
+    line = parse_log_line("2026-03-01T07:00:03.120000+00:00 heroku[run.4821]: Process exited with status 1")
+    assert (line.source, line.dyno, line.message) == ("heroku", "run.4821", "Process exited with status 1")
+    assert line.time == datetime.fromisoformat("2026-03-01T07:00:03.120000+00:00")
+    assert exit_status(line, "run.4821") == 1
+    assert exit_status(line, "run.4822") is None
+    app_says = parse_log_line("2026-03-01T07:00:03.120000+00:00 app[run.4821]: Process exited with status 5")
+    assert exit_status(app_says, "run.4821") is None, "only Heroku's own source reports the exit"
+    echoed = parse_log_line("2026-03-01T07:00:03+00:00 heroku[run.4821]: echo Process exited with status 5")
+    assert exit_status(echoed, "run.4821") is None, "the exact text, not a line containing it"
+
+
+def client(fake: FakeHeroku) -> HerokuClient:
+    return HerokuClient(TOKEN, base_url=fake.url, retry=FAST_RETRY, timeout=2.0)
+
+
+def run_dyno(fake: FakeHeroku, heroku: HerokuClient) -> tuple[str, datetime]:
+    dyno = heroku.create_dyno(APP, "picletter")
+    return dyno["name"], datetime.fromisoformat(dyno["created_at"])
+
+
+def follow(fake: FakeHeroku, max_seconds: float = 5.0, idle: float = 2.0) -> tuple[int | None, list[str]]:
+    shown: list[str] = []
+    with client(fake) as heroku:
+        name, started = run_dyno(fake, heroku)
+        status = follow_dyno(
+            heroku,
+            APP,
+            name,
+            started=started,
+            max_seconds=max_seconds,
+            emit=shown.append,
+            idle_seconds=idle,
+            sleep=lambda _: None,
+        )
+    return status, shown
+
+
+def test_the_fake_streams_sse_with_ids_and_keep_alives_and_answers_404_once_expired(fake_heroku: FakeHeroku) -> None:
+    fake_heroku.dyno_exit_status = None
+    with client(fake_heroku) as heroku:
+        name, _ = run_dyno(fake_heroku, heroku)
+        url = heroku.create_log_session(APP, dyno_name=name, tail=True)
+        import httpx
+
+        with httpx.stream("GET", url, headers={"Accept": "text/event-stream"}, timeout=5) as response:
+            assert response.headers["content-type"] == "text/event-stream"
+            raw = list(response.iter_lines())
+        assert raw[0].startswith("id: ") and raw[1].startswith("data: ") and ": keep-alive" in raw
+        fake_heroku.log_session_ttl = 0.0
+        with pytest.raises(HerokuLogStreamError, match="expired or not found"):
+            list(heroku.log_events(url, idle_seconds=1, max_seconds=1))
+
+
+def test_follow_prints_messages_once_and_returns_the_exit_status(fake_heroku: FakeHeroku) -> None:
+    fake_heroku.dyno_exit_status = 1
+    fake_heroku.dyno_runtime = 0.3
+    fake_heroku.stream_open_seconds = 0.1  # the stream ends before the exit: a new session is needed
+    status, shown = follow(fake_heroku)
+    assert status == 1
+    assert not [line for line in shown if line.startswith(("id:", "data:", ":"))]
+    assert len(shown) == len(set(shown)), "lines replayed by a new session are not shown twice"
+    assert shown[-1].endswith("Process exited with status 1")
+
+
+def test_a_reused_dyno_name_does_not_pick_up_the_earlier_dynos_exit(fake_heroku: FakeHeroku) -> None:
+    # run.4821 ran an hour ago and failed; the new run.4821 succeeds a moment later.
+    fake_heroku.log(APP, "heroku", "run.4821", "Process exited with status 9", age=3600)
+    fake_heroku.next_run_numbers = [4821]
+    fake_heroku.dyno_exit_status = 0
+    fake_heroku.dyno_runtime = 0.2
+    status, shown = follow(fake_heroku)
+    assert status == 0
+    assert not [line for line in shown if "status 9" in line]
+
+
+def test_a_stream_that_drops_mid_way_is_resumed_without_repeats(fake_heroku: FakeHeroku) -> None:
+    fake_heroku.drop_next_streams = 2  # two streams in a row close after their first event
+    fake_heroku.dyno_runtime = 0.2
+    status, shown = follow(fake_heroku)
+    assert status == 0 and len(shown) == len(set(shown)) == 4
+
+
+def test_an_idle_stream_is_replaced(fake_heroku: FakeHeroku) -> None:
+    fake_heroku.silent_streams = True
+    fake_heroku.stream_open_seconds = 5.0
+    fake_heroku.dyno_runtime = 0.3
+    status, _ = follow(fake_heroku, idle=0.2)
+    assert status == 0
+
+
+def test_a_dyno_gone_without_an_exit_line_is_unknown_not_a_hang(fake_heroku: FakeHeroku) -> None:
+    fake_heroku.dyno_exit_status = None
+    fake_heroku.stream_open_seconds = 0.1
+    status, shown = follow(fake_heroku, max_seconds=0.6)
+    assert status is None and shown  # the deadline passed; the lines it had were shown
