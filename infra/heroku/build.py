@@ -101,12 +101,7 @@ class HerokuBuildProvider(HerokuProvider):
 
     def _follow(self, heroku: HerokuClient, build: Build) -> list[str]:
         url = build.get("output_stream_url")
-        if not url:
-            return []
-        try:
-            return list(heroku.stream_lines(url, max_seconds=self.build_timeout))
-        except _http_error():  # the output is a courtesy; the build's status decides
-            return []
+        return heroku.build_output(url, max_seconds=self.build_timeout) if url else []
 
     def _wait(self, heroku: HerokuClient, app: str, build: Build) -> Build:
         deadline = time.monotonic() + self.build_timeout
@@ -151,9 +146,3 @@ class HerokuBuild(Resource, module="heroku", name="Build"):
             },
             opts,
         )
-
-
-def _http_error() -> type[Exception]:
-    import httpx
-
-    return httpx.HTTPError

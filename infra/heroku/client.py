@@ -199,6 +199,33 @@ class HerokuClient:
                 if time.monotonic() > deadline:
                     return
 
+    def build_output(self, url: str, *, max_seconds: float, resumes: int = 5) -> list[str]:
+        """A build's output lines, read as text/plain and resumed with `Range: bytes=N-` after a
+        disconnect, as the schema's output_stream_url asks of clients; what was read is kept. The
+        output is a courtesy: a stream that keeps failing ends it quietly, and the build's status
+        decides success."""
+        deadline = time.monotonic() + max_seconds
+        received = b""
+        timeout = httpx.Timeout(self._timeout, read=max_seconds)
+        with httpx.Client(transport=self._transport or httpx.HTTPTransport(), timeout=timeout) as plain:
+            for _ in range(resumes + 1):
+                headers = {"Range": f"bytes={len(received)}-"} if received else {}
+                try:
+                    with plain.stream("GET", url, headers=headers) as response:
+                        if response.status_code == 200:
+                            received = b""  # a whole answer: the server did not honour Range
+                        elif response.status_code != 206:
+                            break  # 416: nothing after what we have; anything else: no output
+                        for chunk in response.iter_bytes():
+                            received += chunk
+                            if time.monotonic() > deadline:
+                                break
+                    break
+                except httpx.HTTPError:
+                    if time.monotonic() > deadline:
+                        break
+        return received.decode(errors="replace").splitlines()
+
     def log_events(self, url: str, *, idle_seconds: float, max_seconds: float) -> Iterator[SseEvent]:
         """The events of a log session's stream (infra.heroku.logs) until it ends or MAX_SECONDS pass.
 

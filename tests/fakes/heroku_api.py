@@ -90,7 +90,7 @@ class FakeApp:
 
 
 class SseStream:
-    """A streamed text/event-stream answer: chunks written as the generator yields them."""
+    """A streamed answer (text/event-stream, or text that drops): chunks written as they come."""
 
     def __init__(self, chunks: Iterator[str]) -> None:
         self.chunks = chunks
@@ -107,8 +107,15 @@ class FakeHeroku:
         self.blobs: dict[str, bytes] = {}
         self.builds: dict[str, dict[str, Any]] = {}
         self.build_output: dict[str, list[str]] = {}
-        # What the next builds do: "succeeded", "failed" or "stuck" (pending for ever).
+        # What the next builds do: "succeeded", "failed" or "stuck" (pending for ever). Like Heroku's,
+        # a build answers `pending` first and finishes build_seconds later.
         self.build_outcome = "succeeded"
+        self.build_seconds = 0.05
+        self._build_finish: dict[str, tuple[float, dict[str, Any]]] = {}
+        # Build output streams (text/plain) may disconnect; clients resume with Range (the schema's
+        # output_stream_url). The next drop_build_output_streams streams stop after that many bytes.
+        self.drop_build_output_streams = 0
+        self.drop_build_output_after_bytes = 40
         # How one-off dynos end in their logs: an exit status, or None for a dyno that never exits.
         self.dyno_exit_status: int | None = 0
         # How long a one-off dyno runs before Heroku logs its exit and forgets it.
@@ -208,25 +215,56 @@ class FakeHeroku:
         build = _build_record(self, app, source)
         self.builds[build["id"]] = build
         lines = ["-----> Building on the Heroku-24 stack", "-----> Python app detected"]
+        finished: dict[str, Any] = {}
         if self.build_outcome == "failed":
             lines += [
                 "ERROR: No matching distribution found for jinja3",
                 " !     Push rejected, failed to compile Python app.",
             ]
-            build["status"] = "failed"
+            finished = {"status": "failed"}
         elif self.build_outcome == "succeeded":
             lines += [
                 "-----> Installing dependencies using 'uv sync --locked --no-default-groups'",
                 "-----> Launching...",
                 "       Released v7",
             ]
-            build["status"] = "succeeded"
-            build["release"] = {"id": str(uuid.uuid4()), "version": 7}
-            build["slug"] = {"id": str(uuid.uuid4())}
+            finished = {
+                "status": "succeeded",
+                "release": {"id": str(uuid.uuid4()), "version": 7},
+                "slug": {"id": str(uuid.uuid4())},
+            }
+        if finished:
+            self._build_finish[build["id"]] = (time.monotonic() + self.build_seconds, finished)
         self.build_output[build["id"]] = lines
-        return 201, {}, build
+        return 201, {}, dict(build)
 
-    def _serve_storage(self, method: str, path: str, raw: bytes) -> Answer | None:
+    def _build_now(self, build: dict[str, Any]) -> dict[str, Any]:
+        """BUILD as it stands now: pending until its time has come."""
+        due = self._build_finish.get(build["id"])
+        if due and due[0] <= time.monotonic():
+            build.update(due[1])
+            del self._build_finish[build["id"]]
+        return build
+
+    def _build_output(self, build_id: str, headers: dict[str, str]) -> Answer:
+        data = ("\n".join(self.build_output.get(build_id, [])) + "\n").encode()
+        start = 0
+        if match := re.fullmatch(r"bytes=(\d+)-", headers.get("Range", "")):
+            start = int(match.group(1))
+            if start >= len(data):
+                return 416, {"Content-Range": f"bytes */{len(data)}"}, ""
+        rest = data[start:]
+        status = 206 if start else 200
+        reply = {"Content-Type": "text/plain", "Content-Length": str(len(rest))}
+        if start:
+            reply["Content-Range"] = f"bytes {start}-{len(data) - 1}/{len(data)}"
+        if self.drop_build_output_streams > 0:
+            self.drop_build_output_streams -= 1
+            cut = rest[: self.drop_build_output_after_bytes].decode(errors="ignore")
+            return status, reply, SseStream(iter([cut]))  # Content-Length promises more: a drop
+        return status, reply, SseStream(iter([rest.decode()]))
+
+    def _serve_storage(self, method: str, path: str, raw: bytes, headers: dict[str, str]) -> Answer | None:
         """Pre-signed blob and build-output URLs: not the Platform API, so no token and no schema."""
         blob = re.fullmatch(r"/blobs/([^/]+)", path)
         if blob and method == "PUT":
@@ -240,7 +278,7 @@ class FakeHeroku:
             return 200, {"Content-Type": "text/event-stream"}, SseStream(self._events(session))
         output = re.fullmatch(r"/build-output/([^/]+)", path)
         if output and method == "GET":
-            return 200, {"Content-Type": "text/plain"}, "\n".join(self.build_output.get(output.group(1), [])) + "\n"
+            return self._build_output(output.group(1), headers)
         return None
 
     def mock_transport(self) -> httpx.MockTransport:
@@ -267,7 +305,7 @@ class FakeHeroku:
         """Faults first, then auth, the schema check, and the endpoint itself."""
         headers = {k.title(): v for k, v in headers.items()}
         path = target.split("?", 1)[0]
-        storage = self._serve_storage(method, path, raw)
+        storage = self._serve_storage(method, path, raw, headers)
         if storage is not None:
             self.requests.append(RecordedRequest(method, path, None, headers))
             return storage
@@ -395,7 +433,7 @@ class FakeHeroku:
             build = self.builds.get(build_match.group(1))
             if build is None or build["app"]["name"] != app.name:
                 return 404, {}, {"id": "not_found", "message": "Couldn't find that build."}
-            return 200, {}, build
+            return 200, {}, dict(self._build_now(build))
         if rest == "/log-sessions" and method == "POST":
             session = str(uuid.uuid4())
             self.log_sessions[session] = LogSession(

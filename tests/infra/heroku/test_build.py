@@ -10,12 +10,14 @@ import tarfile
 from datetime import date
 from pathlib import Path
 
+import httpx
 import pytest
 from jinja2 import FileSystemLoader, ModuleLoader
 from pulumi.dynamic import Config, ConfigureRequest
 from pulumi.runtime.proto import provider_pb2
 
 from infra.heroku.build import BuildFailed, HerokuBuildProvider
+from infra.heroku.client import HerokuClient
 from infra.heroku.errors import HerokuNotFound
 from infra.heroku.source_bundle import BUNDLED_ROOT_FILES, FIXED_MTIME, make_bundle
 from picletter.picture import Picture
@@ -180,3 +182,42 @@ def test_the_tarball_carries_the_email_templates_compiled_and_they_render_as_the
     for name in ("email.html", "email.txt"):
         assert ahead.get_template(name).render(context) == source.get_template(name).render(context)
     assert "T &lt;&amp;&gt;" in ahead.get_template("email.html").render(context)  # still autoescaped
+
+
+def test_a_build_answers_pending_first_and_the_provider_polls_until_it_succeeds(
+    fake: FakeHeroku, project: Path
+) -> None:
+    fake.build_seconds = 0.05
+    result = provider_for(fake).create(props(project))
+    assert result.outs is not None and result.outs["status"] == "succeeded" and result.outs["releaseId"]
+    polls = [r for r in fake.requests if r.method == "GET" and "/builds/" in r.path]
+    assert polls, "the create answered pending, so the provider must have asked again"
+
+
+def test_a_dropped_build_output_stream_is_resumed_with_range_and_kept(
+    fake_heroku: FakeHeroku, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HEROKU_API_URL", fake_heroku.url)
+    fake_heroku.drop_build_output_streams = 2  # two disconnects in a row
+    provider = HerokuBuildProvider()
+    provider.configure(ConfigureRequest(Config({"picletter:herokuApiToken": TOKEN}, "picletter")))
+    provider.poll_interval = 0.01
+    result = provider.create(props(project))
+    assert result.outs is not None and result.outs["status"] == "succeeded"
+    reads = [r for r in fake_heroku.requests if r.path.startswith("/build-output/")]
+    assert [r.headers.get("Range") for r in reads] == [None, "bytes=40-", "bytes=80-"]
+    with HerokuClient(TOKEN, base_url=fake_heroku.url) as heroku:
+        fake_heroku.drop_build_output_streams = 1
+        lines = heroku.build_output(f"{fake_heroku.url}{reads[0].path}", max_seconds=5)
+    assert lines == fake_heroku.build_output[reads[0].path.rsplit("/", 1)[1]], "every line, once, in order"
+
+
+def test_the_fake_build_output_honours_range(fake_heroku: FakeHeroku, project: Path) -> None:
+    fake_heroku.build_output["b1"] = ["first line", "second line"]
+    url = f"{fake_heroku.url}/build-output/b1"
+    whole = httpx.get(url)
+    assert whole.status_code == 200 and whole.text == "first line\nsecond line\n"
+    part = httpx.get(url, headers={"Range": "bytes=11-"})
+    assert part.status_code == 206 and part.text == "second line\n"
+    assert part.headers["Content-Range"] == "bytes 11-22/23"
+    assert httpx.get(url, headers={"Range": "bytes=23-"}).status_code == 416

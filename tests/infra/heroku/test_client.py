@@ -172,3 +172,18 @@ def test_retry_tuning_from_env_is_checked(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("HEROKU_API_ATTEMPTS", "many")
     with pytest.raises(HerokuSettingsError, match="HEROKU_API_ATTEMPTS='many'"):
         heroku_environment()
+
+
+def test_a_429_without_retry_after_is_retried_with_backoff(fake_heroku: FakeHeroku) -> None:
+    fake_heroku.fail("GET", "/apps/picletter-test", 429, times=2, error_id="rate_limit")
+    with client_for(fake_heroku) as client:
+        assert client.app("picletter-test")["name"] == "picletter-test"
+    assert len([r for r in fake_heroku.requests if r.path == "/apps/picletter-test"]) == 3
+
+
+def test_the_fake_counts_the_rate_limit_down_and_tags_every_answer(fake_heroku: FakeHeroku) -> None:
+    with httpx.Client(base_url=fake_heroku.url, headers={"Authorization": f"Bearer {TOKEN}"}) as plain:
+        first = plain.get("/apps/picletter-test", headers={"Accept": "application/vnd.heroku+json; version=3"})
+        second = plain.get("/apps/picletter-test", headers={"Accept": "application/vnd.heroku+json; version=3"})
+    assert int(first.headers["RateLimit-Remaining"]) - int(second.headers["RateLimit-Remaining"]) == 1
+    assert first.headers["Request-Id"] != second.headers["Request-Id"]
