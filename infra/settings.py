@@ -13,7 +13,15 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, cast, get_args
 
 from infra.errors import ConfigError
-from infra.heroku.facts import APP_NAME, DYNO_SIZES, MAX_TIME_TO_LIVE, VARIABLE_NAME, canonical_dyno_size
+from infra.heroku.facts import (
+    APP_NAME,
+    CONFIG_VARS_MAX_BYTES,
+    DYNO_SIZES,
+    MAX_TIME_TO_LIVE,
+    RESERVED_PREFIXES,
+    VARIABLE_NAME,
+    canonical_dyno_size,
+)
 from infra.schedule import Recurrence, ScheduleError, compile_schedule, windows_zone
 
 __all__ = [
@@ -117,7 +125,11 @@ class _Problems(list[str]):
         values: dict[str, str] = {}
         for name, item in value.items():
             if not VARIABLE_NAME.match(str(name)):
-                self.add(f"{key}.{name}", "is not a valid variable name", "use letters, digits and underscores")
+                self.add(
+                    f"{key}.{name}",
+                    "is not a valid variable name",
+                    "use letters, digits and underscores, not starting with a digit (Heroku's config var policy)",
+                )
             if isinstance(item, bool):
                 values[str(name)] = "true" if item else "false"
             elif isinstance(item, int | float | str):
@@ -245,6 +257,20 @@ def _parse_settings(raw: Mapping[str, Any], env: Mapping[str, str]) -> StackSett
         raw.get("configVars"),
         "set keys with `pulumi config set --path 'configVars.NAME' value`",
     )
+    for name in config_vars:
+        if name.upper().startswith(RESERVED_PREFIXES):
+            problems.add(
+                f"picletter:configVars.{name}",
+                "is reserved: Heroku keeps keys beginning with __ or HEROKU_ for the platform",
+                "choose another name",
+            )
+    size = sum(len(name.encode()) + len(value.encode()) for name, value in config_vars.items())
+    if size > CONFIG_VARS_MAX_BYTES:
+        problems.add(
+            "picletter:configVars",
+            f"holds {size} bytes; Heroku allows 64 KB of config vars per app, keys and values together",
+            "keep large data out of config vars",
+        )
 
     jobs_raw = raw.get("jobs")
     if jobs_raw is None:

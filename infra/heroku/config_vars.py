@@ -46,7 +46,7 @@ class HerokuConfigVarsProvider(HerokuProvider):
             values = {}
         for key, value in values.items():
             if not VARIABLE_NAME.match(key):
-                failures.append(CheckFailure("vars", f"config var name {key!r} must match ^\\w+$"))
+                failures.append(CheckFailure("vars", f"config var name {key!r}: use letters, digits and _"))
             if not isinstance(value, str):
                 failures.append(CheckFailure("vars", f"config var {key} must be a string, quote it"))
         return CheckResult(news, failures)
