@@ -35,7 +35,9 @@ if settings.create_app:
     )
     app = created.name
 
-config_vars = HerokuConfigVars("config-vars", HerokuConfigVarsArgs(app=app, vars=settings.config_vars))
+config_vars = HerokuConfigVars(
+    "config-vars", HerokuConfigVarsArgs(app=app, vars=settings.config_vars, adopt=settings.adopt_config_vars)
+)
 # New config first, then the code that reads it.
 build = (
     HerokuBuild(

@@ -12,6 +12,7 @@ one `error:` line with exit status 2; nothing below the command line converts er
         ├── HerokuSettingsError       HEROKU_API_URL, HEROKU_API_ATTEMPTS or HEROKU_API_BACKOFF
         ├── HerokuRequestError        an app or dyno name that would not make a valid path (not sent)
         ├── HerokuLogStreamError      a log session expired, not found, dropped or idle
+        ├── HerokuConfigVarConflict   a config var the stack would overwrite or delete but does not own
         └── HerokuApiError            Heroku answered with an error, or did not answer
             ├── HerokuAuthError       401, 403
             ├── HerokuNotFound        404

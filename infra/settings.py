@@ -45,7 +45,7 @@ SCALAR_KEYS = (
     "herokuRegion",
     "alertEmail",
 )
-OBJECT_KEYS = ("configVars", "jobs")
+OBJECT_KEYS = ("configVars", "adoptConfigVars", "jobs")
 # What a run does when the job's previous dyno is still up (README "Jobs").
 Overlap = Literal["skip", "allow"]
 OVERLAPS: tuple[Overlap, ...] = get_args(Overlap)
@@ -94,6 +94,9 @@ class StackSettings:
     delete_app_on_destroy: bool = False
     heroku_region: str | None = None
     alert_emails: tuple[str, ...] = ()
+    # Keys of config_vars that already exist on the app and that the stack may take over: their
+    # earlier values are kept and put back when the stack lets go of them.
+    adopt_config_vars: tuple[str, ...] = ()
 
 
 class _Problems(list[str]):
@@ -272,6 +275,20 @@ def _parse_settings(raw: Mapping[str, Any], env: Mapping[str, str]) -> StackSett
             "keep large data out of config vars",
         )
 
+    adopt_raw = raw.get("adoptConfigVars") or []
+    adopt: tuple[str, ...] = ()
+    if not isinstance(adopt_raw, list) or not all(isinstance(key, str) for key in adopt_raw):
+        problems.add("picletter:adoptConfigVars", "must be a list of config var names", 'write e.g. ["DATABASE_URL"]')
+    else:
+        adopt = tuple(adopt_raw)
+        for key in adopt:
+            if key not in config_vars:
+                problems.add(
+                    "picletter:adoptConfigVars",
+                    f"{key} is not in picletter:configVars, so there is nothing to adopt",
+                    "add it to configVars with the value the stack should set, or remove it here",
+                )
+
     jobs_raw = raw.get("jobs")
     if jobs_raw is None:
         jobs_raw = [DEFAULT_JOB]
@@ -336,6 +353,7 @@ def _parse_settings(raw: Mapping[str, Any], env: Mapping[str, str]) -> StackSett
         heroku_app=str(app),
         heroku_api_token=str(token),
         config_vars=config_vars,
+        adopt_config_vars=adopt,
         jobs=tuple(jobs),
         resource_group=resource_group,
         location=location,

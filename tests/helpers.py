@@ -105,6 +105,8 @@ MALFORMED_CONFIGS: list[tuple[dict[str, Any], str, str]] = [
     ({"configVars": {"HEROKU_SLUG": "x"}}, "picletter:configVars.HEROKU_SLUG", "is reserved"),
     ({"configVars": {"__DEBUG": "x"}}, "picletter:configVars.__DEBUG", "is reserved"),
     ({"configVars": {"BIG": "x" * 70_000}}, "picletter:configVars", "64 KB of config vars per app"),
+    ({"adoptConfigVars": "DATABASE_URL"}, "picletter:adoptConfigVars", "must be a list"),
+    ({"adoptConfigVars": ["DATABASE_URL"]}, "picletter:adoptConfigVars", "DATABASE_URL is not in picletter:configVars"),
     ({"configVars": {"PORTS": [1, 2]}}, "picletter:configVars.PORTS", "is a list, not a value"),
     ({"jobs": []}, "picletter:jobs", "non-empty list"),
     ({"jobs": "daily"}, "picletter:jobs", "non-empty list"),

@@ -138,7 +138,7 @@ def test_canary_secrets_appear_only_inside_secret_wrappers() -> None:
     config_vars = program.of_type(CONFIG_VARS_TYPE)[0]
     assert isinstance(config_vars.inputs["vars"], Secret)
     assert config_vars.inputs["vars"].value == {"PICLETTER_TO": "ops@example.com", "SENDGRID_API_KEY": SECRET_VALUE}
-    assert config_vars.additional_secret_outputs == ["vars"]
+    assert config_vars.additional_secret_outputs == ["vars", "previous"]
     assert config_vars.inputs["app"] == "picletter-prod"
 
 
@@ -376,3 +376,12 @@ def test_a_stack_loads_only_what_it_uses() -> None:
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, cwd=REPO)
     assert json.loads(done.stdout.splitlines()[-1]) == ["_LazyModule", False], done.stderr[-2000:]
+
+
+def test_adopted_config_vars_reach_the_provider() -> None:
+    program = run(
+        config={"picletter:configVars": {"DATABASE_URL": "postgres://mine"}},
+        adoptConfigVars=["DATABASE_URL"],
+    )
+    (config_vars,) = program.of_type(CONFIG_VARS_TYPE)
+    assert config_vars.inputs["adopt"] == ["DATABASE_URL"]

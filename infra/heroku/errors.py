@@ -7,6 +7,7 @@ from infra.errors import PicletterError
 __all__ = [
     "HerokuApiError",
     "HerokuAuthError",
+    "HerokuConfigVarConflict",
     "HerokuConnectionError",
     "HerokuError",
     "HerokuLogStreamError",
@@ -31,6 +32,10 @@ class HerokuError(PicletterError):
 
 class HerokuSettingsError(HerokuError):
     """HEROKU_API_URL, HEROKU_API_ATTEMPTS or HEROKU_API_BACKOFF cannot be used."""
+
+
+class HerokuConfigVarConflict(HerokuError):
+    """Config vars the stack would overwrite or delete though it does not own their current value."""
 
 
 class HerokuLogStreamError(HerokuError):

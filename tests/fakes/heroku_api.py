@@ -364,7 +364,9 @@ class FakeHeroku:
             return 201, {}, {"id": app.id, "name": app.name, "web_url": f"https://{app.name}.herokuapp.com/"}
         app_match = re.fullmatch(r"/apps/([^/]+)(/.*)?", path)
         if app_match:
-            app = self.apps.get(app_match.group(1))
+            # An app identity is its name or its id (the schema's app/definitions/identity).
+            identity = app_match.group(1)
+            app = self.apps.get(identity) or next((a for a in self.apps.values() if a.id == identity), None)
             if app is None:
                 return 404, {}, {"id": "not_found", "message": "Couldn't find that app."}
             return self._handle_app(method, app, app_match.group(2) or "", body)

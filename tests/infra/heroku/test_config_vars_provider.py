@@ -6,7 +6,7 @@ import pytest
 from pulumi.dynamic import Config, ConfigureRequest
 
 from infra.heroku.config_vars import HerokuConfigVarsProvider
-from infra.heroku.errors import HerokuNotFound
+from infra.heroku.errors import HerokuConfigVarConflict, HerokuNotFound
 from infra.heroku.provider_base import MissingTokenError
 from tests.fakes.heroku_api import FakeHeroku
 from tests.helpers import TOKEN
@@ -39,8 +39,11 @@ def test_create_sets_owned_keys_in_one_patch_and_leaves_others(fake: FakeHeroku)
     assert result.id == f"{APP}/config-vars"
     assert result.outs == {
         "app": APP,
+        "appId": fake.apps[APP].id,
+        "adopt": [],
         "keys": ["PICLETTER_TO", "SECRET"],
         "vars": {"PICLETTER_TO": "a@example.com", "SECRET": "s3"},
+        "previous": {},
     }
     assert live(fake) == {**UNMANAGED, "PICLETTER_TO": "a@example.com", "SECRET": "s3"}
     patches = [r for r in fake.requests if r.method == "PATCH"]
@@ -81,7 +84,14 @@ def test_read_reports_drift_on_owned_keys_only(fake: FakeHeroku) -> None:
     del live(fake)["B"]
     live(fake)["UNRELATED"] = "x"
     result = provider.read(f"{APP}/config-vars", outs)
-    assert result.outs == {"app": APP, "vars": {"A": "changed by hand"}, "keys": ["A", "B"]}
+    assert result.outs == {
+        "app": APP,
+        "appId": fake.apps[APP].id,
+        "adopt": [],
+        "vars": {"A": "changed by hand"},
+        "previous": {},
+        "keys": ["A", "B"],
+    }
     # The next up sees the drift and repairs it with one PATCH.
     assert result.outs is not None
     assert provider.diff("id", result.outs, {"app": APP, "vars": {"A": "1", "B": "2"}}).changes is True
@@ -134,3 +144,72 @@ def test_provider_pickles_without_a_client_or_token() -> None:
     provider = HerokuConfigVarsProvider()
     serialized = serialize_provider(provider)
     assert TOKEN not in serialized and len(serialized) < 10_000
+
+
+def test_taking_over_an_existing_key_with_another_value_is_refused_unless_adopted(fake: FakeHeroku) -> None:
+    with pytest.raises(HerokuConfigVarConflict) as raised:
+        provider_for(fake).create({"app": APP, "vars": {"DATABASE_URL": "postgres://mine", "NEW": "1"}})
+    assert "DATABASE_URL" in str(raised.value) and "picletter:adoptConfigVars" in str(raised.value)
+    assert live(fake) == UNMANAGED, "nothing is written"
+    assert "postgres://unmanaged" not in str(raised.value), "values never appear in errors"
+
+
+def test_an_adopted_key_keeps_its_earlier_value_and_gets_it_back_on_destroy(fake: FakeHeroku) -> None:
+    provider = provider_for(fake)
+    props = {"app": APP, "vars": {"DATABASE_URL": "postgres://mine"}, "adopt": ["DATABASE_URL"]}
+    outs = provider.create(props).outs
+    assert outs is not None and outs["previous"] == {"DATABASE_URL": "postgres://unmanaged"}
+    assert live(fake)["DATABASE_URL"] == "postgres://mine"
+    provider.delete("id", outs)
+    assert live(fake) == UNMANAGED
+
+
+def test_an_adopted_key_removed_from_the_config_gets_its_earlier_value_back(fake: FakeHeroku) -> None:
+    provider = provider_for(fake)
+    olds = provider.create({"app": APP, "vars": {"LEGACY": "new", "A": "1"}, "adopt": ["LEGACY"]}).outs
+    assert olds is not None
+    outs = provider.update("id", olds, {"app": APP, "vars": {"A": "1"}, "adopt": []}).outs
+    assert live(fake) == {**UNMANAGED, "A": "1"}
+    assert outs is not None and outs["previous"] == {}
+
+
+def test_a_key_already_holding_the_stacks_value_is_taken_as_its_own(fake: FakeHeroku) -> None:
+    # What an interrupted first deploy leaves: the PATCH went through, the state was not saved.
+    live(fake)["A"] = "1"
+    outs = provider_for(fake).create({"app": APP, "vars": {"A": "1"}}).outs
+    assert outs is not None and outs["previous"] == {}
+
+
+@pytest.mark.parametrize("how", ["removed from the config", "destroy"])
+def test_letting_go_of_a_key_edited_by_hand_is_refused_naming_it(fake: FakeHeroku, how: str) -> None:
+    provider = provider_for(fake)
+    olds = provider.create({"app": APP, "vars": {"A": "1", "B": "2"}}).outs
+    assert olds is not None
+    live(fake)["B"] = "edited by hand"
+    with pytest.raises(HerokuConfigVarConflict) as raised:
+        if how == "destroy":
+            provider.delete("id", olds)
+        else:
+            provider.update("id", olds, {"app": APP, "vars": {"A": "1"}})
+    assert "B" in str(raised.value) and "pulumi refresh" in str(raised.value)
+    assert live(fake)["B"] == "edited by hand", "the hand edit is not deleted"
+
+
+def test_switching_the_app_between_its_name_and_its_id_is_not_a_replace(fake: FakeHeroku) -> None:
+    provider = provider_for(fake)
+    olds = provider.create({"app": APP, "vars": {"A": "1"}}).outs
+    assert olds is not None
+    by_id = {"app": fake.apps[APP].id, "vars": {"A": "1"}}
+    diff = provider.diff("id", olds, by_id)
+    assert not diff.replaces
+    provider.update("id", olds, by_id)
+    assert live(fake) == {**UNMANAGED, "A": "1"}
+
+
+def test_another_app_is_a_replace_that_creates_before_it_deletes(fake: FakeHeroku) -> None:
+    fake.add_app("picletter-other", {})
+    provider = provider_for(fake)
+    olds = provider.create({"app": APP, "vars": {"A": "1"}}).outs
+    assert olds is not None
+    diff = provider.diff("id", olds, {"app": "picletter-other", "vars": {"A": "1"}})
+    assert diff.replaces == ["app"] and diff.delete_before_replace is False
