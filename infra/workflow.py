@@ -51,6 +51,11 @@ def _heroku_call(method: str, uri: str, body: dict[str, Any] | None, secure: tup
     return {"type": "Http", "inputs": inputs, "runtimeConfiguration": {"secureData": {"properties": list(secure)}}}
 
 
+def _pause(seconds: int) -> dict[str, Any]:
+    """A Wait action of SECONDS, first in its scope."""
+    return {"type": "Wait", "inputs": {"interval": {"count": seconds, "unit": "Second"}}, "runAfter": {}}
+
+
 def _dyno_body(job: JobSettings) -> dict[str, Any]:
     # The job's date follows its schedule's zone (a 07:00 Pacific/Auckland run is 18:00 UTC the day
     # before), unless its env says otherwise.
@@ -87,11 +92,7 @@ def _start_dyno(job: JobSettings, apps: str) -> dict[str, Any]:
             "type": "If",
             "expression": refused,
             "actions": {
-                "Wait_before_retry": {
-                    "type": "Wait",
-                    "inputs": {"interval": {"count": START_RETRY_SECONDS, "unit": "Second"}},
-                    "runAfter": {},
-                },
+                "Wait_before_retry": _pause(START_RETRY_SECONDS),
                 "Start_dyno_again": {**call, "runAfter": {"Wait_before_retry": ["Succeeded"]}},
             },
             "else": {
@@ -134,11 +135,7 @@ def _wait_for_dyno(job: JobSettings, apps: str) -> dict[str, Any]:
             "expression": "@equals(outputs('Get_dyno')?['statusCode'], 404)",
             "limit": {"count": limit_seconds // POLL_SECONDS + 1, "timeout": f"PT{limit_seconds}S"},
             "actions": {
-                "Pause": {
-                    "type": "Wait",
-                    "inputs": {"interval": {"count": POLL_SECONDS, "unit": "Second"}},
-                    "runAfter": {},
-                },
+                "Pause": _pause(POLL_SECONDS),
                 "Get_dyno": {**poll, "runAfter": {"Pause": ["Succeeded"]}},
             },
             "runAfter": {"Start_dyno": ["Succeeded"]},
