@@ -34,7 +34,8 @@ from picletter.http import RetrySettings, retrying_transport
 __all__ = ["USER_AGENT", "HerokuClient", "RetrySettings", "retry_settings"]
 
 USER_AGENT = "picletter-infra/0.1 (+https://github.com/picletter/picletter)"
-# Headers Heroku uses to warn a client (deprecations, limits); the Heroku CLI shows both.
+# Headers Heroku uses to warn a client (deprecations, limits); the Heroku CLI shows both
+# (heroku-cli-util's apiMiddleware: x-heroku-warning, else warning-message).
 WARNING_HEADERS = ("Warning-Message", "X-Heroku-Warning")
 PAGE_SIZE = 1000
 # Heroku refills its request budget at about 75 tokens a minute; with none left, pause before asking.
