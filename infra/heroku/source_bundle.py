@@ -26,7 +26,9 @@ from picletter.render import COMPILED_TEMPLATES, TEMPLATES, template_environment
 
 __all__ = ["BUNDLED_ROOT_FILES", "SourceBundle", "bundle_files", "make_bundle"]
 
-BUNDLED_ROOT_FILES = ("Procfile", "pyproject.toml", "uv.lock", ".python-version")
+BUNDLED_ROOT_FILES = ("Procfile", "pyproject.toml", "uv.lock", ".python-version", "bin/picletter-run")
+# Files that must stay executable on the dyno.
+_EXECUTABLE = {"bin/picletter-run"}
 
 FIXED_MTIME = 1_577_836_800  # 2020-01-01: Python wheels refuse zip timestamps before 1980
 _SKIP_DIRS = {"__pycache__"}
@@ -74,7 +76,7 @@ def make_bundle(root: Path) -> SourceBundle:
             info = tarfile.TarInfo(name)
             info.size = len(files[name])
             info.mtime = FIXED_MTIME
-            info.mode = 0o644
+            info.mode = 0o755 if name in _EXECUTABLE else 0o644
             info.uid = info.gid = 0
             info.uname = info.gname = ""
             tar.addfile(info, io.BytesIO(files[name]))

@@ -1,0 +1,93 @@
+"""bin/picletter-run, run for real: the job's exit status reported to a loopback callback server,
+whatever the job does, and never changed by the reporting."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.fakes.web import FakeWeb, Reply, running_fake_web
+from tests.helpers import REPO
+
+WRAPPER = REPO / "bin" / "picletter-run"
+SECRET_QUERY = "sig=canary-sas-signature-4f1d"
+
+
+@pytest.fixture
+def callback() -> Iterator[FakeWeb]:
+    with running_fake_web() as web:
+        web.on("POST", "/workflows/run/callback", Reply(200, ""))
+        yield web
+
+
+def start(command: str, folder: Path, url: str | None) -> subprocess.Popen[str]:
+    env = {"PATH": os.environ["PATH"], "DYNO": "run.4821"}
+    if url:
+        env["PICLETTER_CALLBACK_URL"] = url
+    return subprocess.Popen(
+        [str(WRAPPER), "nightly-report", command],
+        cwd=folder,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def url_of(web: FakeWeb) -> str:
+    return f"{web.url}/workflows/run/callback?{SECRET_QUERY}"
+
+
+def reports(web: FakeWeb) -> list[object]:
+    return [request.json() for request in web.called("POST", "/workflows/run/callback")]
+
+
+@pytest.mark.parametrize("status", [0, 3])
+def test_the_exit_status_is_reported_and_kept(status: int, callback: FakeWeb, tmp_path: Path) -> None:
+    process = start(f"echo working; exit {status}", tmp_path, url_of(callback))
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == status
+    assert reports(callback) == [{"exitStatus": status, "dyno": "run.4821", "job": "nightly-report"}]
+    assert "working" in out and SECRET_QUERY not in out + err
+
+
+def test_a_procfile_process_type_runs_its_command_with_the_rest_appended(callback: FakeWeb, tmp_path: Path) -> None:
+    (tmp_path / "Procfile").write_text("picletter: echo from-procfile\nother: exit 9\n")
+    process = start("picletter --dry-run", tmp_path, url_of(callback))
+    out, _ = process.communicate(timeout=30)
+    assert process.returncode == 0 and out.strip() == "from-procfile --dry-run"
+
+
+def test_the_job_never_sees_the_callback_url(callback: FakeWeb, tmp_path: Path) -> None:
+    process = start('echo "url=${PICLETTER_CALLBACK_URL:-unset}"', tmp_path, url_of(callback))
+    out, _ = process.communicate(timeout=30)
+    assert out.strip() == "url=unset"
+
+
+def test_sigterm_reaches_the_job_and_its_status_is_still_reported(callback: FakeWeb, tmp_path: Path) -> None:
+    process = start("sleep 30", tmp_path, url_of(callback))
+    time.sleep(0.5)
+    process.send_signal(signal.SIGTERM)  # what Heroku sends when it stops a dyno
+    # Every process of the job got it: none lives on holding the output open (that would time out).
+    process.communicate(timeout=10)
+    assert process.returncode == 143
+    assert reports(callback) == [{"exitStatus": 143, "dyno": "run.4821", "job": "nightly-report"}]
+
+
+def test_a_callback_that_cannot_be_reached_does_not_change_the_jobs_status(tmp_path: Path) -> None:
+    process = start("exit 4", tmp_path, f"http://127.0.0.1:9/callback?{SECRET_QUERY}")
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 4
+    assert "could not report exit status 4" in err and SECRET_QUERY not in err
+
+
+def test_the_tarball_ships_the_wrapper_executable() -> None:
+    from infra.heroku.source_bundle import BUNDLED_ROOT_FILES
+
+    assert "bin/picletter-run" in BUNDLED_ROOT_FILES
