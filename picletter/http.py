@@ -131,11 +131,8 @@ def retrying_transport(
     With TLS false no certificates are loaded (16 ms of certifi): for a run whose every URL is plain
     http on this machine; an https request then fails instead of going unverified.
     """
-    return RetryingTransport(inner or (_network() if tls else _PlainHttpOnly()), settings, post_statuses)
-
-
-def _network() -> httpx.BaseTransport:
-    return httpx.HTTPTransport()
+    network = inner or (httpx.HTTPTransport() if tls else _PlainHttpOnly())  # built only when needed
+    return RetryingTransport(network, settings, post_statuses)
 
 
 class _PlainHttpOnly(httpx.BaseTransport):

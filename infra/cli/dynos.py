@@ -21,7 +21,7 @@ from infra.heroku.client import HerokuClient, retry_settings
 from infra.heroku.environment import heroku_environment
 from infra.heroku.errors import HerokuNotFound
 from infra.heroku.facts import MAX_TIME_TO_LIVE, canonical_dyno_size
-from infra.heroku.follow import IDLE_SECONDS, follow_app, follow_dyno
+from infra.heroku.follow import follow_app, follow_dyno
 from infra.heroku.payloads import Dyno
 
 __all__ = ["EXIT_STATUS_UNKNOWN", "register"]
@@ -122,13 +122,7 @@ def _logs(args: argparse.Namespace) -> int:
                 heroku, args.app, args.dyno, started=started, max_seconds=args.max_seconds, emit=_print
             )
             return 0 if status is None else status
-        if args.dyno:
-            url = heroku.create_log_session(args.app, dyno_name=args.dyno, tail=False)
-            for event in heroku.log_events(url, idle_seconds=IDLE_SECONDS, max_seconds=args.max_seconds):
-                for line in event.data.splitlines():
-                    _print(line)
-            return 0
-        follow_app(heroku, args.app, tail=args.tail, max_seconds=args.max_seconds, emit=_print)
+        follow_app(heroku, args.app, dyno=args.dyno, tail=args.tail, max_seconds=args.max_seconds, emit=_print)
     return 0
 
 

@@ -187,19 +187,6 @@ class HerokuClient:
     def build(self, app: str, build_id: str) -> Build:
         return cast(Build, self.request("GET", f"/apps/{app_segment(app)}/builds/{quote(build_id, safe='')}"))
 
-    def stream_lines(self, url: str, *, max_seconds: float) -> Iterator[str]:
-        """Lines of a build output or log stream (pre-signed URLs, no auth) until it ends or time runs out."""
-        deadline = time.monotonic() + max_seconds
-        timeout = httpx.Timeout(self._timeout, read=max_seconds)
-        with (
-            httpx.Client(transport=self._transport or httpx.HTTPTransport(), timeout=timeout) as plain,
-            plain.stream("GET", url) as response,
-        ):
-            for line in response.iter_lines():
-                yield line
-                if time.monotonic() > deadline:
-                    return
-
     def build_output(self, url: str, *, max_seconds: float, resumes: int = 5) -> list[str]:
         """A build's output lines, read as text/plain and resumed with `Range: bytes=N-` after a
         disconnect, as the schema's output_stream_url asks of clients; what was read is kept. The
@@ -207,8 +194,7 @@ class HerokuClient:
         decides success."""
         deadline = time.monotonic() + max_seconds
         received = b""
-        timeout = httpx.Timeout(self._timeout, read=max_seconds)
-        with httpx.Client(transport=self._transport or httpx.HTTPTransport(), timeout=timeout) as plain:
+        with self._unauthenticated(read_timeout=max_seconds) as plain:
             for _ in range(resumes + 1):
                 headers = {"Range": f"bytes={len(received)}-"} if received else {}
                 try:
@@ -235,10 +221,9 @@ class HerokuClient:
         a keep-alive, arrives for IDLE_SECONDS."""
         deadline = time.monotonic() + max_seconds
         headers = {"Accept": "text/event-stream", "User-Agent": USER_AGENT}
-        timeout = httpx.Timeout(self._timeout, read=idle_seconds)
         try:
             with (
-                httpx.Client(transport=self._transport or httpx.HTTPTransport(), timeout=timeout) as plain,
+                self._unauthenticated(read_timeout=idle_seconds) as plain,
                 plain.stream("GET", url, headers=headers) as response,
             ):
                 if response.status_code != 200:
@@ -254,14 +239,17 @@ class HerokuClient:
         except httpx.HTTPError as exc:
             raise HerokuLogStreamError(f"log stream dropped ({type(exc).__name__})") from None
 
-    def create_log_session(
-        self, app: str, *, dyno_name: str | None = None, tail: bool = True, lines: int | None = None
-    ) -> str:
+    def _unauthenticated(self, *, read_timeout: float) -> httpx.Client:
+        """A client for pre-signed URLs (build output, log streams): no token, no retries of its own."""
+        return httpx.Client(
+            transport=self._transport or httpx.HTTPTransport(),
+            timeout=httpx.Timeout(self._timeout, read=read_timeout),
+        )
+
+    def create_log_session(self, app: str, *, dyno_name: str | None = None, tail: bool = True) -> str:
         body: dict[str, Any] = {"tail": tail}
         if dyno_name:
             body["dyno_name"] = dyno_name
-        if lines is not None:
-            body["lines"] = lines
         session = self.request("POST", f"/apps/{app_segment(app)}/log-sessions", json=body)
         return str(session["logplex_url"])
 

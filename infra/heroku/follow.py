@@ -11,7 +11,7 @@ comes only from Heroku's own `Process exited with status N` line for that dyno (
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 
 from infra.heroku.client import HerokuClient
@@ -44,18 +44,14 @@ def follow_dyno(
     while (remaining := deadline - time.monotonic()) > 0:
         try:
             url = heroku.create_log_session(app, dyno_name=dyno, tail=not last_look)
-            for event in heroku.log_events(url, idle_seconds=idle_seconds, max_seconds=remaining):
-                for text in event.data.splitlines():
-                    if text in seen:
-                        continue
-                    seen.add(text)
-                    line = parse_log_line(text)
-                    if from_before(line, started):
-                        continue
-                    emit(text)
-                    status = exit_status(line, dyno)
-                    if status is not None:
-                        return status
+            for text in _unseen(heroku, url, seen, idle_seconds=idle_seconds, max_seconds=remaining):
+                line = parse_log_line(text)
+                if from_before(line, started):
+                    continue
+                emit(text)
+                status = exit_status(line, dyno)
+                if status is not None:
+                    return status
         except HerokuLogStreamError:
             pass  # expired, dropped or idle: a new session below, if the dyno is still there
         if last_look:
@@ -74,27 +70,37 @@ def follow_app(
     tail: bool,
     max_seconds: float,
     emit: Callable[[str], None],
+    dyno: str | None = None,
     idle_seconds: float = IDLE_SECONDS,
     sleep: Callable[[float], None] = time.sleep,
 ) -> None:
-    """The app's log lines through EMIT: the recent ones, and with TAIL new ones until MAX_SECONDS,
-    across new sessions when one expires or drops."""
+    """The app's log lines (or one DYNO's) through EMIT: the recent ones, and with TAIL new ones until
+    MAX_SECONDS, across new sessions when one expires or drops."""
     deadline = time.monotonic() + max_seconds
     seen: set[str] = set()
     while (remaining := deadline - time.monotonic()) > 0:
         try:
-            url = heroku.create_log_session(app, tail=tail)
-            for event in heroku.log_events(url, idle_seconds=idle_seconds, max_seconds=remaining):
-                for text in event.data.splitlines():
-                    if text not in seen:
-                        seen.add(text)
-                        emit(text)
+            url = heroku.create_log_session(app, dyno_name=dyno, tail=tail)
+            for text in _unseen(heroku, url, seen, idle_seconds=idle_seconds, max_seconds=remaining):
+                emit(text)
         except HerokuLogStreamError:
             if not tail:
                 raise
         if not tail:
             return
         sleep(RECONNECT_PAUSE)
+
+
+def _unseen(
+    heroku: HerokuClient, url: str, seen: set[str], *, idle_seconds: float, max_seconds: float
+) -> Iterator[str]:
+    """The log lines of the session at URL not in SEEN (a new session replays earlier ones), each
+    added to SEEN as it is given."""
+    for event in heroku.log_events(url, idle_seconds=idle_seconds, max_seconds=max_seconds):
+        for text in event.data.splitlines():
+            if text not in seen:
+                seen.add(text)
+                yield text
 
 
 def _gone(heroku: HerokuClient, app: str, dyno: str) -> bool:
