@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import io
 import os
-import shutil
 import statistics
 import subprocess
-import tarfile
-import time
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 
-__all__ = ["Sample", "job_environment", "run_child", "summarize"]
+__all__ = ["Sample", "run_child", "summarize"]
 
 
 @dataclass(frozen=True)
@@ -24,38 +21,46 @@ class Sample:
     peak_rss_kib: int
 
 
+# Runs the measured command and reports its wall time and peak memory, and its own size. Linux
+# carries a parent's size into a child's peak (ru_maxrss) across fork and exec, so the command is
+# started from this small process (python -S), never from the benchmark with all it imported.
+_LAUNCHER = """
+import os, sys, time
+report, argv = int(sys.argv[1]), sys.argv[2:]
+# Resident now (its own ru_maxrss still holds what it inherited): what a child forked here starts at.
+own = int(open("/proc/self/statm").read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+started = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    os.execvp(argv[0], argv)
+_, status, usage = os.wait4(pid, 0)
+elapsed = time.perf_counter() - started
+os.write(report, f"{elapsed} {usage.ru_maxrss} {own} {os.waitstatus_to_exitcode(status)}".encode())
+"""
+
+
 def run_child(argv: Sequence[str], env: Mapping[str, str] | None = None, cwd: str | None = None) -> Sample:
-    """One run of ARGV; its own peak resident memory comes from wait4, not from ps sampling."""
-    started = time.perf_counter()
-    process = subprocess.Popen(argv, env=dict(env) if env is not None else None, cwd=cwd, stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        raise SystemExit(f"{' '.join(argv)} exited {process.returncode}")
-    return Sample(elapsed, usage.ru_maxrss)
+    """One run of ARGV: its wall time and its own peak resident memory (wait4, not ps sampling), as
+    measured by a small launcher; a peak no larger than the launcher's is refused, not reported."""
+    read, write = os.pipe()
+    launcher = subprocess.Popen(
+        [sys.executable, "-S", "-c", _LAUNCHER, str(write), *argv],
+        env=dict(env) if env is not None else None,
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        pass_fds=(write,),
+    )
+    os.close(write)
+    launcher.wait()
+    with os.fdopen(read) as report:
+        elapsed, peak, own, code = report.read().split()
+    if int(code) != 0:
+        raise SystemExit(f"{' '.join(argv)} exited {code}")
+    if int(peak) <= int(own):
+        raise SystemExit(f"{' '.join(argv)}: its peak memory ({peak} KiB) is only its launcher's ({own} KiB)")
+    return Sample(float(elapsed), int(peak))
 
 
 def summarize(samples: Sequence[Sample]) -> tuple[float, int]:
     """Median seconds and median peak RSS (KiB)."""
     return statistics.median(s.seconds for s in samples), int(statistics.median(s.peak_rss_kib for s in samples))
-
-
-def job_environment(folder: Path) -> tuple[Path, Path]:
-    """The job's tarball unpacked into FOLDER/app and installed the way Heroku's Python buildpack does
-    (`uv sync --locked --no-default-groups`) into FOLDER/python: only the job's run-time packages.
-    Returns (the app folder, its python)."""
-    from infra.heroku.source_bundle import make_bundle
-
-    app, environment = folder / "app", folder / "python"
-    with tarfile.open(fileobj=io.BytesIO(make_bundle(REPO).data)) as tar:
-        tar.extractall(app, filter="data")
-    uv = shutil.which("uv") or str(REPO / ".tools" / "uv" / "bin" / "uv")
-    subprocess.run(
-        # --compile-bytecode as the buildpack passes it: a dyno starts from compiled modules.
-        [uv, "sync", "--locked", "--no-default-groups", "--compile-bytecode", "--quiet"],
-        cwd=app,
-        env={**os.environ, "UV_PROJECT_ENVIRONMENT": str(environment), "UV_PYTHON_DOWNLOADS": "never"},
-        check=True,
-    )
-    return app, environment / "bin" / "python"

@@ -17,8 +17,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench._measure import job_environment, run_child, summarize  # noqa: E402
+from bench._measure import run_child, summarize  # noqa: E402
 from tests.fakes.web import Reply, running_fake_web  # noqa: E402
+from tests.job_install import install_like_heroku  # noqa: E402
 
 
 def main() -> None:
@@ -26,7 +27,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     runs = parser.parse_args().runs
     with running_fake_web() as sendgrid, tempfile.TemporaryDirectory() as folder:
-        app, python = job_environment(Path(folder))
+        app, python = install_like_heroku(Path(folder))
         outbox = str(Path(folder) / "outbox")
         sendgrid.on("POST", "/v3/mail/send", Reply(202, b"", {"X-Message-Id": "bench"}))
         env = {

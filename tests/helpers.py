@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +21,7 @@ from infra.settings import StackSettings, settings_from_config
 from picletter.http import RetrySettings
 from tests.fakes.heroku_api import TOKEN
 from tests.fakes.heroku_schema import validate_request
+from tests.job_install import install_like_heroku, uv_executable
 
 __all__ = [
     "ACTION_GROUP_TYPE",
@@ -39,6 +39,7 @@ __all__ = [
     "TOKEN",
     "VALID_JOB",
     "WORKFLOW_TYPE",
+    "install_like_heroku",
     "runtime_requirements",
     "schema_checked",
     "stack_settings",
@@ -81,13 +82,6 @@ def runtime_requirements() -> list[str]:
     """The job's run-time dependencies as pyproject.toml declares them (`name==version`)."""
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
     return list(project["dependencies"])
-
-
-def uv_executable() -> str:
-    """The uv that ./dev uses: on PATH, or the copy ./dev installed into .tools/."""
-    found = shutil.which("uv") or str(REPO / ".tools" / "uv" / "bin" / "uv")
-    assert Path(found).exists(), "uv not found: run the tests through ./dev test"
-    return found
 
 
 # A valid job to vary, and stack configurations that are each wrong in one way: (overrides of the

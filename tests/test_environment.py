@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import io
 import os
 import subprocess
-import tarfile
 import tomllib
 from pathlib import Path
 
-from infra.heroku.source_bundle import make_bundle
-from tests.helpers import REPO, runtime_requirements, uv_executable
+from tests.helpers import REPO, install_like_heroku, runtime_requirements, uv_executable
 
 
 def _uv(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -39,17 +36,9 @@ def _runtime_closure() -> set[str]:
 
 
 def test_heroku_build_installs_only_the_jobs_runtime_dependencies(tmp_path: Path) -> None:
-    """Unpack the tarball HerokuBuild uploads and install it as Heroku's Python buildpack does
-    (`uv sync --locked --no-default-groups`, heroku-buildpack-python lib/uv.sh), from uv's cache."""
-    app = tmp_path / "app"
-    with tarfile.open(fileobj=io.BytesIO(make_bundle(REPO).data)) as tar:
-        tar.extractall(app, filter="data")
-    environment = tmp_path / "python"
-    env = {**os.environ, "UV_PROJECT_ENVIRONMENT": str(environment), "UV_PYTHON_DOWNLOADS": "never"}
-    done = _uv("sync", "--locked", "--no-default-groups", "--offline", "--quiet", cwd=app, env=env)
-    assert done.returncode == 0, done.stderr
-
-    listed = _uv("pip", "list", "--format", "freeze", "--python", str(environment), cwd=app)
+    """Unpack the tarball HerokuBuild uploads and install it as Heroku's Python buildpack does."""
+    app, python = install_like_heroku(tmp_path)
+    listed = _uv("pip", "list", "--format", "freeze", "--python", str(python), cwd=app)
     installed = {line.split("==")[0].lower().replace("_", "-") for line in listed.stdout.split()}
     assert installed == _runtime_closure()
     assert {requirement.split("==")[0] for requirement in runtime_requirements()} <= installed
@@ -58,7 +47,7 @@ def test_heroku_build_installs_only_the_jobs_runtime_dependencies(tmp_path: Path
     # And the job runs there: the sample picture into an outbox, no network.
     outbox = tmp_path / "outbox"
     job = subprocess.run(
-        [str(environment / "bin" / "python"), "-m", "picletter"],
+        [str(python), "-m", "picletter"],
         cwd=app,
         env={"PATH": os.environ["PATH"], "PICLETTER_SOURCE": "sample", "PICLETTER_OUTBOX": str(outbox)},
         capture_output=True,
