@@ -89,7 +89,7 @@ class FakeApp:
     exits: dict[str, float] = field(default_factory=dict)  # dyno name -> when it ends (monotonic)
 
 
-class SseStream:
+class StreamedBody:
     """A streamed answer (text/event-stream, or text that drops): chunks written as they come."""
 
     def __init__(self, chunks: Iterator[str]) -> None:
@@ -261,8 +261,8 @@ class FakeHeroku:
         if self.drop_build_output_streams > 0:
             self.drop_build_output_streams -= 1
             cut = rest[: self.drop_build_output_after_bytes].decode(errors="ignore")
-            return status, reply, SseStream(iter([cut]))  # Content-Length promises more: a drop
-        return status, reply, SseStream(iter([rest.decode()]))
+            return status, reply, StreamedBody(iter([cut]))  # Content-Length promises more: a drop
+        return status, reply, StreamedBody(iter([rest.decode()]))
 
     def _serve_storage(self, method: str, path: str, raw: bytes, headers: dict[str, str]) -> Answer | None:
         """Pre-signed blob and build-output URLs: not the Platform API, so no token and no schema."""
@@ -275,7 +275,7 @@ class FakeHeroku:
             session = self.log_sessions.get(logs.group(1))
             if session is None or time.monotonic() - session.created > self.log_session_ttl:
                 return 404, {"Content-Type": "text/plain"}, "Not found"
-            return 200, {"Content-Type": "text/event-stream"}, SseStream(self._events(session))
+            return 200, {"Content-Type": "text/event-stream"}, StreamedBody(self._events(session))
         output = re.fullmatch(r"/build-output/([^/]+)", path)
         if output and method == "GET":
             return self._build_output(output.group(1), headers)
@@ -289,7 +289,7 @@ class FakeHeroku:
             if isinstance(answer, _Reset):
                 raise httpx.ReadError("connection reset by peer", request=request)
             status, headers, payload = answer
-            if isinstance(payload, SseStream):
+            if isinstance(payload, StreamedBody):
                 return httpx.Response(status, headers=headers, content=(c.encode() for c in payload.chunks))
             if isinstance(payload, str):
                 return httpx.Response(status, headers=headers, text=payload)
@@ -488,7 +488,7 @@ class _Handler(BaseHTTPRequestHandler):
         assert not isinstance(answer, _Reset)
         self._reply(*answer)
 
-    def _stream(self, status: int, headers: dict[str, str], stream: SseStream) -> None:
+    def _stream(self, status: int, headers: dict[str, str], stream: StreamedBody) -> None:
         self.send_response(status)
         for key, value in headers.items():
             self.send_header(key, value)
@@ -504,7 +504,7 @@ class _Handler(BaseHTTPRequestHandler):
             pass  # the reader went away
 
     def _reply(self, status: int, headers: dict[str, str], payload: Any) -> None:
-        if isinstance(payload, SseStream):
+        if isinstance(payload, StreamedBody):
             self._stream(status, headers, payload)
             return
         data = (
@@ -519,7 +519,8 @@ class _Handler(BaseHTTPRequestHandler):
             fake.rate_limit_remaining = max(0, fake.rate_limit_remaining - 1)
             remaining = fake.rate_limit_remaining
         self.send_header("RateLimit-Remaining", str(remaining))
-        # Every Platform API answer carries a Request-Id (Platform API reference, "Request-Id").
+        # A Request-Id on every answer: what the issue describes and API clients commonly log; no Heroku
+        # document read here says so, so the client is tested with and without one.
         self.send_header("Request-Id", str(uuid.uuid4()))
         if fake.warning:
             self.send_header("Warning-Message", fake.warning)

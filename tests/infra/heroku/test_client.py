@@ -187,3 +187,17 @@ def test_the_fake_counts_the_rate_limit_down_and_tags_every_answer(fake_heroku: 
         second = plain.get("/apps/picletter-test", headers={"Accept": "application/vnd.heroku+json; version=3"})
     assert int(first.headers["RateLimit-Remaining"]) - int(second.headers["RateLimit-Remaining"]) == 1
     assert first.headers["Request-Id"] != second.headers["Request-Id"]
+
+
+def test_an_error_names_herokus_request_id_when_there_is_one_and_reads_well_without(fake_heroku: FakeHeroku) -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        headers = {"Request-Id": "req-4f1d"} if request.url.path.endswith("/with-id") else {}
+        return httpx.Response(404, headers=headers, json={"id": "not_found", "message": "Couldn't find that app."})
+
+    with HerokuClient("t", base_url="https://api.example", transport=httpx.MockTransport(answer)) as client:
+        with pytest.raises(HerokuNotFound) as with_id:
+            client.send("GET", "/apps/with-id")
+        with pytest.raises(HerokuNotFound) as without:
+            client.send("GET", "/apps/without")
+    assert str(with_id.value).endswith("[Request-Id req-4f1d]") and with_id.value.request_id == "req-4f1d"
+    assert "Request-Id" not in str(without.value) and "Couldn't find that app." in str(without.value)
