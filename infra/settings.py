@@ -10,7 +10,7 @@ import difflib
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, cast, get_args
+from typing import Any, cast
 
 from infra.errors import ConfigError
 from infra.heroku.facts import (
@@ -22,6 +22,7 @@ from infra.heroku.facts import (
     VARIABLE_NAME,
     canonical_dyno_size,
 )
+from infra.run_rules import CALLBACK_ENV, OVERLAPS, Overlap, catch_up_refusal, overlap_refusal
 from infra.schedule import Recurrence, ScheduleError, compile_schedule, windows_zone
 
 __all__ = [
@@ -46,9 +47,6 @@ SCALAR_KEYS = (
     "alertEmail",
 )
 OBJECT_KEYS = ("configVars", "adoptConfigVars", "jobs")
-# What a run does when the job's previous dyno is still up (README "Jobs").
-Overlap = Literal["skip", "allow"]
-OVERLAPS: tuple[Overlap, ...] = get_args(Overlap)
 DEFAULT_JOB: dict[str, Any] = {"name": "picletter", "command": "picletter", "schedule": "daily at 07:00"}
 JOB_KEYS = (
     "name",
@@ -60,8 +58,14 @@ JOB_KEYS = (
     "env",
     "enabled",
     "overlap",
-    "waitForCompletion",
+    "reportExit",
+    "catchUp",
 )
+# Keys of earlier versions, refused with what replaced them.
+RETIRED_JOB_KEYS = {
+    "waitForCompletion": "remove it: a run now lasts as long as its job and records the exit status (reportExit, "
+    "on by default), without polling",
+}
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _JOB_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
 
@@ -78,7 +82,12 @@ class JobSettings:
     env: dict[str, str] = field(default_factory=dict)
     enabled: bool = True
     overlap: Overlap = "skip"
-    wait_for_completion: bool = False
+    # The dyno reports its exit status to the run, which ends Succeeded only on 0 (bin/picletter-run).
+    report_exit: bool = True
+    # The dyno's command goes through bin/picletter-run, which names the job in it (infra.job_command).
+    named: bool = True
+    # Missed recurrences run when Logic Apps is back or the workflow is enabled again (Sliding Window).
+    catch_up: bool = False
 
 
 @dataclass(frozen=True)
@@ -143,13 +152,15 @@ class _Problems(list[str]):
         return values
 
 
-def _job(raw: Any, index: int, problems: _Problems) -> JobSettings | None:
+def _job(raw: Any, index: int, problems: _Problems, deploy_code: bool) -> JobSettings | None:
     where = f"picletter:jobs[{index}]"
     if not isinstance(raw, Mapping):
         problems.add(where, "must be an object", 'write e.g. {"name": "daily", "command": "picletter", ...}')
         return None
     before = len(problems)
-    for key in sorted(set(raw) - set(JOB_KEYS)):
+    for key in sorted(set(raw) & set(RETIRED_JOB_KEYS)):
+        problems.add(f"{where}.{key}", "is no longer a job setting", RETIRED_JOB_KEYS[key])
+    for key in sorted(set(raw) - set(JOB_KEYS) - set(RETIRED_JOB_KEYS)):
         close = difflib.get_close_matches(key, JOB_KEYS, n=1)
         problems.add(
             f"{where}.{key}",
@@ -211,13 +222,33 @@ def _job(raw: Any, index: int, problems: _Problems) -> JobSettings | None:
         )
 
     env = problems.variables(f"{where}.env", raw.get("env"), 'write e.g. {"PICLETTER_SOURCE": "apod"}')
+    if CALLBACK_ENV in env:
+        problems.add(
+            f"{where}.env.{CALLBACK_ENV}",
+            "is reserved: each run sets it to the run's callback URL for bin/picletter-run",
+            "choose another name",
+        )
 
     enabled = problems.boolean(f"{where}.enabled", raw.get("enabled"), True)
-    wait = problems.boolean(f"{where}.waitForCompletion", raw.get("waitForCompletion"), False)
+    # The wrapper that reports the exit status ships with the job's code; an app deployed otherwise
+    # reports only if its own code carries bin/picletter-run (README "Exit status").
+    report_exit = problems.boolean(f"{where}.reportExit", raw.get("reportExit"), deploy_code)
+    catch_up = problems.boolean(f"{where}.catchUp", raw.get("catchUp"), False)
     overlap = raw.get("overlap", "skip")
     if overlap not in OVERLAPS:
         problems.add(
-            f"{where}.overlap", f"{overlap!r} is not skip or allow", "skip (default) cancels a run while one is up"
+            f"{where}.overlap",
+            f"{overlap!r} is not {', '.join(OVERLAPS[:-1])} or {OVERLAPS[-1]}",
+            "skip (default) cancels a run while the job's dyno is up, queue waits for it, allow runs anyway",
+        )
+    elif reason := overlap_refusal(cast(Overlap, overlap), report_exit, catch_up):
+        problems.add(f"{where}.overlap", f"{overlap} cannot be used here: {reason}", "use skip or allow")
+    if catch_up and recurrence is not None and (reason := catch_up_refusal(recurrence)):
+        problems.add(
+            f"{where}.catchUp",
+            reason,
+            'give the schedule as an interval ("every 6 hours", or a recurrence object such as {"frequency": '
+            '"Day", "interval": 1, "startTime": "2026-01-01T07:00:00"}), or remove catchUp',
         )
 
     if len(problems) > before or recurrence is None:
@@ -233,7 +264,9 @@ def _job(raw: Any, index: int, problems: _Problems) -> JobSettings | None:
         env=env,
         enabled=enabled,
         overlap=cast(Overlap, overlap),
-        wait_for_completion=wait,
+        report_exit=report_exit,
+        named=deploy_code or report_exit,
+        catch_up=catch_up,
     )
 
 
@@ -289,6 +322,7 @@ def _parse_settings(raw: Mapping[str, Any], env: Mapping[str, str]) -> StackSett
                     "add it to configVars with the value the stack should set, or remove it here",
                 )
 
+    deploy_code = problems.boolean("picletter:deployCode", raw.get("deployCode"), True)
     jobs_raw = raw.get("jobs")
     if jobs_raw is None:
         jobs_raw = [DEFAULT_JOB]
@@ -297,7 +331,7 @@ def _parse_settings(raw: Mapping[str, Any], env: Mapping[str, str]) -> StackSett
         problems.add("picletter:jobs", "must be a non-empty list of jobs", "leave it unset for the default daily job")
     else:
         for index, job_raw in enumerate(jobs_raw):
-            job = _job(job_raw, index, problems)
+            job = _job(job_raw, index, problems, deploy_code)
             if job:
                 jobs.append(job)
         names = [job.get("name") for job in jobs_raw if isinstance(job, Mapping)]
@@ -322,7 +356,6 @@ def _parse_settings(raw: Mapping[str, Any], env: Mapping[str, str]) -> StackSett
             "run `pulumi config set azure-native:location westeurope`",
         )
 
-    deploy_code = problems.boolean("picletter:deployCode", raw.get("deployCode"), True)
     create_app = problems.boolean("picletter:createApp", raw.get("createApp"), False)
     delete_app = problems.boolean("picletter:deleteAppOnDestroy", raw.get("deleteAppOnDestroy"), False)
     if delete_app and not create_app:

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 from pulumi_azure_native import logic, monitor, resources
 
+from infra.components.catch_up_start import CatchUpStart
 from infra.components.failure_alerts import FailureAlerts
 from infra.components.scheduled_dyno_job import ScheduledDynoJob
 from infra.heroku.app import HerokuApp
@@ -64,6 +65,7 @@ ALERTS_TYPE = FailureAlerts.TYPE
 APP_TYPE = type_token(HerokuApp)
 BUILD_TYPE = type_token(HerokuBuild)
 CONFIG_VARS_TYPE = type_token(HerokuConfigVars)
+CATCH_UP_START_TYPE = type_token(CatchUpStart)
 FAST_RETRY = RetrySettings(attempts=4, backoff_factor=0.001, max_backoff_wait=0.05, total_sleep=1.0)
 
 
@@ -130,7 +132,24 @@ MALFORMED_CONFIGS: list[tuple[dict[str, Any], str, str]] = [
     ({"jobs": [{**VALID_JOB, "env": {"N": {"a": 1}}}]}, "picletter:jobs[0].env.N", "is a dict, not a value"),
     ({"jobs": [{**VALID_JOB, "env": "A=1"}]}, "picletter:jobs[0].env", "map of NAME: value"),
     ({"jobs": [{**VALID_JOB, "enabled": "yes"}]}, "picletter:jobs[0].enabled", "true or false"),
-    ({"jobs": [{**VALID_JOB, "overlap": "queue"}]}, "picletter:jobs[0].overlap", "skip or allow"),
+    ({"jobs": [{**VALID_JOB, "overlap": "sometimes"}]}, "picletter:jobs[0].overlap", "skip, queue or allow"),
+    ({"jobs": [{**VALID_JOB, "waitForCompletion": True}]}, "picletter:jobs[0].waitForCompletion", "reportExit"),
+    (
+        {"jobs": [{**VALID_JOB, "overlap": "queue", "reportExit": False}]},
+        "picletter:jobs[0].overlap",
+        "reportExit true",
+    ),
+    ({"jobs": [{**VALID_JOB, "catchUp": True}]}, "picletter:jobs[0].catchUp", "hours"),
+    (
+        {"jobs": [{**VALID_JOB, "schedule": "every 6 hours", "catchUp": True, "overlap": "queue"}]},
+        "picletter:jobs[0].overlap",
+        "Sliding Window",
+    ),
+    (
+        {"jobs": [{**VALID_JOB, "env": {"PICLETTER_CALLBACK_URL": "x"}}]},
+        "picletter:jobs[0].env.PICLETTER_CALLBACK_URL",
+        "choose another name",
+    ),
     ({"jobs": [{**VALID_JOB, "scheduel": "x"}]}, "picletter:jobs[0].scheduel", "did you mean schedule"),
     ({"jobs": [VALID_JOB, VALID_JOB]}, "picletter:jobs", "used twice"),
     ({"resourceGroup": "bad/name"}, "picletter:resourceGroup", "1-90"),

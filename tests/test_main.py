@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
+from infra.job_command import wrapped_command
 from infra.settings import ConfigError
 from infra.synth.mock_run import (
     ProgramFailed,
@@ -24,6 +26,7 @@ from tests.helpers import (
     ACTION_GROUP_TYPE,
     APP_TYPE,
     BUILD_TYPE,
+    CATCH_UP_START_TYPE,
     CONFIG_VARS_TYPE,
     JOB_TYPE,
     MALFORMED_CONFIGS,
@@ -76,7 +79,8 @@ def test_default_stack_registers_group_config_vars_and_one_daily_job() -> None:
     recurrence = flow.inputs["definition"]["triggers"]["Recurrence"]
     assert recurrence["recurrence"]["frequency"] == "Day"
     assert recurrence["recurrence"]["schedule"] == {"hours": [7], "minutes": [0]}
-    assert recurrence["runtimeConfiguration"] == {"concurrency": {"runs": 1}}
+    # overlap skip: no concurrency limit, so a run finds the previous dyno instead of waiting for it.
+    assert "runtimeConfiguration" not in recurrence
 
 
 def test_workflow_properties_match_the_arm_schema() -> None:
@@ -100,6 +104,7 @@ def test_seed_like_job_starts_the_same_dyno_without_inlining_the_token() -> None
         "command": "worker",
         "schedule": {"frequency": "Day", "interval": 1},
         "overlap": "allow",
+        "reportExit": False,
     }
     flow = workflow(run(jobs=[seed_job]), "worker")
     definition = flow.inputs["definition"]
@@ -114,7 +119,7 @@ def test_seed_like_job_starts_the_same_dyno_without_inlining_the_token() -> None
     assert start["inputs"]["uri"] == "https://api.heroku.com/apps/picletter-prod/dynos"
     assert start["inputs"]["body"] == {
         "attach": False,
-        "command": "worker",
+        "command": wrapped_command("worker", "worker"),
         "env": {"TZ": "UTC"},
         "size": "standard-1X",
         "time_to_live": 1800,
@@ -158,9 +163,8 @@ def test_existing_resource_group_is_used_not_created() -> None:
 def test_heroku_api_url_reaches_the_workflow() -> None:
     program = run(env={"HEROKU_API_URL": "https://heroku-proxy.example.com/"})
     start = workflow(program, "picletter").inputs["definition"]["actions"]["Skip_if_still_running"]["else"]
-    assert (
-        start["actions"]["Start_dyno"]["inputs"]["uri"] == "https://heroku-proxy.example.com/apps/picletter-prod/dynos"
-    )
+    subscribe = start["actions"]["Start_dyno"]["inputs"]["subscribe"]
+    assert subscribe["uri"] == "https://heroku-proxy.example.com/apps/picletter-prod/dynos"
 
 
 def test_several_jobs_with_zones_sizes_env_and_a_disabled_one() -> None:
@@ -183,15 +187,15 @@ def test_several_jobs_with_zones_sizes_env_and_a_disabled_one() -> None:
     assert morning["definition"]["triggers"]["Recurrence"]["recurrence"]["timeZone"] == "W. Europe Standard Time"
     report = workflow(program, "report").inputs
     assert report["state"] == "Disabled"
-    body = report["definition"]["actions"]["Start_dyno"]["inputs"]["body"]
+    body = report["definition"]["actions"]["Start_dyno"]["inputs"]["subscribe"]["body"]
     # "@" starts a Logic Apps expression; a literal is written "@@".
     assert body == {
         "attach": False,
-        "command": "python -m report --at @now",
+        "command": "bin/picletter-run report 'python -m report --at @now'",
         "size": "performance-M",
         "time_to_live": 600,
         "type": "run",
-        "env": {"MODE": "@@full", "TZ": "UTC"},
+        "env": {"MODE": "@@full", "PICLETTER_CALLBACK_URL": "@{listCallbackUrl()}", "TZ": "UTC"},
     }
     outputs = program.outputs["jobs"]
     assert set(outputs) == {"morning", "report"}
@@ -279,22 +283,18 @@ def test_no_alert_email_no_alert_resources() -> None:
     assert program.of_type(METRIC_ALERT_TYPE) == []
 
 
-def test_wait_for_completion_polls_the_dyno_bounded_by_its_time_to_live() -> None:
-    job = {
-        "name": "w",
-        "command": "picletter",
-        "schedule": "@daily",
-        "timeToLive": 600,
-        "waitForCompletion": True,
-        "overlap": "allow",
-    }
-    actions = workflow(run(jobs=[job]), "w").inputs["definition"]["actions"]
-    wait = actions["Wait_for_dyno_to_exit"]
-    assert wait["runAfter"] == {"Start_dyno": ["Succeeded"]}
-    assert wait["limit"] == {"count": 23, "timeout": "PT660S"}
-    assert wait["actions"]["Get_dyno"]["inputs"]["uri"].endswith("/dynos/@{body('Start_dyno')?['name']}")
-    fail = actions["Dyno_outlived_its_time_to_live"]["actions"]["Fail_run"]["inputs"]
-    assert fail["runStatus"] == "Failed"
+def test_a_catch_up_job_starts_its_windows_ahead_of_the_deploy() -> None:
+    job = {"name": "sync", "command": "picletter", "schedule": "every 6 hours", "catchUp": True}
+    program = run(jobs=[job])
+    (start,) = program.of_type(CATCH_UP_START_TYPE)
+    assert start.parent == program.of_type(JOB_TYPE)[0].urn
+    assert start.inputs["frequency"] == "Hour" and start.inputs["interval"] == 6
+    trigger = workflow(program, "sync").inputs["definition"]["triggers"]["Sliding_Window"]
+    assert trigger["type"] == "SlidingWindow" and "schedule" not in trigger["recurrence"]
+    # A start in the past would replay every window since; the pinned one lies ahead, on the grid.
+    window = datetime.fromisoformat(trigger["recurrence"]["startTime"]).replace(tzinfo=UTC)
+    assert datetime.now(UTC) < window <= datetime.now(UTC) + timedelta(hours=6)
+    assert window.hour % 6 == 0 and window.minute == 0
 
 
 def _stack_config(overrides: dict[str, Any]) -> dict[str, Any]:

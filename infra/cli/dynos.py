@@ -23,6 +23,7 @@ from infra.heroku.errors import HerokuNotFound
 from infra.heroku.facts import MAX_TIME_TO_LIVE, canonical_dyno_size
 from infra.heroku.follow import follow_app, follow_dyno
 from infra.heroku.payloads import Dyno
+from infra.job_command import job_of
 
 __all__ = ["EXIT_STATUS_UNKNOWN", "register"]
 
@@ -144,8 +145,11 @@ def _ps(args: argparse.Namespace) -> int:
         print(f"{args.app} has no dynos running")
         return 0
     for dyno in sorted(dynos, key=_dyno_order):
-        columns = (dyno["name"], dyno.get("state", ""), dyno.get("size", ""), dyno.get("created_at", ""))
-        print("{:<14} {:<9} {:<13} {}".format(*columns), f" {dyno.get('command', '')}")
+        command = dyno.get("command", "")
+        # A scheduled job's dyno names its job in its command (infra.job_command); `-` for the others.
+        job = job_of(command) or "-"
+        columns = (dyno["name"], dyno.get("state", ""), dyno.get("size", ""), dyno.get("created_at", ""), job)
+        print("{:<14} {:<9} {:<13} {:<21} {:<16}".format(*columns), command)
     return 0
 
 

@@ -12,6 +12,7 @@ from pulumi_azure_native import logic
 if TYPE_CHECKING:  # loading azure-native's monitor module costs ~100 ms: only stacks with alerts pay it
     from pulumi_azure_native import monitor
 
+from infra.components.catch_up_start import CatchUpStart
 from infra.settings import JobSettings
 from infra.workflow import TOKEN_PARAMETER, build_definition
 
@@ -66,17 +67,28 @@ class ScheduledDynoJob(pulumi.ComponentResource):
     def alert_name(name: str) -> str:
         return f"{name}-runs-failed"
 
+    @staticmethod
+    def window_start_name(name: str) -> str:
+        return f"{name}-window-start"
+
     workflow: logic.Workflow
     # A monitor.MetricAlert; typed by its base class, because Pulumi resolves these annotations at
     # run time and the monitor module is imported only by stacks with alerts.
     alert: pulumi.CustomResource | None = None
+    window_start: CatchUpStart | None = None
     recurrence: dict[str, object]
 
     def __init__(self, name: str, args: ScheduledDynoJobArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(self.TYPE, name, None, opts)
         job = args.job
-        definition = pulumi.Output.from_input(args.heroku_app).apply(
-            lambda app: build_definition(job, app, args.heroku_api_url)
+        start: pulumi.Output[str | None] = pulumi.Output.from_input(None)
+        if job.catch_up:
+            self.window_start = CatchUpStart(
+                self.window_start_name(name), job.schedule, opts=pulumi.ResourceOptions(parent=self)
+            )
+            start = self.window_start.windowStart
+        definition = pulumi.Output.all(args.heroku_app, start).apply(
+            lambda values: build_definition(job, values[0], args.heroku_api_url, values[1])
         )
         self.workflow = logic.Workflow(
             self.workflow_name(name),

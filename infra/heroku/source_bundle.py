@@ -22,13 +22,14 @@ from pathlib import Path
 
 from jinja2 import FileSystemLoader
 
+from infra.job_command import WRAPPER
 from picletter.render import COMPILED_TEMPLATES, TEMPLATES, template_environment
 
 __all__ = ["BUNDLED_ROOT_FILES", "SourceBundle", "bundle_files", "make_bundle"]
 
-BUNDLED_ROOT_FILES = ("Procfile", "pyproject.toml", "uv.lock", ".python-version", "bin/picletter-run")
+BUNDLED_ROOT_FILES = ("Procfile", "pyproject.toml", "uv.lock", ".python-version", WRAPPER)
 # Files that must stay executable on the dyno.
-_EXECUTABLE = {"bin/picletter-run"}
+_EXECUTABLE = {WRAPPER}
 
 FIXED_MTIME = 1_577_836_800  # 2020-01-01: Python wheels refuse zip timestamps before 1980
 _SKIP_DIRS = {"__pycache__"}

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from infra.schedule.recurrence import WEEK_DAYS, Recurrence
 
-__all__ = ["next_runs"]
+__all__ = ["first_run_after", "next_runs"]
 
 _HORIZON_DAYS = 366 * 5
 
@@ -85,3 +85,10 @@ def next_runs(rec: Recurrence, after: datetime, count: int = 5) -> list[datetime
         _elapsed_runs(rec, start, after) if rec.frequency in ("Minute", "Hour") else _calendar_runs(rec, start, after)
     )
     return list(itertools.islice(runs, count))
+
+
+def first_run_after(rec: Recurrence, after: datetime) -> str:
+    """The first run of REC strictly after AFTER, as the local wall time a recurrence's startTime
+    takes (`2026-11-23T07:00:00`): a start on the recurrence's own grid that lies ahead."""
+    (run,) = next_runs(rec, after, 1)
+    return run.strftime("%Y-%m-%dT%H:%M:%S")

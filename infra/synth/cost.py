@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from infra.schedule import Recurrence, next_runs
+from infra.workflow import EXIT_CONDITION, SKIP_CONDITION, START_ACTION
 
-__all__ = ["ASSUMPTIONS", "CostedJob", "JobCost", "estimate", "executions_per_run"]
+__all__ = [
+    "ASSUMPTIONS",
+    "OUTCOMES",
+    "CostedJob",
+    "JobCost",
+    "Outcome",
+    "estimate",
+    "executions_by_outcome",
+    "executions_per_run",
+]
 
 # USD list prices as published on azure.microsoft.com/pricing/details/logic-apps and
 # heroku.com/pricing (checked 2026); regional prices, free grants and discounts are not modelled.
@@ -25,12 +36,39 @@ DAYS = 30
 ASSUMPTIONS = (
     f"a month is {DAYS} days of the job's schedule from now",
     f"Logic Apps Consumption: ${LOGIC_APPS_PER_EXECUTION} per trigger or built-in action execution, no free grant",
-    "a run executes its trigger and every action on the path that starts a dyno (the overlap guard included); "
-    "actions that do not run (skipped, the other branch of a condition) are not billed",
-    "an Until loop bills itself and every action inside it once per cycle (Microsoft's metering rules)",
+    "a run bills its trigger and every action that runs, conditions and the HTTP Webhook that waits for the "
+    "dyno's exit report included, once each however long the job runs; skipped actions and actions after a "
+    "Terminate are not billed (Microsoft's metering rules)",
+    "the monthly figure assumes every run ends with exit status 0; executionsPerRun lists the other endings",
     "Heroku bills one-off dynos by the second at the size's hourly rate; eco dynos draw on the eco hour pool",
     "a run lasts the given --run-seconds (default 60), never more than its timeToLive",
 )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One way a run can end, as the workflow's conditions and action statuses that lead to it."""
+
+    name: str
+    conditions: Mapping[str, bool]  # If action -> the value its expression takes
+    statuses: Mapping[str, str] = field(default_factory=dict)  # action -> status, when not Succeeded
+    requires: frozenset[str] = frozenset()  # actions a definition needs for this ending
+    excludes: frozenset[str] = frozenset()  # actions that rule it out
+
+    def applies_to(self, names: set[str]) -> bool:
+        return self.requires <= names and not self.excludes & names
+
+
+_REPORTED = frozenset({EXIT_CONDITION})
+# The endings a job's definition can have; each applies where the definition has its actions.
+OUTCOMES = (
+    Outcome("exit 0", {SKIP_CONDITION: False, EXIT_CONDITION: True}, requires=_REPORTED),
+    Outcome("started", {SKIP_CONDITION: False}, excludes=_REPORTED),
+    Outcome("exit non-zero", {SKIP_CONDITION: False, EXIT_CONDITION: False}, requires=_REPORTED),
+    Outcome("no exit report", {SKIP_CONDITION: False}, {START_ACTION: "TimedOut"}, requires=_REPORTED),
+    Outcome("skipped", {SKIP_CONDITION: True}, requires=frozenset({SKIP_CONDITION})),
+)
+_CONTAINERS = ("Until", "Foreach", "Scope", "Switch")
 
 
 class CostedJob(Protocol):
@@ -52,68 +90,85 @@ class CostedJob(Protocol):
 class JobCost:
     job: str
     runs_per_month: int
-    executions_per_run: int
+    executions: dict[str, int]  # per run, by outcome name
     logic_apps_usd: float
     dyno_seconds: int
     dyno_usd: float | None  # None: no per-hour price known for the size
+
+    @property
+    def executions_per_run(self) -> int:
+        """Of a run that ends as the job normally does (exit 0, or started without a report)."""
+        return self.executions.get("exit 0", self.executions.get("started", 0))
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "job": self.job,
             "runsPerMonth": self.runs_per_month,
-            "executionsPerRun": self.executions_per_run,
+            "executionsPerRun": self.executions,
             "logicAppsUsd": round(self.logic_apps_usd, 4),
             "dynoSeconds": self.dyno_seconds,
             "dynoUsd": None if self.dyno_usd is None else round(self.dyno_usd, 4),
         }
 
 
-def executions_per_run(definition: dict[str, Any], run_seconds: int = 60) -> int:
-    """Billed executions of one run that starts the dyno: the trigger, then every action that runs.
+def _action_names(actions: Mapping[str, Any]) -> set[str]:
+    names = set(actions)
+    for action in actions.values():
+        names |= _action_names(action.get("actions", {})) | _action_names(action.get("else", {}).get("actions", {}))
+    return names
 
-    Actions run in `runAfter` order, each when its predecessors ended in a status it accepts; on
-    this path every HTTP call succeeds, so an action that runs only after a failure is skipped, and a
-    skipped action is not billed. An `If` runs its `else` branch (nothing overlaps, the dyno starts).
-    An `Until` loop bills itself and all its actions on every cycle; a waiting loop cycles once per
-    poll interval of the run's length.
+
+def _bill(actions: Mapping[str, Any], outcome: Outcome, billed: list[str]) -> bool:
+    """Run ACTIONS as OUTCOME has them end, appending each action that runs to BILLED; True once a
+    Terminate ends the run.
+
+    Actions run in `runAfter` order, each when every predecessor ended in a status it accepts;
+    the others are Skipped and not billed. An If bills itself and the branch its condition picks.
     """
+    status: dict[str, str] = {}
+    pending = dict(actions)
+    while pending:
+        name, action = next(
+            (n, a) for n, a in pending.items() if all(before in status for before in a.get("runAfter", {}))
+        )
+        del pending[name]
+        if not all(status[before] in accepted for before, accepted in action.get("runAfter", {}).items()):
+            status[name] = "Skipped"
+            continue
+        billed.append(name)
+        kind = action.get("type")
+        if kind == "Terminate":
+            return True
+        if kind in _CONTAINERS:
+            raise ValueError(f"{name}: a {kind} is billed per cycle; this model counts none")
+        if kind == "If":
+            if name not in outcome.conditions:
+                raise ValueError(f"outcome {outcome.name!r} does not say which branch {name} takes")
+            branch = action["actions"] if outcome.conditions[name] else action.get("else", {}).get("actions", {})
+            if _bill(branch, outcome, billed):
+                return True
+        status[name] = outcome.statuses.get(name, "Succeeded")
+    return False
 
-    def run(actions: dict[str, Any]) -> int:
-        status: dict[str, str] = {}
-        billed = 0
-        pending = dict(actions)
-        while pending:
-            name, action = next(
-                (n, a) for n, a in pending.items() if all(before in status for before in a.get("runAfter", {}))
-            )
-            del pending[name]
-            runs = all(status[before] in accepted for before, accepted in action.get("runAfter", {}).items())
-            status[name] = "Succeeded" if runs else "Skipped"
-            if not runs:
-                continue
-            if action.get("type") == "If":
-                billed += 1 + run(action.get("else", {}).get("actions", {}))
-            elif action.get("type") == "Until":
-                wait = _wait_seconds(action["actions"])
-                cycles = max(1, -(-run_seconds // wait)) if wait else 1
-                billed += cycles * (1 + run(action["actions"]))
-            else:
-                billed += 1
-        return billed
 
-    return len(definition.get("triggers", {})) + run(definition.get("actions", {}))
+def executions_per_run(definition: dict[str, Any], outcome: Outcome) -> int:
+    """Billed executions of one run that ends as OUTCOME: its trigger, then every action that runs."""
+    billed: list[str] = []
+    _bill(definition.get("actions", {}), outcome, billed)
+    return len(definition.get("triggers", {})) + len(billed)
 
 
-def _wait_seconds(actions: dict[str, Any]) -> int:
-    """Seconds the Wait actions of a loop body pause on each cycle."""
-    return sum(
-        int(action["inputs"]["interval"]["count"]) for action in actions.values() if action.get("type") == "Wait"
-    )
+def executions_by_outcome(definition: dict[str, Any]) -> dict[str, int]:
+    """Billed executions per run, for each outcome the definition can have."""
+    names = _action_names(definition.get("actions", {}))
+    applicable = [outcome for outcome in OUTCOMES if outcome.applies_to(names)]
+    return {outcome.name: executions_per_run(definition, outcome) for outcome in applicable}
 
 
 def estimate(job: CostedJob, definition: dict[str, Any], now: datetime, run_seconds: int = 60) -> JobCost:
+    executions = executions_by_outcome(definition)
     if not job.enabled:
-        return JobCost(job.name, 0, executions_per_run(definition, run_seconds), 0.0, 0, 0.0)
+        return JobCost(job.name, 0, executions, 0.0, 0, 0.0)
     end = now + timedelta(days=DAYS)
     runs = 0
     cursor = now
@@ -124,14 +179,7 @@ def estimate(job: CostedJob, definition: dict[str, Any], now: datetime, run_seco
             break
         cursor = batch[-1]
     run_length = min(run_seconds, job.time_to_live)
-    executions = executions_per_run(definition, run_length)
     seconds = runs * run_length
     rate = DYNO_PER_HOUR.get(job.size)
-    return JobCost(
-        job=job.name,
-        runs_per_month=runs,
-        executions_per_run=executions,
-        logic_apps_usd=runs * executions * LOGIC_APPS_PER_EXECUTION,
-        dyno_seconds=seconds,
-        dyno_usd=None if rate is None else seconds / 3600 * rate,
-    )
+    cost = JobCost(job.name, runs, executions, 0.0, seconds, None if rate is None else seconds / 3600 * rate)
+    return replace(cost, logic_apps_usd=runs * cost.executions_per_run * LOGIC_APPS_PER_EXECUTION)

@@ -14,6 +14,7 @@ import runpy
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from unittest.mock import patch
@@ -22,6 +23,7 @@ import pulumi
 from pulumi.runtime import mocks, rpc, settings
 from pulumi_azure_native import logic, resources
 
+from infra.components.catch_up_start import CatchUpStart, start_ahead
 from infra.components.failure_alerts import ACTION_GROUP_TYPE
 from infra.heroku.app import HerokuApp
 from infra.heroku.build import HerokuBuild
@@ -142,6 +144,9 @@ def _fake_outputs(args: mocks.MockResourceArgs) -> tuple[str, dict[str, Any]]:
     if args.typ == type_token(HerokuBuild):
         outputs.update(buildId="00000000-build", releaseId="00000000-release", status="succeeded")
         return "00000000-build", outputs
+    if args.typ == type_token(CatchUpStart):
+        outputs["windowStart"] = start_ahead(outputs, datetime.now(UTC))
+        return f"{args.name}-id", outputs
     if args.typ == type_token(HerokuConfigVars):
         values = rpc.unwrap_rpc_secret(outputs.get("vars")) or {}
         outputs["keys"] = sorted(values)

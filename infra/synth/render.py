@@ -37,6 +37,7 @@ from infra.synth.mock_run import (
     run_program,
 )
 from infra.synth.stack_file import load_stack_file, placeholder
+from infra.workflow import START_ACTION
 
 __all__ = ["RegisteredJob", "Review", "SynthResult", "registered_jobs", "resource_tree", "review", "synth"]
 
@@ -61,8 +62,10 @@ class RegisteredJob:
         return bool(self.workflow.inputs["state"] == "Enabled")
 
     def _start_body(self) -> dict[str, Any]:
-        found = _find_action(self.definition["actions"], "Start_dyno")
-        body: dict[str, Any] = found["inputs"]["body"]
+        found = _find_action(self.definition["actions"], START_ACTION)
+        # An HttpWebhook sends the create as its subscribe call; a plain HTTP action sends it itself.
+        request = found["inputs"].get("subscribe", found["inputs"])
+        body: dict[str, Any] = request["body"]
         return body
 
     @property
@@ -142,13 +145,14 @@ def _cost_markdown(costs: list[JobCost], run_seconds: int) -> str:
     lines = [
         "# Estimated monthly cost",
         "",
-        "| job | runs/month | executions/run | Logic Apps USD | dyno seconds | dyno USD |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| job | runs/month | executions per run, by ending | Logic Apps USD | dyno seconds | dyno USD |",
+        "|---|---:|---|---:|---:|---:|",
     ]
     for cost in costs:
         dyno = "n/a (size not priced here)" if cost.dyno_usd is None else f"{cost.dyno_usd:.2f}"
+        endings = ", ".join(f"{name}: {count}" for name, count in cost.executions.items())
         lines.append(
-            f"| {cost.job} | {cost.runs_per_month} | {cost.executions_per_run} | {cost.logic_apps_usd:.4f} "
+            f"| {cost.job} | {cost.runs_per_month} | {endings} | {cost.logic_apps_usd:.4f} "
             f"| {cost.dyno_seconds} | {dyno} |"
         )
     lines += ["", f"Assumptions (run length {run_seconds} s):", *[f"- {a}" for a in ASSUMPTIONS], ""]

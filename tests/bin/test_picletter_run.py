@@ -80,6 +80,17 @@ def test_sigterm_reaches_the_job_and_its_status_is_still_reported(callback: Fake
     assert reports(callback) == [{"exitStatus": 143, "dyno": "run.4821", "job": "nightly-report"}]
 
 
+def test_a_failed_report_is_sent_again(tmp_path: Path) -> None:
+    # Logic Apps' answer to a callback is not documented beyond "the request's status code"; a
+    # transient 5xx (or a 4xx while the action is not yet waiting) is sent again.
+    with running_fake_web() as web:
+        web.on("POST", "/workflows/run/callback", Reply(503, ""), Reply(200, ""))
+        process = start("exit 0", tmp_path, url_of(web))
+        _, err = process.communicate(timeout=30)
+        assert process.returncode == 0 and err == ""
+        assert reports(web) == [{"exitStatus": 0, "dyno": "run.4821", "job": "nightly-report"}] * 2
+
+
 def test_a_callback_that_cannot_be_reached_does_not_change_the_jobs_status(tmp_path: Path) -> None:
     process = start("exit 4", tmp_path, f"http://127.0.0.1:9/callback?{SECRET_QUERY}")
     _, err = process.communicate(timeout=60)

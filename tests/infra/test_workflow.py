@@ -1,15 +1,51 @@
+"""The workflow definitions, checked as Logic Apps reads them (tests/fakes/wdl.py) and run through
+each way a run can end."""
+
 from __future__ import annotations
 
+import itertools
 import json
 from dataclasses import replace
+from typing import Any
 
 import pytest
 
-from infra.workflow import build_definition, literal
+from infra.job_command import wrapped_command
+from infra.run_rules import OVERLAPS, blocks_next_run
+from infra.settings import JobSettings
+from infra.workflow import CALLBACK_ENV, START_ACTION, build_definition, literal, report_deadline
 from tests.fakes.heroku_schema import validate_request
+from tests.fakes.logic_schema import logic_validator
+from tests.fakes.wdl import Context, Definition, Run, run
 from tests.helpers import stack_settings
 
 JOB = stack_settings(herokuApp="app-name", herokuApiToken="t", location="x").jobs[0]
+API = "https://api.heroku.com"
+HOURLY = replace(JOB.schedule, frequency="Hour", interval=6, hours=(), minutes=())
+
+
+def definition(job: JobSettings = JOB, window_start: str | None = None) -> dict[str, Any]:
+    return build_definition(job, "app-name", API, window_start)
+
+
+def variants() -> list[JobSettings]:
+    """Every combination of the settings that shape a definition."""
+    jobs = []
+    for overlap, report, named, catch_up in itertools.product(OVERLAPS, (True, False), (True, False), (True, False)):
+        schedule = HOURLY if catch_up else JOB.schedule
+        jobs.append(
+            replace(JOB, overlap=overlap, report_exit=report, named=named, catch_up=catch_up, schedule=schedule)
+        )
+    return jobs
+
+
+def run_job(job: JobSettings, **calls: dict[str, Any]) -> Run:
+    return run(definition(job), calls, Context(parameters={"herokuApiToken": "token"}))
+
+
+def exited(status: int, dyno: str = "run.7") -> dict[str, Any]:
+    """A webhook action's result once bin/picletter-run reported."""
+    return {"outputs": {"body": {"exitStatus": status, "dyno": dyno, "job": JOB.name}}}
 
 
 @pytest.mark.parametrize(
@@ -31,65 +67,169 @@ def test_literals_never_become_expressions(text: str, written: str) -> None:
     assert literal(text) == written
 
 
-def test_dyno_body_is_what_heroku_schema_accepts() -> None:
+@pytest.mark.parametrize(
+    "job", variants(), ids=lambda j: f"{j.overlap}-report{j.report_exit}-named{j.named}-cu{j.catch_up}"
+)
+def test_every_variant_reads_as_logic_apps_reads_it(job: JobSettings) -> None:
+    built = definition(job, "2026-11-23T18:00:00" if job.catch_up else None)
+    # Every expression parses, uses documented functions, and refers to actions that ran before it.
+    assert Definition(built).problems() == []
+    ((name, trigger),) = built["triggers"].items()
+    assert list(logic_validator("definitions/WorkflowTriggerRecurrence").iter_errors(trigger["recurrence"])) == []
+    assert (name, trigger["type"]) == (
+        ("Sliding_Window", "SlidingWindow") if job.catch_up else ("Recurrence", "Recurrence")
+    )
+
+
+def test_the_dyno_is_created_by_the_webhook_with_the_callback_url_in_its_env_only() -> None:
     job = replace(JOB, env={"PICLETTER_SOURCE": "apod"}, overlap="allow", time_zone="Pacific/Auckland")
-    body = build_definition(job, "app-name", "https://api.heroku.com")["actions"]["Start_dyno"]["inputs"]["body"]
+    start = definition(job)["actions"][START_ACTION]
+    assert start["type"] == "HttpWebhook"
+    body = start["inputs"]["subscribe"]["body"]
     validate_request("POST", "/apps/app-name/dynos", body)
-    # attach false, as `heroku run:detached` sends it; the job's date follows the schedule's zone.
-    assert body["attach"] is False
-    assert body["env"] == {"PICLETTER_SOURCE": "apod", "TZ": "Pacific/Auckland"}
+    assert body["env"] == {"PICLETTER_SOURCE": "apod", "TZ": "Pacific/Auckland", CALLBACK_ENV: "@{listCallbackUrl()}"}
+    # Heroku shows commands in `ps` and in the logs: the callback URL (a bearer secret) is never there.
+    assert body["command"] == wrapped_command(job.name, job.command)
+    assert "listCallbackUrl" not in body["command"]
+    # Hidden from run history: the inputs (URL and token). The report stays visible as outputs.
+    assert start["runtimeConfiguration"] == {"secureData": {"properties": ["inputs"]}}
+    # A dyno that never reports ends the run after its time to live, not after Logic Apps' 90 days.
+    assert start["limit"] == {"timeout": f"PT{report_deadline(job)}S"}
+    assert report_deadline(job) > job.time_to_live
+
+
+def test_the_callback_url_reaches_the_dyno_at_run_time() -> None:
+    result = run_job(replace(JOB, overlap="allow"), Start_dyno=exited(0))
+    env = result.results[START_ACTION]["inputs"]["body"]["env"]
+    assert env[CALLBACK_ENV] == Context().callback_url
 
 
 def test_a_job_env_tz_wins_over_the_schedule_zone() -> None:
     job = replace(JOB, env={"TZ": "UTC"}, overlap="allow", time_zone="Pacific/Auckland")
-    body = build_definition(job, "app-name", "https://api.heroku.com")["actions"]["Start_dyno"]["inputs"]["body"]
-    assert body["env"] == {"TZ": "UTC"}
+    assert definition(job)["actions"][START_ACTION]["inputs"]["subscribe"]["body"]["env"]["TZ"] == "UTC"
 
 
-def test_the_create_is_never_retried_where_a_dyno_may_have_started() -> None:
-    actions = build_definition(replace(JOB, overlap="allow"), "app-name", "https://api.heroku.com")["actions"]
-    # Logic Apps' retry policy would retry a 5xx or a timeout that came after Heroku created the dyno.
-    assert actions["Start_dyno"]["inputs"]["retryPolicy"] == {"type": "none"}
-    retry = actions["Retry_if_heroku_refused"]
-    assert retry["runAfter"] == {"Start_dyno": ["Failed", "TimedOut"]}
-    # Only answers that prove no dyno was created are retried, once.
-    assert retry["expression"] == "@contains(createArray(409, 429), outputs('Start_dyno')?['statusCode'])"
-    again = retry["actions"]["Start_dyno_again"]
-    assert again["inputs"]["retryPolicy"] == {"type": "none"}
-    assert again["inputs"]["body"] == actions["Start_dyno"]["inputs"]["body"]
-    assert "Start_dyno" not in json.dumps(retry["actions"]["Start_dyno_again"]["inputs"])
-    failed = retry["else"]["actions"]["Start_failed"]["inputs"]
-    assert failed["runStatus"] == "Failed" and failed["runError"]["code"] == "StartDynoFailed"
+def test_without_report_exit_the_plain_create_starts_the_dyno() -> None:
+    job = replace(JOB, overlap="allow", report_exit=False)
+    start = definition(job)["actions"][START_ACTION]
+    assert start["type"] == "Http"
+    validate_request("POST", "/apps/app-name/dynos", start["inputs"]["body"])
+    assert CALLBACK_ENV not in start["inputs"]["body"]["env"]
+    result = run_job(job)
+    assert (result.status, result.ran) == ("Succeeded", [START_ACTION])
 
 
-def test_overlap_skip_lists_dynos_first_and_cancels_with_a_reason() -> None:
-    job = replace(JOB, command="run 'it'")
-    definition = build_definition(job, "app-name", "https://api.heroku.com")
-    actions = definition["actions"]
-    assert list(actions) == ["List_dynos", "Same_command_running", "Skip_if_still_running"]
-    assert actions["List_dynos"]["inputs"]["method"] == "GET"
-    assert "equals(item()?['command'], 'run ''it''')" in actions["Same_command_running"]["inputs"]["where"]
-    cancel = actions["Skip_if_still_running"]["actions"]
-    assert cancel["Cancel_overlapping_run"]["inputs"] == {"runStatus": "Cancelled"}
-    assert "still running run ''it''" in cancel["Overlap_reason"]["inputs"]
-    assert "Start_dyno" in actions["Skip_if_still_running"]["else"]["actions"]
+@pytest.mark.parametrize("job", [replace(JOB, overlap="allow"), JOB], ids=["allow", "skip"])
+def test_a_run_succeeds_only_on_exit_status_zero(job: JobSettings) -> None:
+    assert run_job(job, List_dynos={"outputs": {"body": []}}, Start_dyno=exited(0)).status == "Succeeded"
+    failed = run_job(job, List_dynos={"outputs": {"body": []}}, Start_dyno=exited(3, "run.4821"))
+    assert failed.status == "Failed"
+    assert failed.error is not None and failed.error["code"] == "JobFailed"
+    assert failed.error["message"].startswith(f"job {JOB.name} exited with status 3 on dyno run.4821;")
 
 
-def test_overlap_allow_only_starts_the_dyno() -> None:
-    definition = build_definition(replace(JOB, overlap="allow"), "app-name", "https://api.heroku.com/")
-    assert list(definition["actions"]) == ["Start_dyno", "Retry_if_heroku_refused"]
-    assert definition["actions"]["Start_dyno"]["inputs"]["uri"] == "https://api.heroku.com/apps/app-name/dynos"
+def test_a_report_without_an_exit_status_fails_the_run() -> None:
+    result = run_job(replace(JOB, overlap="allow"), Start_dyno={"outputs": {"body": {"dyno": "run.1"}}})
+    assert result.status == "Failed" and result.error is not None and result.error["code"] == "JobFailed"
+
+
+def test_no_report_before_the_deadline_fails_with_its_own_code() -> None:
+    # Microsoft documents a timed-out asynchronous action as TimedOut in runAfter; see README for
+    # what the run shows if Logic Apps marks it Cancelled instead.
+    result = run_job(replace(JOB, overlap="allow"), Start_dyno={"status": "TimedOut"})
+    assert result.status == "Failed" and result.error is not None
+    assert result.error["code"] == "NoExitReport" and str(report_deadline(JOB)) in result.error["message"]
+
+
+def test_a_refused_create_is_retried_once_and_its_exit_status_still_decides() -> None:
+    refused = {"status": "Failed", "outputs": {"statusCode": 429}}
+    result = run_job(replace(JOB, overlap="allow"), Start_dyno=refused, Start_dyno_again=exited(0))
+    assert result.status == "Succeeded"
+    assert result.ran == [
+        START_ACTION,
+        "Retry_if_heroku_refused",
+        "Wait_before_retry",
+        "Start_dyno_again",
+        "Check_exit_status_again",
+    ]
+    again = run_job(replace(JOB, overlap="allow"), Start_dyno=refused, Start_dyno_again=exited(1))
+    assert again.status == "Failed" and again.error is not None and again.error["code"] == "JobFailed"
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [{"statusCode": 500}, {"statusCode": 504}, {}],
+    ids=["5xx", "gateway-timeout", "outputs-without-status"],
+)
+def test_a_create_that_may_have_started_a_dyno_is_never_retried(answer: dict[str, Any]) -> None:
+    # A 5xx or a timeout can come after Heroku created the dyno; what a failed subscribe's outputs
+    # hold Microsoft does not document, so one without a status code is not retried either.
+    actions = definition(replace(JOB, overlap="allow"))["actions"]
+    assert actions[START_ACTION]["inputs"]["subscribe"]["retryPolicy"] == {"type": "none"}
+    result = run_job(replace(JOB, overlap="allow"), Start_dyno={"status": "Failed", "outputs": answer})
+    assert result.status == "Failed" and result.error is not None and result.error["code"] == "StartDynoFailed"
+    assert "Start_dyno_again" not in result.ran
+    assert result.error["message"].startswith(f"POST /dynos answered {answer.get('statusCode', '')};")
+
+
+DYNOS = [
+    {"type": "run", "state": state, "command": command, "name": "run.5"}
+    for state in ("starting", "up", "crashed", "down", "idle")
+    for command in (
+        wrapped_command(JOB.name, JOB.command),
+        wrapped_command(JOB.name, "another --command"),
+        wrapped_command(f"{JOB.name}-2", JOB.command),
+        JOB.command,
+        "bash",
+    )
+] + [{"type": "web", "state": "up", "command": wrapped_command(JOB.name, JOB.command), "name": "web.1"}]
+
+
+@pytest.mark.parametrize("named", [True, False])
+@pytest.mark.parametrize("equals_ignores_case", [False, True])
+def test_skip_cancels_exactly_when_the_rule_says_the_jobs_dyno_is_running(
+    named: bool, equals_ignores_case: bool
+) -> None:
+    job = replace(JOB, named=named)
+    for dyno in DYNOS:
+        context = Context(parameters={"herokuApiToken": "token"}, equals_ignores_case=equals_ignores_case)
+        result = run(definition(job), {"List_dynos": {"outputs": {"body": [dyno]}}, START_ACTION: exited(0)}, context)
+        blocked = blocks_next_run(dyno, job.name, None if named else job.command)
+        assert result.status == ("Cancelled" if blocked else "Succeeded"), dyno
+        assert (START_ACTION in result.ran) is not blocked
+        if blocked:
+            reason = result.results["Overlap_reason"]["outputs"]
+            assert reason == f"Skipped: dyno run.5 of job {JOB.name} is still {dyno['state']} (overlap: skip)"
+
+
+def test_only_queue_limits_the_triggers_concurrency() -> None:
+    for overlap in OVERLAPS:
+        trigger = definition(replace(JOB, overlap=overlap))["triggers"]["Recurrence"]
+        expected = {"concurrency": {"runs": 1, "maximumWaitingRuns": 1}} if overlap == "queue" else None
+        assert trigger.get("runtimeConfiguration") == expected
+    assert "List_dynos" not in definition(replace(JOB, overlap="queue"))["actions"]
+
+
+def test_catch_up_uses_a_sliding_window_from_its_pinned_start() -> None:
+    job = replace(JOB, catch_up=True, schedule=HOURLY, overlap="allow")
+    trigger = definition(job, "2026-11-23T18:00:00")["triggers"]["Sliding_Window"]
+    assert trigger["recurrence"] == {
+        "frequency": "Hour",
+        "interval": 6,
+        "timeZone": "UTC",
+        "startTime": "2026-11-23T18:00:00",
+    }
+    with pytest.raises(ValueError, match="needs a start time"):
+        definition(job)
 
 
 def test_every_heroku_call_authenticates_from_the_secure_parameter_and_hides_its_inputs() -> None:
-    definition = build_definition(JOB, "app-name", "https://api.heroku.com")
-    calls = [
-        a
-        for a in json.loads(json.dumps(definition), object_hook=lambda o: o)["actions"].values()
-        if a.get("type") == "Http"
-    ]
-    calls.append(definition["actions"]["Skip_if_still_running"]["else"]["actions"]["Start_dyno"])
+    built = Definition(definition(JOB))
+    calls = [a for a in built.actions.values() if a["type"] in ("Http", "HttpWebhook")]
+    assert len(calls) == 3
     for call in calls:
-        assert call["inputs"]["authentication"]["value"] == "Bearer @{parameters('herokuApiToken')}"
+        request = call["inputs"].get("subscribe", call["inputs"])
+        assert request["authentication"]["value"] == "Bearer @{parameters('herokuApiToken')}"
         assert "inputs" in call["runtimeConfiguration"]["secureData"]["properties"]
-    assert definition["parameters"]["herokuApiToken"]["type"] == "SecureString"
+    assert built.raw["parameters"]["herokuApiToken"]["type"] == "SecureString"
+    assert "token" not in json.dumps(built.raw).lower().replace("herokuapitoken", "")

@@ -3,7 +3,17 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from infra.synth.cost import DYNO_PER_HOUR, LOGIC_APPS_PER_EXECUTION, estimate, executions_per_run
+import pytest
+
+from infra.synth.cost import (
+    DYNO_PER_HOUR,
+    LOGIC_APPS_PER_EXECUTION,
+    OUTCOMES,
+    Outcome,
+    estimate,
+    executions_by_outcome,
+    executions_per_run,
+)
 from infra.workflow import build_definition
 from tests.helpers import stack_settings
 
@@ -15,24 +25,41 @@ def definition(job=JOB):  # type: ignore[no-untyped-def]
     return build_definition(job, "app-name", "https://api.heroku.com")
 
 
-def test_executions_count_the_trigger_and_the_path_that_starts_the_dyno() -> None:
-    # Trigger, list, query, condition, start; the retry branch runs only after a refused start.
-    assert executions_per_run(definition()) == 5
-    assert executions_per_run(definition(replace(JOB, overlap="allow"))) == 2
+def test_executions_are_counted_per_ending_of_the_run() -> None:
+    # Trigger, list, query, condition, webhook start, exit check; a failure adds its Terminate; a
+    # skipped run bills the reason and the Terminate instead of the start.
+    assert executions_by_outcome(definition()) == {"exit 0": 6, "exit non-zero": 7, "no exit report": 6, "skipped": 6}
+    assert executions_by_outcome(definition(replace(JOB, overlap="allow"))) == {
+        "exit 0": 3,
+        "exit non-zero": 4,
+        "no exit report": 3,
+    }
+    assert executions_by_outcome(definition(replace(JOB, overlap="allow", report_exit=False))) == {"started": 2}
 
 
-def test_an_until_loop_bills_itself_and_its_actions_on_every_cycle() -> None:
-    waiting = definition(replace(JOB, overlap="allow", wait_for_completion=True))
-    # Trigger, start, then per 30 s cycle: the loop, its Wait and its GET; then the check after it.
-    assert executions_per_run(waiting, run_seconds=60) == 2 + 2 * 3 + 1
-    assert executions_per_run(waiting, run_seconds=600) == 2 + 20 * 3 + 1
+def test_a_long_run_costs_no_more_executions_than_a_short_one() -> None:
+    # The webhook waits without polling: billed once, whatever the job's length (the Until loop it
+    # replaced billed 3 executions per 30 s).
+    short, long = replace(JOB, time_to_live=60), replace(JOB, time_to_live=86_400)
+    assert executions_by_outcome(definition(short)) == executions_by_outcome(definition(long))
+    assert estimate(short, definition(short), NOW, 60).executions_per_run == 6
+    assert estimate(long, definition(long), NOW, 86_400).executions_per_run == 6
+
+
+def test_the_model_refuses_what_it_cannot_count() -> None:
+    built = definition(replace(JOB, overlap="allow"))
+    built["actions"]["Loop"] = {"type": "Until", "actions": {}, "runAfter": {}}
+    with pytest.raises(ValueError, match="billed per cycle"):
+        executions_per_run(built, OUTCOMES[0])
+    with pytest.raises(ValueError, match="does not say which branch"):
+        executions_per_run(definition(), Outcome("unsaid", {}))
 
 
 def test_daily_job_for_thirty_days() -> None:
     cost = estimate(JOB, definition(), NOW, run_seconds=90)
     assert cost.runs_per_month == 30
     assert cost.dyno_seconds == 30 * 90
-    assert abs(cost.logic_apps_usd - 30 * 5 * LOGIC_APPS_PER_EXECUTION) < 1e-12
+    assert abs(cost.logic_apps_usd - 30 * 6 * LOGIC_APPS_PER_EXECUTION) < 1e-12
     assert cost.dyno_usd is not None and abs(cost.dyno_usd - 30 * 90 / 3600 * DYNO_PER_HOUR["standard-1X"]) < 1e-12
 
 

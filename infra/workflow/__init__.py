@@ -1,0 +1,34 @@
+"""A job's Logic App workflow definition: a pure function of its settings.
+
+Trigger (Recurrence, or Sliding Window for catch-up) -> [overlap guard: list dynos, cancel if the
+job's dyno is starting or up] -> start the dyno (an HttpWebhook that waits for its exit report, or a
+plain HTTP call) -> the run's status from the exit status. The Heroku token is a SecureString
+workflow parameter used only in the HTTP actions' authentication, and those actions mark their
+inputs secure, so neither the definition nor run history shows it.
+"""
+
+from infra.workflow.definition import SCHEMA, SKIP_CONDITION, TRIGGER_NAMES, build_definition
+from infra.workflow.expressions import literal, quoted
+from infra.workflow.start import (
+    CALLBACK_ENV,
+    EXIT_CONDITION,
+    REPORT_MARGIN_SECONDS,
+    START_ACTION,
+    TOKEN_PARAMETER,
+    report_deadline,
+)
+
+__all__ = [
+    "CALLBACK_ENV",
+    "EXIT_CONDITION",
+    "REPORT_MARGIN_SECONDS",
+    "SCHEMA",
+    "SKIP_CONDITION",
+    "START_ACTION",
+    "TOKEN_PARAMETER",
+    "TRIGGER_NAMES",
+    "build_definition",
+    "literal",
+    "quoted",
+    "report_deadline",
+]

@@ -1,0 +1,100 @@
+"""The whole workflow definition of a job: trigger -> [overlap guard] -> start (infra.workflow.start).
+
+Overlap (infra.run_rules): `skip` lists the app's dynos and ends the run Cancelled, with the reason
+in a Compose step, when one of the job's dynos is starting or up; `queue` lets the trigger hold the
+next run until the running one ends; `allow` starts regardless. A `catchUp` job is started by a
+Sliding Window trigger, which also runs the windows missed while the workflow could not run.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from infra.job_command import job_prefix
+from infra.run_rules import RUNNING_STATES, trigger_concurrency
+from infra.settings import JobSettings
+from infra.workflow.expressions import quoted
+from infra.workflow.start import TOKEN_PARAMETER, heroku_call, start_actions
+
+__all__ = ["SCHEMA", "SKIP_CONDITION", "TRIGGER_NAMES", "build_definition"]
+
+SCHEMA = "https://schema.management.azure.com/providers/Microsoft.Logic/schemas/2016-06-01/workflowdefinition.json#"
+# The If that cancels a `skip` run while the job's dyno is up.
+SKIP_CONDITION = "Skip_if_still_running"
+# Trigger name by catchUp.
+TRIGGER_NAMES = {False: "Recurrence", True: "Sliding_Window"}
+
+
+def _trigger(job: JobSettings, window_start: str | None) -> dict[str, Any]:
+    recurrence = job.schedule.to_arm()
+    if job.catch_up:
+        if window_start is None:
+            raise ValueError(f"job {job.name} catches up, so its Sliding Window needs a start time")
+        # A start in the past replays every window since (Microsoft: "specify a start time in the
+        # past, which runs all past recurrences"): the start is pinned when catch-up is set up.
+        recurrence = {key: recurrence[key] for key in ("frequency", "interval", "timeZone")}
+        trigger: dict[str, Any] = {"type": "SlidingWindow", "recurrence": {**recurrence, "startTime": window_start}}
+    else:
+        trigger = {"type": "Recurrence", "recurrence": recurrence}
+    concurrency = trigger_concurrency(job.overlap)
+    if concurrency is not None:
+        trigger["runtimeConfiguration"] = {"concurrency": concurrency}
+    return trigger
+
+
+def _running_expression(job: JobSettings) -> str:
+    """The Query's `where`, the expression form of run_rules.blocks_next_run."""
+    if job.named:
+        same_job = f"startsWith(item()?['command'], {quoted(job_prefix(job.name))})"
+    else:
+        same_job = f"equals(item()?['command'], {quoted(job.command)})"
+    states = ", ".join(f"equals(item()?['state'], {quoted(state)})" for state in RUNNING_STATES)
+    return f"@and(equals(item()?['type'], 'run'), {same_job}, or({states}))"
+
+
+def _skip_if_running(job: JobSettings, apps: str, start: dict[str, Any]) -> dict[str, Any]:
+    get = {"type": "Http", "inputs": heroku_call("GET", f"{apps}/dynos")}
+    get["runtimeConfiguration"] = {"secureData": {"properties": ["inputs"]}}
+    found = "first(body('Same_job_running'))"
+    return {
+        "List_dynos": {**get, "runAfter": {}},
+        "Same_job_running": {
+            "type": "Query",
+            "inputs": {"from": "@body('List_dynos')", "where": _running_expression(job)},
+            "runAfter": {"List_dynos": ["Succeeded"]},
+        },
+        SKIP_CONDITION: {
+            "type": "If",
+            "expression": {"greater": ["@length(body('Same_job_running'))", 0]},
+            "actions": {
+                "Overlap_reason": {
+                    "type": "Compose",
+                    "inputs": f"Skipped: dyno @{{{found}?['name']}} of job {job.name} is still "
+                    f"@{{{found}?['state']}} (overlap: skip)",
+                    "runAfter": {},
+                },
+                "Cancel_overlapping_run": {
+                    "type": "Terminate",
+                    "inputs": {"runStatus": "Cancelled"},
+                    "runAfter": {"Overlap_reason": ["Succeeded"]},
+                },
+            },
+            "else": {"actions": start},
+            "runAfter": {"Same_job_running": ["Succeeded"]},
+        },
+    }
+
+
+def build_definition(job: JobSettings, app: str, api_url: str, window_start: str | None = None) -> dict[str, Any]:
+    """JOB's workflow definition for APP; WINDOW_START is the pinned start of a catch-up trigger."""
+    apps = f"{api_url.rstrip('/')}/apps/{app}"
+    start = start_actions(job, apps)
+    actions = _skip_if_running(job, apps, start) if job.overlap == "skip" else start
+    return {
+        "$schema": SCHEMA,
+        "contentVersion": "1.0.0.0",
+        "parameters": {TOKEN_PARAMETER: {"type": "SecureString", "defaultValue": ""}},
+        "triggers": {TRIGGER_NAMES[job.catch_up]: _trigger(job, window_start)},
+        "actions": actions,
+        "outputs": {},
+    }

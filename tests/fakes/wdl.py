@@ -1,0 +1,463 @@
+"""The Workflow Definition Language as far as our definitions use it: parse every expression,
+check what it refers to, and evaluate it against made-up action results.
+
+A fake is a claim about Logic Apps; each rule says where it comes from:
+- Strings (logic-apps-workflow-definition-language.md, "Expressions"): a value starting with `@`
+  is an expression, `@@` starts a literal `@`, `@{...}` interpolates into a string; `'` quotes a
+  string literal inside an expression, `''` is a quote; `?[...]` reads a property that may be
+  missing, giving null.
+- Functions (workflow-definition-language-functions-reference.md): only those listed in FUNCTIONS
+  are accepted, with the argument counts the reference gives. `startsWith` "isn't case-sensitive"
+  (reference). Whether `equals` compares strings ignoring case the reference does not say: the
+  evaluator takes it as a parameter, and tests run both.
+- References: `body`, `outputs` and `actions` name an action, which must exist and be one the
+  referring action runs after (directly, through its container, or nested inside one of those);
+  `item()` only inside a Query's `where`; `listCallbackUrl()` only in a webhook's inputs
+  (logic-apps-workflow-actions-triggers.md, "Webhooks and subscriptions").
+- runAfter (LogicAppsUX's definition validator): statuses Succeeded, Failed, Skipped, TimedOut,
+  naming actions of the same scope.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["Call", "Context", "Definition", "Run", "condition", "evaluate", "parse", "render", "run", "template_parts"]
+
+RUN_AFTER_STATUSES = {"Succeeded", "Failed", "Skipped", "TimedOut"}
+# name -> (fewest, most) arguments, from the functions reference.
+FUNCTIONS: dict[str, tuple[int, int]] = {
+    "and": (1, 99),
+    "or": (1, 99),
+    "not": (1, 1),
+    "equals": (2, 2),
+    "greater": (2, 2),
+    "less": (2, 2),
+    "if": (3, 3),
+    "length": (1, 1),
+    "first": (1, 1),
+    "contains": (2, 2),
+    "createArray": (1, 99),
+    "concat": (1, 99),
+    "string": (1, 1),
+    "startsWith": (2, 2),
+    "body": (1, 1),
+    "outputs": (1, 1),
+    "actions": (1, 1),
+    "item": (0, 0),
+    "parameters": (1, 1),
+    "listCallbackUrl": (0, 0),
+}
+ACTION_FUNCTIONS = {"body", "outputs", "actions"}
+
+
+@dataclass(frozen=True)
+class Call:
+    name: str
+    args: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Lookup:
+    target: Any
+    key: Any
+    optional: bool
+
+
+@dataclass(frozen=True)
+class Literal:
+    value: Any
+
+
+_TOKEN = re.compile(
+    r"\s*(?:(?P<str>'(?:[^']|'')*')|(?P<num>-?\d+(?:\.\d+)?)|(?P<name>[A-Za-z_][A-Za-z0-9_]*)|(?P<sym>\?\[|\?\.|[()\[\],.]))"
+)
+
+
+class WdlSyntaxError(ValueError):
+    pass
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.tokens: list[tuple[str, str]] = []
+        position = 0
+        while position < len(text):
+            if text[position:].strip() == "":
+                break
+            match = _TOKEN.match(text, position)
+            if not match:
+                raise WdlSyntaxError(f"cannot read {text[position:]!r} in {text!r}")
+            kind = match.lastgroup or ""
+            self.tokens.append((kind, match.group(kind)))
+            position = match.end()
+        self.index = 0
+        self.text = text
+
+    def peek(self) -> tuple[str, str] | None:
+        return self.tokens[self.index] if self.index < len(self.tokens) else None
+
+    def take(self, symbol: str | None = None) -> tuple[str, str]:
+        token = self.peek()
+        if token is None or (symbol is not None and token[1] != symbol):
+            raise WdlSyntaxError(f"expected {symbol or 'more'} in {self.text!r}")
+        self.index += 1
+        return token
+
+    def expression(self) -> Any:
+        kind, value = self.take()
+        node: Any
+        if kind == "str":
+            node = Literal(value[1:-1].replace("''", "'"))
+        elif kind == "num":
+            node = Literal(float(value) if "." in value else int(value))
+        elif kind == "name" and value in ("true", "false", "null"):
+            node = Literal({"true": True, "false": False, "null": None}[value])
+        elif kind == "name":
+            self.take("(")
+            args: list[Any] = []
+            if self.peek() != ("sym", ")"):
+                args.append(self.expression())
+                while self.peek() == ("sym", ","):
+                    self.take(",")
+                    args.append(self.expression())
+            self.take(")")
+            if value not in FUNCTIONS:
+                raise WdlSyntaxError(f"{value}() is not a function this definition may use ({self.text!r})")
+            low, high = FUNCTIONS[value]
+            if not low <= len(args) <= high:
+                raise WdlSyntaxError(f"{value}() takes {low} to {high} arguments, not {len(args)}")
+            node = Call(value, tuple(args))
+        else:
+            raise WdlSyntaxError(f"unexpected {value!r} in {self.text!r}")
+        while (token := self.peek()) is not None and token[1] in ("[", "?[", ".", "?."):
+            self.take()
+            if token[1] in ("[", "?["):
+                key = self.expression()
+                self.take("]")
+            else:
+                key = Literal(self.take()[1])
+            node = Lookup(node, key, token[1].startswith("?"))
+        return node
+
+    def whole(self) -> Any:
+        node = self.expression()
+        if self.peek() is not None:
+            raise WdlSyntaxError(f"unexpected {self.peek()} after the expression in {self.text!r}")
+        return node
+
+
+def parse(expression: str) -> Any:
+    return _Parser(expression).whole()
+
+
+def template_parts(value: str) -> list[str | Any]:
+    """A definition string as literal text and parsed expressions, in order."""
+    if value.startswith("@@"):
+        return [value[1:]]
+    if value.startswith("@") and not value.startswith("@{"):
+        return [parse(value[1:])]
+    parts: list[str | Any] = []
+    text = ""
+    position = 0
+    while position < len(value):
+        if value.startswith("@@{", position):
+            text += "@{"
+            position += 3
+        elif value.startswith("@{", position):
+            end = _closing_brace(value, position + 2)
+            parts += [text, parse(value[position + 2 : end])]
+            text, position = "", end + 1
+        else:
+            text += value[position]
+            position += 1
+    return [*parts, text]
+
+
+def _closing_brace(value: str, position: int) -> int:
+    quoted = False
+    for index in range(position, len(value)):
+        if value[index] == "'":
+            quoted = not quoted
+        elif value[index] == "}" and not quoted:
+            return index
+    raise WdlSyntaxError(f"no closing brace in {value!r}")
+
+
+def calls(node: Any) -> Iterator[Call]:
+    if isinstance(node, Call):
+        yield node
+        for arg in node.args:
+            yield from calls(arg)
+    elif isinstance(node, Lookup):
+        yield from calls(node.target)
+        yield from calls(node.key)
+
+
+@dataclass
+class Context:
+    """What an expression sees: each action's result, the current Query item, the parameters."""
+
+    results: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    item: Any = None
+    parameters: Mapping[str, Any] = field(default_factory=dict)
+    callback_url: str = "https://prod-00.westeurope.logic.azure.com/callback?sig=secret"
+    equals_ignores_case: bool = False
+
+
+def _equal(a: Any, b: Any, context: Context) -> bool:
+    if context.equals_ignores_case and isinstance(a, str) and isinstance(b, str):
+        return a.lower() == b.lower()
+    return (bool(a == b) and type(a) is type(b)) or (_number(a) and _number(b) and a == b)
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def evaluate(node: Any, context: Context) -> Any:
+    if isinstance(node, Literal):
+        return node.value
+    if isinstance(node, Lookup):
+        target = evaluate(node.target, context)
+        key = evaluate(node.key, context)
+        if target is None and node.optional:
+            return None
+        if isinstance(target, Mapping):
+            if key not in target and not node.optional:
+                raise KeyError(f"no property {key!r}")
+            return target.get(key)
+        raise TypeError(f"cannot read {key!r} of {target!r}")
+    assert isinstance(node, Call)
+    if node.name == "if":
+        condition, then, otherwise = node.args
+        return evaluate(then if evaluate(condition, context) else otherwise, context)
+    args = [evaluate(arg, context) for arg in node.args]
+    functions: dict[str, Callable[..., Any]] = {
+        "and": lambda *a: all(a),
+        "or": lambda *a: any(a),
+        "not": lambda a: not a,
+        "equals": lambda a, b: _equal(a, b, context),
+        "greater": lambda a, b: a > b,
+        "less": lambda a, b: a < b,
+        "length": len,
+        "first": lambda a: a[0] if a else None,
+        "contains": lambda a, b: any(_equal(x, b, context) for x in a) if isinstance(a, list) else b in a,
+        "createArray": lambda *a: list(a),
+        "concat": lambda *a: "".join(_text(x) for x in a),
+        "string": _text,
+        "startsWith": lambda a, b: _text(a).lower().startswith(_text(b).lower()),
+        "body": lambda name: context.results[name].get("outputs", {}).get("body"),
+        "outputs": lambda name: context.results[name].get("outputs"),
+        "actions": lambda name: context.results[name],
+        "item": lambda: context.item,
+        "parameters": lambda name: context.parameters[name],
+        "listCallbackUrl": lambda: context.callback_url,
+    }
+    return functions[node.name](*args)
+
+
+def render(value: str, context: Context) -> Any:
+    """A definition string's value at run time."""
+    parts = template_parts(value)
+    if len(parts) == 1 and not isinstance(parts[0], str):
+        return evaluate(parts[0], context)
+    return "".join(part if isinstance(part, str) else _text(evaluate(part, context)) for part in parts)
+
+
+@dataclass
+class Definition:
+    """A workflow definition's actions, indexed by name, with the structure references depend on."""
+
+    raw: Mapping[str, Any]
+    actions: dict[str, Mapping[str, Any]] = field(default_factory=dict)
+    scope_of: dict[str, str | None] = field(default_factory=dict)  # action -> its container (None: top)
+
+    def __post_init__(self) -> None:
+        self._index(self.raw.get("actions", {}), None)
+
+    def _index(self, actions: Mapping[str, Any], container: str | None) -> None:
+        for name, action in actions.items():
+            if name in self.actions:
+                raise ValueError(f"action name {name} is used twice")
+            self.actions[name] = action
+            self.scope_of[name] = container
+            self._index(action.get("actions", {}), name)
+            self._index(action.get("else", {}).get("actions", {}), name)
+
+    def nested(self, name: str) -> set[str]:
+        inner = {n for n, c in self.scope_of.items() if c == name}
+        return inner.union(*(self.nested(n) for n in inner))
+
+    def before(self, name: str) -> set[str]:
+        """Actions that have ended (or been skipped) whenever NAME runs."""
+        found: set[str] = set()
+        todo = list(self.actions[name].get("runAfter", {}))
+        container = self.scope_of[name]
+        if container is not None:
+            found |= self.before(container)
+        while todo:
+            current = todo.pop()
+            if current not in found:
+                found |= {current} | self.nested(current)
+                todo += list(self.actions[current].get("runAfter", {}))
+        return found
+
+    def problems(self) -> list[str]:
+        """Every rule of this module's docstring the definition breaks."""
+        found: list[str] = []
+        for name, action in self.actions.items():
+            for before, statuses in action.get("runAfter", {}).items():
+                if before not in self.actions or self.scope_of[before] != self.scope_of[name]:
+                    found.append(f"{name} runs after {before}, which is not in its scope")
+                found += [f"{name}: runAfter status {s!r}" for s in statuses if s not in RUN_AFTER_STATUSES]
+            found += self._reference_problems(name, action)
+        for trigger in self.raw.get("triggers", {}).values():
+            found += [f"trigger: {p}" for p in _string_problems(trigger, set(), where="trigger")]
+        return found
+
+    def _reference_problems(self, name: str, action: Mapping[str, Any]) -> list[str]:
+        own = {k: v for k, v in action.items() if k not in ("actions", "else")}
+        return [f"{name}: {p}" for p in _string_problems(own, self.before(name), where=action.get("type", ""))]
+
+
+def _strings(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _strings(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, f"{path}[{index}]")
+
+
+def _string_problems(value: Any, visible: set[str], where: str) -> list[str]:
+    found = []
+    for path, text in _strings(value):
+        try:
+            parts = template_parts(text)
+        except WdlSyntaxError as error:
+            found.append(f"{path}: {error}")
+            continue
+        for part in parts:
+            if isinstance(part, str):
+                continue
+            for call in calls(part):
+                if call.name in ACTION_FUNCTIONS:
+                    (argument,) = call.args
+                    target = argument.value if isinstance(argument, Literal) else None
+                    if target not in visible:
+                        found.append(f"{path}: {call.name}({target!r}) is not an action that ran before")
+                if call.name == "item" and not (where == "Query" and path == ".inputs.where"):
+                    found.append(f"{path}: item() outside a Query's where")
+                if call.name == "listCallbackUrl" and not (where == "HttpWebhook" and path.startswith(".inputs.")):
+                    found.append(f"{path}: listCallbackUrl() outside a webhook's inputs")
+    return found
+
+
+def condition(expression: Any, context: Context) -> bool:
+    """An If's expression: a string, or the object form (`{"greater": [a, b]}`, `{"not": {...}}`)."""
+    if isinstance(expression, str):
+        return bool(render(expression, context))
+    ((name, operands),) = expression.items()
+    if name in ("and", "or"):
+        values = [condition(operand, context) for operand in operands]
+        return all(values) if name == "and" else any(values)
+    if name == "not":
+        return not condition(operands, context)
+    values = [render(o, context) if isinstance(o, str) else o for o in operands]
+    return bool(evaluate(Call(name, tuple(Literal(v) for v in values)), context))
+
+
+@dataclass
+class Run:
+    """How one run of a definition went: the run's status, its error, and each action's result."""
+
+    status: str = "Succeeded"
+    error: Mapping[str, Any] | None = None
+    results: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def ran(self) -> list[str]:
+        return [name for name, result in self.results.items() if result["status"] != "Skipped"]
+
+
+def run(definition: Mapping[str, Any], calls: Mapping[str, Mapping[str, Any]], context: Context | None = None) -> Run:
+    """Run DEFINITION as Logic Apps would, with CALLS giving each HTTP or webhook action's result
+    (`{"status": ..., "outputs": {...}}`; Succeeded with no outputs when not given).
+
+    A Terminate ends the run with its status; otherwise the run fails when an action failed or timed
+    out and no action runs after that status of it.
+    """
+    context = context or Context()
+    outcome = Run(results=context.results)  # type: ignore[arg-type]
+    handled: set[str] = set()
+
+    def walk(actions: Mapping[str, Any]) -> bool:
+        pending = dict(actions)
+        while pending:
+            name, action = next(
+                (n, a) for n, a in pending.items() if all(b in outcome.results for b in a.get("runAfter", {}))
+            )
+            del pending[name]
+            after = action.get("runAfter", {})
+            if not all(outcome.results[b]["status"] in s for b, s in after.items()):
+                outcome.results[name] = {"status": "Skipped"}
+                continue
+            handled.update(b for b, s in after.items() if outcome.results[b]["status"] in s)
+            kind = action["type"]
+            if kind in ("Http", "HttpWebhook"):
+                request = action["inputs"].get("subscribe", action["inputs"])
+                result = {"status": "Succeeded", "outputs": {}, **calls.get(name, {})}
+                result["inputs"] = _render_all(request, context)
+            elif kind == "Query":
+                where = action["inputs"]["where"]
+                items = render(action["inputs"]["from"], context)
+                kept = [i for i in items if render(where, Context(context.results, i, context.parameters))]
+                result = {"status": "Succeeded", "outputs": {"body": kept}}
+            elif kind == "Compose":
+                result = {"status": "Succeeded", "outputs": _render_all(action["inputs"], context)}
+            elif kind == "Wait":
+                result = {"status": "Succeeded"}
+            elif kind == "Terminate":
+                inputs = _render_all(action["inputs"], context)
+                outcome.results[name] = {"status": "Succeeded", "inputs": inputs}
+                outcome.status, outcome.error = inputs["runStatus"], inputs.get("runError")
+                return True
+            elif kind == "If":
+                outcome.results[name] = {"status": "Succeeded"}
+                chosen = action["actions"] if condition(action["expression"], context) else action["else"]["actions"]
+                if walk(chosen):
+                    return True
+                continue
+            else:
+                raise ValueError(f"{name}: this fake does not run {kind} actions")
+            outcome.results[name] = result
+        return False
+
+    if not walk(definition["actions"]):
+        failed = [n for n, r in outcome.results.items() if r["status"] in ("Failed", "TimedOut") and n not in handled]
+        outcome.status = "Failed" if failed else "Succeeded"
+    return outcome
+
+
+def _render_all(value: Any, context: Context) -> Any:
+    if isinstance(value, str):
+        return render(value, context)
+    if isinstance(value, Mapping):
+        return {key: _render_all(item, context) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_render_all(item, context) for item in value]
+    return value
