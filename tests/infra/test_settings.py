@@ -28,6 +28,26 @@ def test_defaults_give_one_daily_picletter_job() -> None:
     assert job.schedule.to_arm()["schedule"] == {"hours": [7], "minutes": [0]}
 
 
+def test_jobs_report_their_exit_and_name_themselves_when_the_stack_ships_the_code() -> None:
+    (job,) = parse().jobs
+    assert (job.report_exit, job.named, job.catch_up) == (True, True, False)
+    # An app deployed otherwise may lack bin/picletter-run: plain start unless reportExit says so.
+    (plain,) = parse(deployCode=False).jobs
+    assert (plain.report_exit, plain.named) == (False, False)
+    (own,) = parse(deployCode="false", jobs=[{**VALID_JOB, "reportExit": True}]).jobs
+    assert (own.report_exit, own.named) == (True, True)
+
+
+def test_catch_up_and_queue_are_accepted_where_they_hold() -> None:
+    jobs = [
+        {**VALID_JOB, "name": "sync", "schedule": "every 6 hours", "catchUp": "true"},
+        {**VALID_JOB, "name": "queued", "overlap": "queue"},
+    ]
+    sync, queued = parse(jobs=jobs).jobs
+    assert sync.catch_up and sync.schedule.frequency == "Hour"
+    assert queued.overlap == "queue" and queued.report_exit
+
+
 def test_token_falls_back_to_heroku_api_key() -> None:
     assert parse(env={"HEROKU_API_KEY": "from-env"}, herokuApiToken=None).heroku_api_token == "from-env"
 

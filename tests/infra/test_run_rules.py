@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from infra.job_command import wrapped_command
+from infra.run_rules import blocks_next_run, catch_up_refusal, overlap_refusal, trigger_concurrency
+from infra.schedule import compile_schedule
+
+
+@pytest.mark.parametrize(
+    ("dyno", "blocks"),
+    [
+        ({"type": "run", "state": "up", "command": wrapped_command("daily", "picletter")}, True),
+        ({"type": "run", "state": "starting", "command": wrapped_command("daily", "other")}, True),
+        ({"type": "run", "state": "crashed", "command": wrapped_command("daily", "picletter")}, False),
+        ({"type": "run", "state": "up", "command": wrapped_command("daily-2", "picletter")}, False),
+        ({"type": "run", "state": "up", "command": "picletter"}, False),  # `infra run picletter` by hand
+        ({"type": "web", "state": "up", "command": wrapped_command("daily", "picletter")}, False),
+    ],
+)
+def test_only_the_jobs_own_running_dyno_blocks_a_skip_run(dyno: dict[str, str], blocks: bool) -> None:
+    assert blocks_next_run(dyno, "daily", None) is blocks
+
+
+def test_a_job_started_with_its_plain_command_is_known_by_that_command() -> None:
+    dyno = {"type": "run", "state": "up", "command": "picletter"}
+    assert blocks_next_run(dyno, "daily", "picletter")
+    assert not blocks_next_run(dyno, "daily", "picletter --other")
+
+
+def test_only_queue_makes_runs_wait() -> None:
+    assert trigger_concurrency("queue") == {"runs": 1, "maximumWaitingRuns": 1}
+    assert trigger_concurrency("skip") is None and trigger_concurrency("allow") is None
+
+
+@pytest.mark.parametrize(
+    ("schedule", "refused"),
+    [
+        ("every 6 hours", False),
+        ("every 15 minutes", False),
+        ({"frequency": "Day", "interval": 1, "startTime": "2026-01-01T07:00:00"}, False),
+        ("daily at 07:00", True),
+        ("hourly at :15", True),
+        ("0 7 * * 1-5", True),
+        ("monthly on day 1 at 06:00", True),
+    ],
+)
+def test_catch_up_only_for_plain_intervals(schedule: object, refused: bool) -> None:
+    reason = catch_up_refusal(compile_schedule(schedule))  # type: ignore[arg-type]
+    assert (reason is not None) is refused
+    if reason:
+        assert "Sliding Window" in reason
+
+
+def test_queue_needs_the_exit_report_and_a_trigger_with_concurrency() -> None:
+    assert overlap_refusal("queue", report_exit=True, catch_up=False) is None
+    assert "reportExit" in str(overlap_refusal("queue", report_exit=False, catch_up=False))
+    assert "Sliding Window" in str(overlap_refusal("queue", report_exit=True, catch_up=True))
+    for overlap in ("skip", "allow"):
+        assert overlap_refusal(overlap, report_exit=False, catch_up=True) is None  # type: ignore[arg-type]
+
+
+def test_a_grid_refusal_names_the_set_times() -> None:
+    recurrence = replace(compile_schedule("0 7,19 * * 1-5"))
+    assert "hours 7,19; minutes 0; on Mon,Tue,Wed,Thu,Fri" in str(catch_up_refusal(recurrence))
