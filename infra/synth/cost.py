@@ -40,6 +40,9 @@ ASSUMPTIONS = (
     "dyno's exit report included, once each however long the job runs; skipped actions and actions after a "
     "Terminate are not billed (Microsoft's metering rules)",
     "the monthly figure assumes every run ends with exit status 0; executionsPerRun lists the other endings",
+    "the dyno's report that resumes the HTTP Webhook is not billed as a further execution (Microsoft's "
+    "pricing pages bill each request to a webhook trigger, and say nothing of a webhook action's callback; "
+    "if it is billed, add 1 to each ending but skipped)",
     "Heroku bills one-off dynos by the second at the size's hourly rate; eco dynos draw on the eco hour pool",
     "a run lasts the given --run-seconds (default 60), never more than its timeToLive",
 )
