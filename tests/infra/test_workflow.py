@@ -74,6 +74,14 @@ def test_every_variant_reads_as_logic_apps_reads_it(job: JobSettings) -> None:
     built = definition(job, "2026-11-23T18:00:00" if job.catch_up else None)
     # Every expression parses, uses documented functions, and refers to actions that ran before it.
     assert Definition(built).problems() == []
+    resource = {
+        "name": "wf",
+        "type": "Microsoft.Logic/workflows",
+        "apiVersion": "2019-05-01",
+        "location": "westeurope",
+        "properties": {"definition": built, "parameters": {"herokuApiToken": {"value": "token"}}},
+    }
+    assert list(logic_validator("resourceDefinitions/workflows").iter_errors(resource)) == []
     ((name, trigger),) = built["triggers"].items()
     assert list(logic_validator("definitions/WorkflowTriggerRecurrence").iter_errors(trigger["recurrence"])) == []
     assert (name, trigger["type"]) == (
