@@ -241,3 +241,24 @@ def test_every_heroku_call_authenticates_from_the_secure_parameter_and_hides_its
         assert "inputs" in call["runtimeConfiguration"]["secureData"]["properties"]
     assert built.raw["parameters"]["herokuApiToken"]["type"] == "SecureString"
     assert "token" not in json.dumps(built.raw).lower().replace("herokuapitoken", "")
+
+
+@pytest.mark.parametrize(
+    ("break_it", "problem"),
+    [
+        (
+            lambda a: a["Check_exit_status"].update(expression="@equals(body('Start_dyno_later')?['x'], 0)"),
+            "ran before",
+        ),
+        (lambda a: a["Check_exit_status"].update(expression="@equal(1, 0)"), "not a function"),
+        (lambda a: a["Check_exit_status"].update(expression="@equals(1)"), "takes 2 to 2"),
+        (lambda a: a["Check_exit_status"].update(expression="@equals(item(), 0)"), "item() outside"),
+        (lambda a: a["Check_exit_status"].update(runAfter={START_ACTION: ["Cancelled"]}), "runAfter status"),
+        (lambda a: a["No_exit_report"]["inputs"].update(runStatus="@{listCallbackUrl()}"), "outside a webhook"),
+        (lambda a: a["Check_exit_status"].update(expression="@equals(body('Start_dyno'), 0"), "expected )"),
+    ],
+)
+def test_the_definition_checker_finds_what_logic_apps_would_refuse(break_it: Any, problem: str) -> None:
+    built = definition(replace(JOB, overlap="allow"))
+    break_it(built["actions"])
+    assert any(problem in found for found in Definition(built).problems())
