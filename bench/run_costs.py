@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from infra.run_rules import OVERLAPS, overlap_refusal  # noqa: E402
-from infra.synth.cost import executions_by_outcome  # noqa: E402
+from infra.synth.cost import executions_by_outcome, normal_executions  # noqa: E402
 from infra.workflow import START_ACTION, build_definition  # noqa: E402
 from tests.fakes.wdl import Context, run  # noqa: E402
 from tests.helpers import stack_settings  # noqa: E402
@@ -62,8 +62,7 @@ def main() -> None:
         endings = ", ".join(f"{name} {count}" for name, count in constant)
         definition = build_definition(job, "app", "https://api.heroku.com", "2026-11-23T18:00:00")
         baseline = "/".join(str(polling_baseline(overlap, s)) for s in RUN_SECONDS)
-        normal = dict(constant).get("exit 0", dict(constant).get("started"))
-        ratio = normal / polling_baseline(overlap, 60) if normal else 0
+        ratio = normal_executions(dict(constant)) / polling_baseline(overlap, 60)
         name = f"overlap {overlap}, reportExit {str(report).lower()}, catchUp {str(catch_up).lower()}"
         print(f"{name:<46} {endings:<60} {heroku_requests(definition):>15}  {baseline} (x{ratio:.2f} at 60 s)")
 

@@ -27,13 +27,8 @@ SCHEDULE_KEYS = ("frequency", "interval", "startTime", "timeZone", "ianaZone")
 
 def start_ahead(props: dict[str, Any], now: datetime) -> str:
     """The first run after NOW of the recurrence PROPS describe (a schedule without hours or days)."""
-    recurrence = Recurrence(
-        frequency=props["frequency"],
-        interval=int(props["interval"]),
-        start_time=props["startTime"],
-        time_zone=props["timeZone"],
-        iana_zone=props["ianaZone"],
-    )
+    # Numbers come back from the engine's property structs as floats.
+    recurrence = Recurrence.from_arm({**props, "interval": int(props["interval"])}, props["ianaZone"])
     return first_run_after(recurrence, now)
 
 

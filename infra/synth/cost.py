@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -19,6 +19,7 @@ __all__ = [
     "estimate",
     "executions_by_outcome",
     "executions_per_run",
+    "normal_executions",
 ]
 
 # USD list prices as published on azure.microsoft.com/pricing/details/logic-apps and
@@ -63,10 +64,12 @@ class Outcome:
 
 
 _REPORTED = frozenset({EXIT_CONDITION})
+# How a run normally ends: the job exits 0, or (without reportExit) its dyno was started.
+EXIT_ZERO, STARTED = "exit 0", "started"
 # The endings a job's definition can have; each applies where the definition has its actions.
 OUTCOMES = (
-    Outcome("exit 0", {SKIP_CONDITION: False, EXIT_CONDITION: True}, requires=_REPORTED),
-    Outcome("started", {SKIP_CONDITION: False}, excludes=_REPORTED),
+    Outcome(EXIT_ZERO, {SKIP_CONDITION: False, EXIT_CONDITION: True}, requires=_REPORTED),
+    Outcome(STARTED, {SKIP_CONDITION: False}, excludes=_REPORTED),
     Outcome("exit non-zero", {SKIP_CONDITION: False, EXIT_CONDITION: False}, requires=_REPORTED),
     Outcome("no exit report", {SKIP_CONDITION: False}, {START_ACTION: "TimedOut"}, requires=_REPORTED),
     Outcome("skipped", {SKIP_CONDITION: True}, requires=frozenset({SKIP_CONDITION})),
@@ -100,8 +103,7 @@ class JobCost:
 
     @property
     def executions_per_run(self) -> int:
-        """Of a run that ends as the job normally does (exit 0, or started without a report)."""
-        return self.executions.get("exit 0", self.executions.get("started", 0))
+        return normal_executions(self.executions)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -161,6 +163,11 @@ def executions_per_run(definition: dict[str, Any], outcome: Outcome) -> int:
     return len(definition.get("triggers", {})) + len(billed)
 
 
+def normal_executions(executions: Mapping[str, int]) -> int:
+    """Of EXECUTIONS (by outcome), those of a run that ends as the job normally does."""
+    return executions.get(EXIT_ZERO, executions.get(STARTED, 0))
+
+
 def executions_by_outcome(definition: dict[str, Any]) -> dict[str, int]:
     """Billed executions per run, for each outcome the definition can have."""
     names = _action_names(definition.get("actions", {}))
@@ -184,5 +191,11 @@ def estimate(job: CostedJob, definition: dict[str, Any], now: datetime, run_seco
     run_length = min(run_seconds, job.time_to_live)
     seconds = runs * run_length
     rate = DYNO_PER_HOUR.get(job.size)
-    cost = JobCost(job.name, runs, executions, 0.0, seconds, None if rate is None else seconds / 3600 * rate)
-    return replace(cost, logic_apps_usd=runs * cost.executions_per_run * LOGIC_APPS_PER_EXECUTION)
+    return JobCost(
+        job=job.name,
+        runs_per_month=runs,
+        executions=executions,
+        logic_apps_usd=runs * normal_executions(executions) * LOGIC_APPS_PER_EXECUTION,
+        dyno_seconds=seconds,
+        dyno_usd=None if rate is None else seconds / 3600 * rate,
+    )

@@ -31,6 +31,7 @@ __all__ = [
     "TOKEN_PARAMETER",
     "heroku_call",
     "report_deadline",
+    "secure_data",
     "start_actions",
 ]
 
@@ -69,7 +70,8 @@ def heroku_call(method: str, uri: str, body: dict[str, Any] | None = None) -> di
     return request
 
 
-def _secure(*parts: str) -> dict[str, Any]:
+def secure_data(*parts: str) -> dict[str, Any]:
+    """An action's runtimeConfiguration hiding PARTS ("inputs", "outputs") from run history."""
     return {"secureData": {"properties": list(parts)}}
 
 
@@ -99,7 +101,7 @@ def _start(job: JobSettings, apps: str) -> dict[str, Any]:
     request = heroku_call("POST", f"{apps}/dynos", _dyno_body(job))
     request["retryPolicy"] = {"type": "none"}
     if not job.report_exit:
-        return {"type": "Http", "inputs": request, "runtimeConfiguration": _secure("inputs", "outputs")}
+        return {"type": "Http", "inputs": request, "runtimeConfiguration": secure_data("inputs", "outputs")}
     # Inputs hold the callback URL (a SAS bearer secret) and the token: hidden. Outputs are the
     # wrapper's report (exit status, dyno, job) and stay visible: secured outputs would also hide the
     # failure message built from them downstream.
@@ -107,7 +109,7 @@ def _start(job: JobSettings, apps: str) -> dict[str, Any]:
         "type": "HttpWebhook",
         "inputs": {"subscribe": request},
         "limit": {"timeout": f"PT{report_deadline(job)}S"},
-        "runtimeConfiguration": _secure("inputs"),
+        "runtimeConfiguration": secure_data("inputs"),
     }
 
 
