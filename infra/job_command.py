@@ -1,4 +1,5 @@
-"""How a scheduled job's dyno command carries the job's name: `bin/picletter-run JOB 'COMMAND'`.
+"""How a scheduled job's dyno command carries the job's name: `bin/picletter-run JOB 'COMMAND'`, and
+where the wrapper finds the run's callback URL.
 
 `GET /apps/{app}/dynos` shows each dyno's command and nothing else of ours (the dyno schema has no
 labels, and env is not listed), so the command is where a dyno says which job it belongs to: the
@@ -12,9 +13,11 @@ from __future__ import annotations
 
 import shlex
 
-__all__ = ["WRAPPER", "job_of", "job_prefix", "wrapped_command"]
+__all__ = ["CALLBACK_ENV", "WRAPPER", "job_of", "job_prefix", "wrapped_command"]
 
 WRAPPER = "bin/picletter-run"
+# The dyno's env variable that holds the run's callback URL (read, and unset, by the wrapper).
+CALLBACK_ENV = "PICLETTER_CALLBACK_URL"
 
 
 def job_prefix(job: str) -> str:

@@ -19,7 +19,6 @@ from infra.job_command import job_prefix
 from infra.schedule import Recurrence
 
 __all__ = [
-    "CALLBACK_ENV",
     "OVERLAPS",
     "RUNNING_STATES",
     "Overlap",
@@ -31,8 +30,6 @@ __all__ = [
 
 Overlap = Literal["skip", "queue", "allow"]
 OVERLAPS: tuple[Overlap, ...] = get_args(Overlap)
-# The dyno's env variable that holds the run's callback URL (read, and unset, by bin/picletter-run).
-CALLBACK_ENV = "PICLETTER_CALLBACK_URL"
 # Heroku's dyno states (platform API schema, dyno.state) in which a dyno is about to run or running.
 RUNNING_STATES = ("starting", "up")
 # With `queue`, at most this many runs wait for the running one; Logic Apps skips recurrences beyond.

@@ -22,7 +22,8 @@ from infra.heroku.facts import (
     VARIABLE_NAME,
     canonical_dyno_size,
 )
-from infra.run_rules import CALLBACK_ENV, OVERLAPS, Overlap, catch_up_refusal, overlap_refusal
+from infra.job_command import CALLBACK_ENV
+from infra.run_rules import OVERLAPS, Overlap, catch_up_refusal, overlap_refusal
 from infra.schedule import Recurrence, ScheduleError, compile_schedule, windows_zone
 
 __all__ = [
@@ -231,7 +232,7 @@ def _job(raw: Any, index: int, problems: _Problems, deploy_code: bool) -> JobSet
 
     enabled = problems.boolean(f"{where}.enabled", raw.get("enabled"), True)
     # The wrapper that reports the exit status ships with the job's code; an app deployed otherwise
-    # reports only if its own code carries bin/picletter-run (README "Exit status").
+    # reports only if its own code carries bin/picletter-run (README "Run history").
     report_exit = problems.boolean(f"{where}.reportExit", raw.get("reportExit"), deploy_code)
     catch_up = problems.boolean(f"{where}.catchUp", raw.get("catchUp"), False)
     overlap = raw.get("overlap", "skip")

@@ -15,7 +15,7 @@ ALLOWED = {
     "infra.heroku.facts": set(),
     "infra.job_command": set(),
     "infra.run_rules": {"infra.schedule", "infra.job_command"},
-    "infra.settings": {"infra.errors", "infra.schedule", "infra.heroku.facts", "infra.run_rules"},
+    "infra.settings": {"infra.errors", "infra.schedule", "infra.heroku.facts", "infra.run_rules", "infra.job_command"},
     "infra.workflow": {"infra.settings", "infra.heroku.facts", "infra.job_command", "infra.run_rules"},
     "infra.heroku": {
         "infra.errors",

@@ -10,7 +10,6 @@ inputs secure, so neither the definition nor run history shows it.
 from infra.workflow.definition import SCHEMA, SKIP_CONDITION, TRIGGER_NAMES, build_definition
 from infra.workflow.expressions import literal, quoted
 from infra.workflow.start import (
-    CALLBACK_ENV,
     EXIT_CONDITION,
     REPORT_MARGIN_SECONDS,
     START_ACTION,
@@ -19,7 +18,6 @@ from infra.workflow.start import (
 )
 
 __all__ = [
-    "CALLBACK_ENV",
     "EXIT_CONDITION",
     "REPORT_MARGIN_SECONDS",
     "SCHEMA",

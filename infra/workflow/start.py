@@ -17,13 +17,11 @@ from __future__ import annotations
 from typing import Any
 
 from infra.heroku.facts import ACCEPT
-from infra.job_command import wrapped_command
-from infra.run_rules import CALLBACK_ENV
+from infra.job_command import CALLBACK_ENV, wrapped_command
 from infra.settings import JobSettings
 from infra.workflow.expressions import literal
 
 __all__ = [
-    "CALLBACK_ENV",
     "EXIT_CONDITION",
     "REPORT_MARGIN_SECONDS",
     "START_ACTION",

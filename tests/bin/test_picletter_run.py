@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from infra.job_command import CALLBACK_ENV
 from tests.fakes.web import FakeWeb, Reply, running_fake_web
 from tests.helpers import REPO
 
@@ -29,7 +30,7 @@ def callback() -> Iterator[FakeWeb]:
 def start(command: str, folder: Path, url: str | None) -> subprocess.Popen[str]:
     env = {"PATH": os.environ["PATH"], "DYNO": "run.4821"}
     if url:
-        env["PICLETTER_CALLBACK_URL"] = url
+        env[CALLBACK_ENV] = url
     return subprocess.Popen(
         [str(WRAPPER), "nightly-report", command],
         cwd=folder,

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from infra.job_command import wrapped_command
+from infra.job_command import CALLBACK_ENV, wrapped_command
 from infra.run_rules import OVERLAPS, blocks_next_run
 from infra.settings import JobSettings
-from infra.workflow import CALLBACK_ENV, START_ACTION, build_definition, literal, report_deadline
+from infra.workflow import START_ACTION, build_definition, literal, report_deadline
 from tests.fakes.heroku_schema import validate_request
 from tests.fakes.logic_schema import logic_validator
 from tests.fakes.wdl import Context, Definition, Run, run
