@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from infra.schedule import Recurrence, next_runs
-from infra.workflow import EXIT_CONDITION, SKIP_CONDITION, START_ACTION
+from infra.workflow import EXIT_CONDITION, SKIP_CONDITION, START_ACTION, all_actions
 
 __all__ = [
     "ASSUMPTIONS",
@@ -116,13 +116,6 @@ class JobCost:
         }
 
 
-def _action_names(actions: Mapping[str, Any]) -> set[str]:
-    names = set(actions)
-    for action in actions.values():
-        names |= _action_names(action.get("actions", {})) | _action_names(action.get("else", {}).get("actions", {}))
-    return names
-
-
 def _bill(actions: Mapping[str, Any], outcome: Outcome, billed: list[str]) -> bool:
     """Run ACTIONS as OUTCOME has them end, appending each action that runs to BILLED; True once a
     Terminate ends the run.
@@ -170,7 +163,7 @@ def normal_executions(executions: Mapping[str, int]) -> int:
 
 def executions_by_outcome(definition: dict[str, Any]) -> dict[str, int]:
     """Billed executions per run, for each outcome the definition can have."""
-    names = _action_names(definition.get("actions", {}))
+    names = {name for name, _ in all_actions(definition.get("actions", {}))}
     applicable = [outcome for outcome in OUTCOMES if outcome.applies_to(names)]
     return {outcome.name: executions_per_run(definition, outcome) for outcome in applicable}
 

@@ -37,7 +37,7 @@ from infra.synth.mock_run import (
     run_program,
 )
 from infra.synth.stack_file import load_stack_file, placeholder
-from infra.workflow import START_ACTION
+from infra.workflow import START_ACTION, all_actions, request_of
 
 __all__ = ["RegisteredJob", "Review", "SynthResult", "registered_jobs", "resource_tree", "review", "synth"]
 
@@ -62,10 +62,8 @@ class RegisteredJob:
         return bool(self.workflow.inputs["state"] == "Enabled")
 
     def _start_body(self) -> dict[str, Any]:
-        found = _find_action(self.definition["actions"], START_ACTION)
-        # An HttpWebhook sends the create as its subscribe call; a plain HTTP action sends it itself.
-        request = found["inputs"].get("subscribe", found["inputs"])
-        body: dict[str, Any] = request["body"]
+        (start,) = [action for name, action in all_actions(self.definition["actions"]) if name == START_ACTION]
+        body: dict[str, Any] = request_of(start)["body"]
         return body
 
     @property
@@ -75,19 +73,6 @@ class RegisteredJob:
     @property
     def time_to_live(self) -> int:
         return int(self._start_body()["time_to_live"])
-
-
-def _find_action(actions: dict[str, Any], name: str) -> dict[str, Any]:
-    """The action NAME anywhere in ACTIONS, inside conditions' branches and loops included."""
-    for key, action in actions.items():
-        if key == name:
-            return dict(action)
-        for inner in (action.get("actions", {}), action.get("else", {}).get("actions", {})):
-            try:
-                return _find_action(inner, name)
-            except KeyError:
-                continue
-    raise KeyError(name)
 
 
 def registered_jobs(run: ProgramRun) -> list[RegisteredJob]:

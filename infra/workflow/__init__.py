@@ -9,6 +9,7 @@ inputs secure, so neither the definition nor run history shows it.
 
 from infra.workflow.definition import SCHEMA, SKIP_CONDITION, TRIGGER_NAMES, build_definition
 from infra.workflow.expressions import literal, quoted
+from infra.workflow.reading import all_actions, request_of
 from infra.workflow.start import (
     EXIT_CONDITION,
     REPORT_MARGIN_SECONDS,
@@ -25,8 +26,10 @@ __all__ = [
     "START_ACTION",
     "TOKEN_PARAMETER",
     "TRIGGER_NAMES",
+    "all_actions",
     "build_definition",
     "literal",
     "quoted",
     "report_deadline",
+    "request_of",
 ]

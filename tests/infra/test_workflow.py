@@ -13,7 +13,7 @@ import pytest
 from infra.job_command import CALLBACK_ENV, wrapped_command
 from infra.run_rules import OVERLAPS, blocks_next_run
 from infra.settings import JobSettings
-from infra.workflow import START_ACTION, build_definition, literal, report_deadline
+from infra.workflow import START_ACTION, build_definition, literal, report_deadline, request_of
 from tests.fakes.heroku_schema import validate_request
 from tests.fakes.logic_schema import logic_validator
 from tests.fakes.wdl import Context, Definition, Run, run
@@ -236,7 +236,7 @@ def test_every_heroku_call_authenticates_from_the_secure_parameter_and_hides_its
     calls = [a for a in built.actions.values() if a["type"] in ("Http", "HttpWebhook")]
     assert len(calls) == 3
     for call in calls:
-        request = call["inputs"].get("subscribe", call["inputs"])
+        request = request_of(call)
         assert request["authentication"]["value"] == "Bearer @{parameters('herokuApiToken')}"
         assert "inputs" in call["runtimeConfiguration"]["secureData"]["properties"]
     assert built.raw["parameters"]["herokuApiToken"]["type"] == "SecureString"
