@@ -40,12 +40,16 @@ def blocks_next_run(dyno: Mapping[str, Any], job: str, command: str | None) -> b
     """Whether DYNO (as `GET /apps/{app}/dynos` lists it) makes a `skip` run of JOB cancel itself.
 
     COMMAND is None when the job's dynos carry its name (they start through the wrapper); a job
-    started with its plain command can only be recognised by that command.
+    started with its plain command can only be recognised by that command. The prefix is compared
+    ignoring case, as the guard's `startsWith` does ("isn't case-sensitive": Microsoft's functions
+    reference).
     """
     if dyno.get("type") != "run" or dyno.get("state") not in RUNNING_STATES:
         return False
     shown = str(dyno.get("command", ""))
-    return shown == command if command is not None else shown.startswith(job_prefix(job))
+    if command is not None:
+        return shown == command
+    return shown.casefold().startswith(job_prefix(job).casefold())
 
 
 def trigger_concurrency(overlap: Overlap) -> dict[str, int] | None:

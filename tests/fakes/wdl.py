@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 __all__ = ["Call", "Context", "Definition", "Run", "condition", "evaluate", "parse", "render", "run", "template_parts"]
@@ -201,7 +201,7 @@ def calls(node: Any) -> Iterator[Call]:
 class Context:
     """What an expression sees: each action's result, the current Query item, the parameters."""
 
-    results: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    results: dict[str, dict[str, Any]] = field(default_factory=dict)
     item: Any = None
     parameters: Mapping[str, Any] = field(default_factory=dict)
     callback_url: str = "https://prod-00.westeurope.logic.azure.com/callback?sig=secret"
@@ -402,7 +402,7 @@ def run(definition: Mapping[str, Any], calls: Mapping[str, Mapping[str, Any]], c
     out and no action runs after that status of it.
     """
     context = context or Context()
-    outcome = Run(results=context.results)  # type: ignore[arg-type]
+    outcome = Run(results=context.results)  # the run's results are what its expressions read
     handled: set[str] = set()
 
     def walk(actions: Mapping[str, Any]) -> bool:
@@ -425,7 +425,7 @@ def run(definition: Mapping[str, Any], calls: Mapping[str, Mapping[str, Any]], c
             elif kind == "Query":
                 where = action["inputs"]["where"]
                 items = render(action["inputs"]["from"], context)
-                kept = [i for i in items if render(where, Context(context.results, i, context.parameters))]
+                kept = [i for i in items if render(where, replace(context, item=i))]
                 result = {"status": "Succeeded", "outputs": {"body": kept}}
             elif kind == "Compose":
                 result = {"status": "Succeeded", "outputs": _render_all(action["inputs"], context)}

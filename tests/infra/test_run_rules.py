@@ -17,6 +17,8 @@ from infra.schedule import compile_schedule
         ({"type": "run", "state": "crashed", "command": wrapped_command("daily", "picletter")}, False),
         ({"type": "run", "state": "up", "command": wrapped_command("daily-2", "picletter")}, False),
         ({"type": "run", "state": "up", "command": "picletter"}, False),  # `infra run picletter` by hand
+        # The guard's startsWith ignores case (Microsoft's functions reference): so does the rule.
+        ({"type": "run", "state": "up", "command": wrapped_command("daily", "picletter").upper()}, True),
         ({"type": "web", "state": "up", "command": wrapped_command("daily", "picletter")}, False),
     ],
 )

@@ -187,6 +187,7 @@ DYNOS = [
         wrapped_command(JOB.name, JOB.command),
         wrapped_command(JOB.name, "another --command"),
         wrapped_command(f"{JOB.name}-2", JOB.command),
+        wrapped_command(JOB.name, JOB.command).upper(),
         JOB.command,
         "bash",
     )
