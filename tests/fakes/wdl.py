@@ -7,9 +7,10 @@ A fake is a claim about Logic Apps; each rule says where it comes from:
   string literal inside an expression, `''` is a quote; `?[...]` reads a property that may be
   missing, giving null.
 - Functions (workflow-definition-language-functions-reference.md): only those listed in FUNCTIONS
-  are accepted, with the argument counts the reference gives. `startsWith` "isn't case-sensitive"
-  (reference). Whether `equals` compares strings ignoring case the reference does not say: the
-  evaluator takes it as a parameter, and tests run both.
+  are accepted, with the argument counts the reference gives. `startsWith` "isn't case-sensitive";
+  `string(null)` is ""; in logical comparisons "null values are converted to empty string" (the
+  note under "Logical comparison functions"). Whether `equals` compares strings ignoring case the
+  reference does not say: the evaluator takes it as a parameter, and tests run both.
 - References: `body`, `outputs` and `actions` name an action, which must exist and be one the
   referring action runs after (directly, through its container, or nested inside one of those);
   `item()` only inside a Query's `where`; `listCallbackUrl()` only in a webhook's inputs
@@ -209,6 +210,7 @@ class Context:
 
 
 def _equal(a: Any, b: Any, context: Context) -> bool:
+    a, b = ("" if a is None else a), ("" if b is None else b)
     if context.equals_ignores_case and isinstance(a, str) and isinstance(b, str):
         return a.lower() == b.lower()
     return (bool(a == b) and type(a) is type(b)) or (_number(a) and _number(b) and a == b)
