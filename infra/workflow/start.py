@@ -40,7 +40,8 @@ EXIT_CONDITION = "Check_exit_status"
 # Waited before the one retry of a create that Heroku refused without creating a dyno.
 START_RETRY_SECONDS = 30
 # How long past the job's time_to_live a run waits for the report: the dyno's boot, Heroku's 30 s
-# between SIGTERM and SIGKILL at time_to_live, and the wrapper's retries of the callback.
+# between SIGTERM and SIGKILL at time_to_live (Dev Center, "Dyno Shutdown Behavior"), and the
+# wrapper's retries of the callback.
 REPORT_MARGIN_SECONDS = 300
 # Logic Apps' HTTP retry policy applies to 408, 429 and 5xx answers and to connection failures.
 # Safe for reads only: see start_actions for the create.

@@ -74,8 +74,25 @@ def test_the_job_never_sees_the_callback_url(callback: FakeWeb, tmp_path: Path) 
 def test_sigterm_reaches_the_job_and_its_status_is_still_reported(callback: FakeWeb, tmp_path: Path) -> None:
     process = start("sleep 30", tmp_path, url_of(callback))
     time.sleep(0.5)
-    process.send_signal(signal.SIGTERM)  # what Heroku sends when it stops a dyno
+    process.send_signal(signal.SIGTERM)  # to the wrapper alone: it passes it on to the job
     # Every process of the job got it: none lives on holding the output open (that would time out).
+    process.communicate(timeout=10)
+    assert process.returncode == 143
+    assert reports(callback) == [{"exitStatus": 143, "dyno": "run.4821", "job": "nightly-report"}]
+
+
+def descendants(pid: int) -> list[int]:
+    children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+    return [p for child in map(int, children) for p in (child, *descendants(child))]
+
+
+def test_sigterm_to_every_process_of_the_dyno_is_reported_once(callback: FakeWeb, tmp_path: Path) -> None:
+    # Heroku sends SIGTERM "to all processes in the dyno", which may get several, then SIGKILL after
+    # 30 s (Dev Center, "Dyno Shutdown Behavior"): the wrapper and the job both get it here.
+    process = start("sleep 30", tmp_path, url_of(callback))
+    time.sleep(0.5)
+    for pid in (process.pid, *descendants(process.pid)):
+        os.kill(pid, signal.SIGTERM)
     process.communicate(timeout=10)
     assert process.returncode == 143
     assert reports(callback) == [{"exitStatus": 143, "dyno": "run.4821", "job": "nightly-report"}]
