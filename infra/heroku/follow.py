@@ -4,7 +4,7 @@ A log session lasts about an hour, and its stream may drop or go idle; each new 
 to 100 earlier lines. So: read a session, print each line once (lines already shown are skipped,
 lines from before the dyno started belong to an earlier dyno of the same name), and when the stream
 ends without the dyno's exit line, start a new session while the dyno is still there. Once it is
-gone, one last session without `tail` reads what was logged after the stream ended. The exit status
+gone, sessions without `tail` (up to LAST_LOOKS) read what was logged after the stream ended. The exit status
 comes only from Heroku's own `Process exited with status N` line for that dyno (infra.heroku.logs).
 """
 
@@ -23,6 +23,10 @@ __all__ = ["IDLE_SECONDS", "follow_app", "follow_dyno"]
 # Heroku's log streams send keep-alive comments; this long without even one, the stream is dead.
 IDLE_SECONDS = 90.0
 RECONNECT_PAUSE = 1.0
+# Sessions read after the dyno is gone before its status counts as unknown: a stream can close
+# before its backlog is out (a drop looks like an end), and the exit line can reach the log a moment
+# after the dyno has left the API.
+LAST_LOOKS = 3
 
 
 def follow_dyno(
@@ -40,8 +44,9 @@ def follow_dyno(
     is gone without an exit line, or MAX_SECONDS passed)."""
     deadline = time.monotonic() + max_seconds
     seen: set[str] = set()
-    last_look = False
+    last_looks = 0  # sessions read since the dyno was gone
     while (remaining := deadline - time.monotonic()) > 0:
+        last_look = last_looks > 0
         try:
             url = heroku.create_log_session(app, dyno_name=dyno, tail=not last_look)
             for text in _unseen(heroku, url, seen, idle_seconds=idle_seconds, max_seconds=remaining):
@@ -54,11 +59,11 @@ def follow_dyno(
                     return status
         except HerokuLogStreamError:
             pass  # expired, dropped or idle: a new session below, if the dyno is still there
-        if last_look:
+        if last_looks >= LAST_LOOKS:
             return None
-        if _gone(heroku, app, dyno):
-            last_look = True
-        else:
+        if last_look or _gone(heroku, app, dyno):
+            last_looks += 1
+        if last_looks != 1:
             sleep(RECONNECT_PAUSE)
     return None
 

@@ -118,3 +118,13 @@ def test_a_dyno_gone_without_an_exit_line_is_unknown_not_a_hang(fake_heroku: Fak
     fake_heroku.stream_open_seconds = 0.1
     status, shown = follow(fake_heroku, max_seconds=0.6)
     assert status is None and shown  # the deadline passed; the lines it had were shown
+
+
+def test_a_last_look_whose_stream_drops_is_taken_again(fake_heroku: FakeHeroku) -> None:
+    # The dyno is gone before the first session ends, so the next session is the last look; Heroku's
+    # streams can drop at any time (the drop_next_streams fault), that one too.
+    fake_heroku.drop_next_streams = 2
+    fake_heroku.dyno_runtime = 0.0
+    fake_heroku.dyno_exit_status = 3
+    status, shown = follow(fake_heroku)
+    assert status == 3 and len(shown) == len(set(shown))
