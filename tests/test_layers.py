@@ -26,6 +26,7 @@ ALLOWED = {
         "picletter.render",
     },
     "infra.stack_config": {"infra.settings"},
+    "infra.imports": {"infra.errors", "infra.heroku.facts", "infra.schedule", "infra.settings", "infra.imports"},
     "infra.gc_tuning": set(),
     "infra.components": {"infra.settings", "infra.workflow", "infra.schedule", "infra.heroku"},
     "infra.synth": {"infra"},

@@ -8,12 +8,12 @@ import os
 import sys
 from collections.abc import Sequence
 
-from infra.cli import demo, dynos, schedule, synth
+from infra.cli import demo, dynos, import_jobs, schedule, synth
 from infra.errors import PicletterError
 
 __all__ = ["main"]
 
-_COMMANDS = (schedule, synth, demo, dynos)
+_COMMANDS = (schedule, synth, demo, dynos, import_jobs)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
