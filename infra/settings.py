@@ -194,12 +194,12 @@ def _job(raw: Any, index: int, problems: _Problems, deploy_code: bool) -> JobSet
             if time_zone is not None:
                 windows_zone(time_zone)
         except ScheduleError as exc:
-            problems.add(f"{where}.timeZone", str(exc), "see README 'Schedules'")
+            problems.add(f"{where}.timeZone", str(exc), "see docs/reference/schedules.md")
         else:
             try:
                 recurrence = compile_schedule(schedule_raw, time_zone)
             except ScheduleError as exc:
-                problems.add(f"{where}.schedule", str(exc), "see README 'Schedules'")
+                problems.add(f"{where}.schedule", str(exc), "see docs/reference/schedules.md")
 
     size = raw.get("size", "standard-1X")
     if not isinstance(size, str) or canonical_dyno_size(size) is None:
@@ -232,7 +232,7 @@ def _job(raw: Any, index: int, problems: _Problems, deploy_code: bool) -> JobSet
 
     enabled = problems.boolean(f"{where}.enabled", raw.get("enabled"), True)
     # The wrapper that reports the exit status ships with the job's code; an app deployed otherwise
-    # reports only if its own code carries bin/picletter-run (README "Run history").
+    # reports only if its own code carries bin/picletter-run (docs/explanation/how-it-works.md).
     report_exit = problems.boolean(f"{where}.reportExit", raw.get("reportExit"), deploy_code)
     catch_up = problems.boolean(f"{where}.catchUp", raw.get("catchUp"), False)
     overlap = raw.get("overlap", "skip")
@@ -411,7 +411,7 @@ def settings_from_config(
         problems.add(
             key,
             "is not a picletter setting, so it would be ignored",
-            f"did you mean picletter:{close}?" if close else "see README 'Stack configuration'",
+            f"did you mean picletter:{close}?" if close else "see docs/reference/configuration.md",
         )
     if "picletter:jobs" in secret_keys:
         problems.add(

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from picletter.job import EXIT_BAD_SETTINGS, run_job
 
 HELP = """Fetches a picture of the day and emails it. Settings come from environment variables
-(Heroku config vars); see the README for all of them:
+(Heroku config vars); see docs/reference/configuration.md for all of them:
   PICLETTER_FROM, PICLETTER_TO            sender, recipients (comma-separated)
   PICLETTER_SOURCE                        wikimedia (default), apod, unsplash, sample, or an https:// image
                                           URL; a comma-separated list falls back in order

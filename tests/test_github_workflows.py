@@ -1,4 +1,5 @@
-"""The shipped GitHub workflows: valid against the workflow JSON schema, and doing what the README says."""
+"""The shipped GitHub workflows: valid against the workflow JSON schema, and doing what
+docs/how-to/ci-and-esc.md says."""
 
 from __future__ import annotations
 

@@ -117,7 +117,7 @@ def _config(**overrides: Any) -> dict[str, Any]:
         ("picletter:job", "did you mean picletter:jobs?"),
         ("picletter:configvars", "did you mean picletter:configVars?"),
         ("picletter:herokuapp", "did you mean picletter:herokuApp?"),
-        ("picletter:colour", "see README 'Stack configuration'"),
+        ("picletter:colour", "see docs/reference/configuration.md"),
     ],
 )
 def test_an_unknown_key_in_the_project_namespace_is_refused_not_ignored(key: str, suggestion: str) -> None:

@@ -142,8 +142,9 @@ def test_a_report_without_an_exit_status_fails_the_run() -> None:
 
 
 def test_no_report_before_the_deadline_fails_with_its_own_code() -> None:
-    # Microsoft documents a timed-out asynchronous action as TimedOut in runAfter; see README for
-    # what the run shows if Logic Apps marks it Cancelled instead.
+    # Microsoft documents a timed-out asynchronous action as TimedOut in runAfter; see
+    # docs/explanation/what-only-the-clouds-can-confirm.md for what the run shows if Logic Apps marks it
+    # Cancelled instead.
     result = run_job(replace(JOB, overlap="allow"), Start_dyno={"status": "TimedOut"})
     assert result.status == "Failed" and result.error is not None
     assert result.error["code"] == "NoExitReport" and str(report_deadline(JOB)) in result.error["message"]

@@ -202,7 +202,7 @@ def test_every_day_and_month_shape_runs_exactly_when_cron_does(zone: str) -> Non
 
 
 def test_on_a_dst_day_a_skipped_wall_time_runs_an_hour_later_and_a_repeated_one_once() -> None:
-    """README "Schedules": the rule this project assumes for Logic Apps on days the clock changes
+    """docs/reference/schedules.md: the rule this project assumes for Logic Apps on days the clock changes
     (Microsoft documents none). Cron implementations differ there too; croniter skips the gap."""
     every_20 = compile_schedule("*/20 2 * * *", "Europe/Berlin")
     spring = next_runs(every_20, datetime(2026, 3, 28, 12, tzinfo=UTC), 4)
