@@ -40,6 +40,10 @@ WARNING_HEADERS = ("Warning-Message", "X-Heroku-Warning")
 PAGE_SIZE = 1000
 # Heroku refills its request budget at about 75 tokens a minute; with none left, pause before asking.
 RATE_LIMIT_PAUSE = 2.0
+# A build's output URL may answer 404 until the stream exists: the Heroku CLI's streamer asks again
+# up to 30 times, a second apart (heroku/cli src/lib/container/streamer.ts: maxRetries = 30, 1000 ms).
+OUTPUT_MISSING_TRIES = 30
+OUTPUT_MISSING_PAUSE = 1.0
 HEROKU_RETRY = RetrySettings(attempts=DEFAULT_ATTEMPTS, backoff_factor=DEFAULT_BACKOFF)
 
 
@@ -132,6 +136,22 @@ class HerokuClient:
         """One PATCH: a value sets the key, None removes it; keys not named are left alone."""
         return cast(dict[str, str], self.request("PATCH", f"/apps/{app_segment(app)}/config-vars", json=dict(changes)))
 
+    def latest_release_version(self, app: str) -> int:
+        """The version of APP's newest release, asked as the Heroku CLI lists releases
+        (heroku/cli src/commands/releases/index.ts: `Range: version ..; max=N, order=desc`)."""
+        response = self.send(
+            "GET", f"/apps/{app_segment(app)}/releases", headers={"Range": "version ..; max=1, order=desc"}
+        )
+        releases = response.json()
+        if not releases:
+            raise HerokuApiError("GET", f"/apps/{app}/releases", response.status_code, "no_releases", "no release")
+        return int(max(releases, key=lambda release: int(release["version"]))["version"])
+
+    def release_config_vars(self, app: str, version: int) -> dict[str, str]:
+        """APP's config vars as release VERSION left them (the schema's config-var "Info for App
+        Release"; a release identity is its id or its version)."""
+        return cast(dict[str, str], self.request("GET", f"/apps/{app_segment(app)}/releases/{version:d}/config-vars"))
+
     def create_dyno(
         self,
         app: str,
@@ -194,11 +214,22 @@ class HerokuClient:
         decides success."""
         deadline = time.monotonic() + max_seconds
         received = b""
+        missing = 0
         with self._unauthenticated(read_timeout=max_seconds) as plain:
-            for _ in range(resumes + 1):
+            reads = 0
+            while reads <= resumes:
                 headers = {"Range": f"bytes={len(received)}-"} if received else {}
                 try:
                     with plain.stream("GET", url, headers=headers) as response:
+                        if response.status_code == 404 and not received and missing < OUTPUT_MISSING_TRIES:
+                            # Not there yet: asked again a second later, as the Heroku CLI's
+                            # streamer does (heroku/cli src/lib/container/streamer.ts).
+                            missing += 1
+                            if time.monotonic() + OUTPUT_MISSING_PAUSE > deadline:
+                                break
+                            self._sleep(OUTPUT_MISSING_PAUSE)
+                            continue
+                        reads += 1
                         if response.status_code == 200:
                             received = b""  # a whole answer: the server did not honour Range
                         elif response.status_code != 206:
@@ -209,17 +240,29 @@ class HerokuClient:
                                 break
                     break
                 except httpx.HTTPError:
+                    reads += 1
                     if time.monotonic() > deadline:
                         break
         return received.decode(errors="replace").splitlines()
 
-    def log_events(self, url: str, *, idle_seconds: float, max_seconds: float) -> Iterator[SseEvent]:
-        """The events of a log session's stream (infra.heroku.logs) until it ends or MAX_SECONDS pass.
+    def log_events(
+        self,
+        url: str,
+        *,
+        idle_seconds: float,
+        max_seconds: float,
+        check: tuple[float, Callable[[], bool]] | None = None,
+    ) -> Iterator[SseEvent]:
+        """The events of a log session's stream (infra.heroku.logs) until it ends or MAX_SECONDS pass,
+        or, with CHECK (seconds, still_wanted), until still_wanted() says no: asked that often as
+        lines and keep-alives arrive, so a stream kept open by keep-alives alone is not waited out.
 
         HerokuLogStreamError when the session answers other than 200 (the Heroku CLI: 404 or 403
         while tailing means the stream timed out), when the stream drops, or when nothing, not even
         a keep-alive, arrives for IDLE_SECONDS."""
         deadline = time.monotonic() + max_seconds
+        every, still_wanted = check or (max_seconds, lambda: True)
+        next_check = time.monotonic() + every
         headers = {"Accept": "text/event-stream", "User-Agent": USER_AGENT}
         try:
             with (
@@ -230,10 +273,16 @@ class HerokuClient:
                     raise HerokuLogStreamError(f"log session expired or not found ({response.status_code})")
 
                 def until_deadline() -> Iterator[str]:
+                    nonlocal next_check
                     for line in response.iter_lines():
                         yield line
-                        if time.monotonic() > deadline:
+                        now = time.monotonic()
+                        if now > deadline:
                             return
+                        if now >= next_check:
+                            if not still_wanted():
+                                return
+                            next_check = time.monotonic() + every
 
                 yield from sse_events(until_deadline())
         except httpx.HTTPError as exc:

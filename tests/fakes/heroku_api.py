@@ -3,7 +3,10 @@
 Every request is matched to a link of the schema and its body validated against it (a violation is
 answered 422 and recorded in `violations`, which tests assert empty). Faults can be queued to answer
 the next matching requests: a status (429 with Retry-After, 5xx, 401, 404, 409), a delay, or a
-connection reset.
+connection reset; with `applied`, the request takes effect first and only its answer is lost.
+
+Config var changes make releases, each keeping the app's config vars (`releases`), and an app can be
+renamed (`rename_app`, or PATCH /apps/{app} with a name), after which its old name answers 404.
 """
 
 from __future__ import annotations
@@ -54,6 +57,10 @@ class Fault:
     delay: float = 0.0
     reset: bool = False
     error_id: str = "unavailable"
+    # The request is carried out, then answered with the fault: a write that took effect whose answer
+    # was lost (a proxy's 503 or a reset after Heroku acted), which a client cannot tell from one
+    # that did not. The Platform API reference promises nothing either way for a failed answer.
+    applied: bool = False
 
 
 @dataclass(frozen=True)
@@ -87,6 +94,28 @@ class FakeApp:
     dynos: dict[str, dict[str, Any]] = field(default_factory=dict)
     log: list[LogEntry] = field(default_factory=list)
     exits: dict[str, float] = field(default_factory=dict)  # dyno name -> when it ends (monotonic)
+    # Releases, oldest first. Dev Center "Release Phase" (devcenter.heroku.com/articles/release-phase):
+    # "All of the following events create a release: ... A change to the value of a config var ...
+    # Provisioning a new add-on"; the schema's config-var "Info for App Release" link
+    # (GET /apps/{app}/releases/{release identity}/config-vars) returns each release's config vars.
+    releases: list[dict[str, Any]] = field(default_factory=list)
+
+    def release(self, description: str) -> dict[str, Any]:
+        """A new release holding the config vars as they are now; versions count up from 1."""
+        release = {
+            "id": str(uuid.uuid4()),
+            "version": len(self.releases) + 1,
+            "description": description,
+            "status": "succeeded",
+            "current": True,
+            "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "app": {"id": self.id, "name": self.name},
+            "config_vars": dict(self.config_vars),
+        }
+        for earlier in self.releases:
+            earlier["current"] = False
+        self.releases.append(release)
+        return release
 
 
 class StreamedBody:
@@ -116,6 +145,10 @@ class FakeHeroku:
         # output_stream_url). The next drop_build_output_streams streams stop after that many bytes.
         self.drop_build_output_streams = 0
         self.drop_build_output_after_bytes = 40
+        # The next that many reads of a build's output answer 404: the stream does not exist yet. The
+        # Heroku CLI's streamer retries a 404 up to 30 times, a second apart
+        # (heroku/cli src/lib/container/streamer.ts), because output URLs answer 404 at first.
+        self.build_output_missing = 0
         # How one-off dynos end in their logs: an exit status, or None for a dyno that never exits.
         self.dyno_exit_status: int | None = 0
         # How long a one-off dyno runs before Heroku logs its exit and forgets it.
@@ -143,9 +176,41 @@ class FakeHeroku:
     # -- test-facing -----------------------------------------------------------------------------
 
     def add_app(self, name: str, config_vars: dict[str, str] | None = None) -> FakeApp:
-        app = FakeApp(name=name, config_vars=dict(config_vars or {}))
+        """An app as `heroku create` leaves it (v1 "Initial release"), then one release setting
+        CONFIG_VARS (an add-on's or a hand-set value), if any."""
+        app = FakeApp(name=name)
+        app.release("Initial release")
+        if config_vars:
+            app.config_vars.update(config_vars)
+            app.release(f"Set {', '.join(sorted(config_vars))} config vars")
         self.apps[name] = app
         return app
+
+    def set_config_vars(self, app: str, changes: dict[str, str | None]) -> None:
+        """A change made outside the stack (`heroku config:set`, an add-on): one release, as Heroku makes."""
+        self._patch_config_vars(self.apps[app], changes)
+
+    def rename_app(self, old: str, new: str) -> None:
+        """`heroku apps:rename` (the schema's app "Update" link, PATCH /apps/{app} with a name): the app
+        keeps its id, and a name identifies one app at a time (the schema's app identity is an id or a
+        name), so the old name answers 404 until another app takes it."""
+        app = self.apps.pop(old)
+        app.name = new
+        self.apps[new] = app
+
+    @staticmethod
+    def _patch_config_vars(app: FakeApp, changes: dict[str, str | None]) -> None:
+        before = dict(app.config_vars)
+        for key, value in changes.items():
+            if value is None:
+                app.config_vars.pop(key, None)
+            else:
+                app.config_vars[key] = value
+        # A changed value makes a release (see FakeApp.releases), described as Heroku's API logs it
+        # (`heroku[api]: Set A, B config vars by ...`); an unchanged one makes none, as far as the
+        # Release Phase page's "a change to the value" goes.
+        if app.config_vars != before:
+            app.release(f"Set {', '.join(sorted(changes))} config vars")
 
     def fail(self, method: str, path: str, status: int = 503, **kwargs: Any) -> Fault:
         fault = Fault(method=method, path=path, status=status, **kwargs)
@@ -247,6 +312,9 @@ class FakeHeroku:
         return build
 
     def _build_output(self, build_id: str, headers: dict[str, str]) -> Answer:
+        if self.build_output_missing > 0:
+            self.build_output_missing -= 1
+            return 404, {"Content-Type": "text/plain"}, "Not found"
         data = ("\n".join(self.build_output.get(build_id, [])) + "\n").encode()
         start = 0
         if match := re.fullmatch(r"bytes=(\d+)-", headers.get("Range", "")):
@@ -313,6 +381,8 @@ class FakeHeroku:
         self.requests.append(RecordedRequest(method, path, body, headers))
 
         fault = self._take_fault(method, path)
+        if fault is not None and fault.applied:
+            self._answer(method, path, headers, body)  # carried out; the answer below replaces its own
         if fault is not None:
             if fault.delay:
                 time.sleep(fault.delay)
@@ -320,7 +390,9 @@ class FakeHeroku:
                 return RESET
             if fault.status:
                 return fault.status, fault.headers, {"id": fault.error_id, "message": "fault injected"}
+        return self._answer(method, path, headers, body)
 
+    def _answer(self, method: str, path: str, headers: dict[str, str], body: Any) -> Answer:
         if headers.get("Authorization") != f"Bearer {self.token}":
             return 401, {}, {"id": "unauthorized", "message": "Invalid credentials provided."}
         if headers.get("Accept") != "application/vnd.heroku+json; version=3":
@@ -375,17 +447,30 @@ class FakeHeroku:
     def _handle_app(self, method: str, app: FakeApp, rest: str, body: Any) -> tuple[int, dict[str, str], Any]:
         if rest == "" and method == "GET":
             return 200, {}, {"id": app.id, "name": app.name}
+        if rest == "" and method == "PATCH" and "name" in body:
+            if body["name"] in self.apps:
+                return 422, {}, {"id": "invalid_params", "message": "Name is already taken"}
+            self.rename_app(app.name, body["name"])
+            return 200, {}, {"id": app.id, "name": app.name}
         if rest == "" and method == "DELETE":
             del self.apps[app.name]
             return 200, {}, {"id": app.id, "name": app.name}
         if rest == "/config-vars":
             if method == "PATCH":
-                for key, value in body.items():
-                    if value is None:
-                        app.config_vars.pop(key, None)
-                    else:
-                        app.config_vars[key] = value
+                self._patch_config_vars(app, body)
             return 200, {}, dict(app.config_vars)
+        if rest == "/releases" and method == "GET":
+            # The Heroku CLI lists releases newest first with `Range: version ..; max=N, order=desc`
+            # (heroku/cli src/commands/releases/index.ts); _paginate answers that form.
+            return 200, {}, [{k: v for k, v in r.items() if k != "config_vars"} for r in app.releases]
+        release_match = re.fullmatch(r"/releases/([^/]+)/config-vars", rest)
+        if release_match and method == "GET":
+            # A release identity is its id or its version (the schema's release/definitions/identity).
+            identity = release_match.group(1)
+            found = next((r for r in app.releases if identity in (r["id"], str(r["version"]))), None)
+            if found is None:
+                return 404, {}, {"id": "not_found", "message": "Couldn't find that release."}
+            return 200, {}, dict(found["config_vars"])
         if rest == "/dynos" and method == "POST":
             number = self.next_run_numbers.pop(0) if self.next_run_numbers else self._names.randint(1000, 9999)
             name = f"run.{number}"
@@ -533,7 +618,12 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 def _paginate(range_header: str | None, items: list[Any]) -> tuple[int, dict[str, str], list[Any]]:
-    """Heroku's Range pagination over `id`: `id ..; max=N`, then `id ]LAST..; max=N`."""
+    """Heroku's Range pagination over `id`: `id ..; max=N`, then `id ]LAST..; max=N`; and over
+    `version ..; max=N, order=desc` as the Heroku CLI lists releases (first page only)."""
+    by_version = re.fullmatch(r"version \.\.; max=(\d+), order=desc", range_header or "")
+    if by_version:
+        newest = sorted(items, key=lambda item: int(item["version"]), reverse=True)
+        return 206 if len(newest) > int(by_version.group(1)) else 200, {}, newest[: int(by_version.group(1))]
     match = re.fullmatch(r"id (\]?)([^.]*)\.\.(?:; max=(\d+))?", range_header or "id ..")
     if not match:
         return 200, {}, items

@@ -78,9 +78,24 @@ def find_link(method: str, path: str) -> Link:
 @functools.cache
 def _validator(resource: str, method: str, href: str) -> jsonschema.Draft4Validator:
     link = next(link for link in _links() if (link.resource, link.method, link.href) == (resource, method, href))
-    schema = dict(link.body_schema or {})
+    schema = _closed(link.body_schema or {})
     schema["definitions"] = _schema()["definitions"]
     return jsonschema.Draft4Validator(schema)
+
+
+def _closed(schema: Any) -> Any:
+    """SCHEMA with every object that lists its `properties` closed to others (additionalProperties
+    false), where the schema says nothing. Heroku's schema leaves most request bodies open and no
+    Heroku document says whether the API ignores or refuses a property it does not define; the fake
+    refuses, so the project never sends one and never relies on one being ignored."""
+    if isinstance(schema, list):
+        return [_closed(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    closed = {key: _closed(value) for key, value in schema.items()}
+    if "properties" in schema and "additionalProperties" not in schema and "patternProperties" not in schema:
+        closed["additionalProperties"] = False
+    return closed
 
 
 def validate_request(method: str, path: str, body: Any) -> Link:

@@ -83,7 +83,7 @@ def test_check_failure_names_the_key(host: ProviderHost) -> None:
 def test_heroku_outage_mid_create_is_an_error_and_the_retry_converges(
     host: ProviderHost, fake_heroku: FakeHeroku
 ) -> None:
-    fake_heroku.fail("PATCH", f"/apps/{APP}/config-vars", 503, times=50)
+    fake_heroku.fail("PATCH", r"/apps/[^/]+/config-vars", 503, times=50)
     with pytest.raises(grpc.RpcError) as raised:
         host.create(NAME, {"app": APP, "vars": {"A": CANARY}})
     details = raised.value.details() or ""
@@ -105,3 +105,21 @@ def test_wrong_token_is_a_clear_auth_error(fake_heroku: FakeHeroku) -> None:
             host.create(NAME, {"app": APP, "vars": {"A": "1"}})
     details = raised.value.details() or ""
     assert "401" in details and "picletter:herokuApiToken" in details and "not-the-token" not in details
+
+
+def test_a_patch_applied_whose_answer_is_lost_keeps_the_adopted_keys_earlier_value(
+    host: ProviderHost, fake_heroku: FakeHeroku
+) -> None:
+    # Heroku applies the PATCH and the connection is reset before its answer arrives, on every retry.
+    fake_heroku.set_config_vars(APP, {"DATABASE_URL": "postgres://addon"})
+    news = {"app": APP, "vars": {"DATABASE_URL": CANARY}, "adopt": ["DATABASE_URL"]}
+    fake_heroku.fail("PATCH", r"/apps/[^/]+/config-vars", reset=True, times=50, applied=True)
+    with pytest.raises(grpc.RpcError):
+        host.create(NAME, news)
+    assert fake_heroku.apps[APP].config_vars["DATABASE_URL"] == CANARY
+    fake_heroku.faults.clear()
+    id_, outs = host.create(NAME, news)  # the next `pulumi up`: the engine saved nothing
+    assert outs["previous"] == {"DATABASE_URL": "postgres://addon"}
+    host.delete(NAME, id_, outs)
+    assert fake_heroku.apps[APP].config_vars["DATABASE_URL"] == "postgres://addon"
+    assert fake_heroku.violations == []

@@ -6,7 +6,7 @@ import pytest
 from pulumi.dynamic import Config, ConfigureRequest
 
 from infra.heroku.config_vars import HerokuConfigVarsProvider
-from infra.heroku.errors import HerokuConfigVarConflict, HerokuNotFound
+from infra.heroku.errors import HerokuApiError, HerokuConfigVarConflict, HerokuNotFound
 from infra.heroku.provider_base import MissingTokenError
 from tests.fakes.heroku_api import FakeHeroku
 from tests.helpers import TOKEN
@@ -173,13 +173,6 @@ def test_an_adopted_key_removed_from_the_config_gets_its_earlier_value_back(fake
     assert outs is not None and outs["previous"] == {}
 
 
-def test_a_key_already_holding_the_stacks_value_is_taken_as_its_own(fake: FakeHeroku) -> None:
-    # What an interrupted first deploy leaves: the PATCH went through, the state was not saved.
-    live(fake)["A"] = "1"
-    outs = provider_for(fake).create({"app": APP, "vars": {"A": "1"}}).outs
-    assert outs is not None and outs["previous"] == {}
-
-
 @pytest.mark.parametrize("how", ["removed from the config", "destroy"])
 def test_letting_go_of_a_key_edited_by_hand_is_refused_naming_it(fake: FakeHeroku, how: str) -> None:
     provider = provider_for(fake)
@@ -213,3 +206,131 @@ def test_another_app_is_a_replace_that_creates_before_it_deletes(fake: FakeHerok
     assert olds is not None
     diff = provider.diff("id", olds, {"app": "picletter-other", "vars": {"A": "1"}})
     assert diff.replaces == ["app"] and diff.delete_before_replace is False
+
+
+# -- nothing lost: interrupted writes, renamed apps, keys that already hold the stack's value, drift ---
+
+
+def lose_patch_answers(fake: FakeHeroku) -> None:
+    """Every PATCH of config vars takes effect, and every answer is lost (after the client's retries)."""
+    fake.fail("PATCH", r"/apps/[^/]+/config-vars", status=503, times=100, applied=True)
+
+
+@pytest.fixture
+def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HEROKU_API_ATTEMPTS", "2")
+    monkeypatch.setenv("HEROKU_API_BACKOFF", "0.001")
+
+
+@pytest.mark.usefixtures("quick_retries")
+def test_an_adopted_keys_earlier_value_survives_a_create_whose_answer_was_lost(fake: FakeHeroku) -> None:
+    provider = provider_for(fake)
+    props = {"app": APP, "vars": {"DATABASE_URL": "postgres://mine", "A": "1"}, "adopt": ["DATABASE_URL"]}
+    lose_patch_answers(fake)
+    with pytest.raises(HerokuApiError):
+        provider.create(props)
+    assert live(fake)["DATABASE_URL"] == "postgres://mine", "Heroku applied it"
+    fake.faults.clear()
+    outs = provider.create(props).outs  # the next `pulumi up`: no state was saved
+    assert outs is not None and outs["previous"] == {"DATABASE_URL": "postgres://unmanaged"}
+    provider.delete("id", outs)
+    assert live(fake) == UNMANAGED, "the add-on's value is back and A, the stack's own, is gone"
+    assert fake.violations == []
+
+
+@pytest.mark.usefixtures("quick_retries")
+def test_an_adopted_keys_earlier_value_survives_an_update_whose_answer_was_lost(fake: FakeHeroku) -> None:
+    provider = provider_for(fake)
+    olds = provider.create({"app": APP, "vars": {"A": "1"}}).outs
+    assert olds is not None
+    news = {"app": APP, "vars": {"A": "1", "LEGACY": "new"}, "adopt": ["LEGACY"]}
+    lose_patch_answers(fake)
+    with pytest.raises(HerokuApiError):
+        provider.update("id", olds, news)
+    fake.faults.clear()
+    outs = provider.update("id", olds, news).outs  # the state still holds OLDS
+    assert outs is not None and outs["previous"] == {"LEGACY": "keep me"}
+    provider.delete("id", outs)
+    assert live(fake) == UNMANAGED
+
+
+@pytest.mark.usefixtures("quick_retries")
+def test_an_interrupted_first_deploy_is_finished_and_its_new_keys_stay_the_stacks(fake: FakeHeroku) -> None:
+    provider = provider_for(fake)
+    lose_patch_answers(fake)
+    with pytest.raises(HerokuApiError):
+        provider.create({"app": APP, "vars": {"A": "1"}})
+    fake.faults.clear()
+    outs = provider.create({"app": APP, "vars": {"A": "1"}}).outs
+    assert outs is not None and outs["previous"] == {}
+    provider.delete("id", outs)
+    assert live(fake) == UNMANAGED
+
+
+def test_a_key_set_by_hand_to_the_stacks_value_is_left_as_it_was_on_destroy(fake: FakeHeroku) -> None:
+    fake.set_config_vars(APP, {"A": "1"})
+    provider = provider_for(fake)
+    outs = provider.create({"app": APP, "vars": {"A": "1", "B": "2"}}).outs
+    assert outs is not None
+    provider.delete("id", outs)
+    assert live(fake) == {**UNMANAGED, "A": "1"}
+
+
+def test_a_key_another_stack_owns_with_the_same_value_stays_with_it(fake: FakeHeroku) -> None:
+    provider = provider_for(fake)
+    first = provider.create({"app": APP, "vars": {"PICLETTER_TO": "ops@example.com"}}).outs
+    second = provider.create({"app": APP, "vars": {"PICLETTER_TO": "ops@example.com", "OWN": "y"}}).outs
+    assert first is not None and second is not None
+    provider.delete("id", second)
+    assert live(fake) == {**UNMANAGED, "PICLETTER_TO": "ops@example.com"}, "the first stack's key stays"
+    provider.delete("id", first)
+    assert live(fake) == UNMANAGED
+
+
+def test_a_renamed_app_is_found_by_its_id_for_refresh_update_and_destroy(fake: FakeHeroku) -> None:
+    provider = provider_for(fake)
+    props = {"app": APP, "vars": {"DATABASE_URL": "postgres://mine"}, "adopt": ["DATABASE_URL"]}
+    outs = provider.create(props).outs
+    assert outs is not None
+    fake.rename_app(APP, "picletter-renamed")
+    renamed = fake.apps["picletter-renamed"].config_vars
+    read = provider.read(f"{APP}/config-vars", outs)
+    assert read.id == f"{APP}/config-vars" and read.outs is not None
+    assert read.outs["previous"] == {"DATABASE_URL": "postgres://unmanaged"}
+    updated = provider.update("id", read.outs, {**props, "vars": {"DATABASE_URL": "postgres://mine", "A": "1"}}).outs
+    assert updated is not None and renamed["A"] == "1"
+    provider.delete("id", updated)
+    assert renamed == UNMANAGED, "the earlier value is back on the renamed app"
+
+
+def test_a_404_never_drops_or_ends_a_state_that_holds_earlier_values(fake: FakeHeroku) -> None:
+    provider = provider_for(fake)
+    outs = provider.create({"app": APP, "vars": {"LEGACY": "new"}, "adopt": ["LEGACY"]}).outs
+    assert outs is not None
+    gone = {**outs, "appId": "01234567-89ab-cdef-0123-456789abcdef"}  # an app this token cannot see
+    with pytest.raises(HerokuNotFound, match="LEGACY"):
+        provider.read("id", gone)
+    with pytest.raises(HerokuNotFound, match="LEGACY"):
+        provider.delete("id", gone)
+
+
+def test_an_update_writes_only_the_keys_whose_desired_value_changed(fake: FakeHeroku) -> None:
+    provider = provider_for(fake)
+    olds = provider.create({"app": APP, "vars": {"A": "1", "B": "2"}}).outs
+    assert olds is not None
+    provider.update("id", olds, {"app": APP, "vars": {"A": "10", "B": "2"}})
+    assert fake.requests[-1].method == "PATCH" and fake.requests[-1].body == {"A": "10"}
+
+
+def test_a_hand_edit_is_drift_shown_in_preview_and_refused_by_an_unrelated_update(fake: FakeHeroku) -> None:
+    provider = provider_for(fake)
+    olds = provider.create({"app": APP, "vars": {"A": "1", "B": "2"}}).outs
+    assert olds is not None
+    live(fake)["B"] = "rotated by hand"
+    news = {"app": APP, "vars": {"A": "10", "B": "2"}}
+    assert provider.diff("id", olds, {"app": APP, "vars": {"A": "1", "B": "2"}}).changes is True, "drift shows"
+    with pytest.raises(HerokuConfigVarConflict) as raised:
+        provider.update("id", olds, news)
+    assert "B" in str(raised.value) and "pulumi refresh" in str(raised.value)
+    assert "rotated by hand" not in str(raised.value)
+    assert live(fake)["B"] == "rotated by hand" and live(fake)["A"] == "1", "nothing written"
