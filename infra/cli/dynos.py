@@ -2,9 +2,11 @@
 `heroku ps` and `heroku ps:stop` do, with the same token and API URL as the stack (HEROKU_API_KEY,
 HEROKU_API_URL).
 
-`run --tail` follows the dyno's log session until Heroku logs `Process exited with status N` and
-exits with N: the Platform API has no exit status for one-off dynos, and the log line is the one
-place Heroku reports it.
+`run --tail` (and `logs --dyno X --tail`) follows the dyno's log session until Heroku logs `Process
+exited with status N` and exits with N: the Platform API has no exit status for one-off dynos, and
+the log line is the one place Heroku reports it. When that status cannot be known (the dyno is gone
+without the line, the time is up, Heroku kept failing) it exits 3, EXIT_STATUS_UNKNOWN, with the
+reason on stderr; 2 stays the exit of bad input and of errors before the dyno started.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from infra.heroku.client import HerokuClient, retry_settings
 from infra.heroku.environment import heroku_environment
 from infra.heroku.errors import HerokuNotFound
 from infra.heroku.facts import MAX_TIME_TO_LIVE, canonical_dyno_size
-from infra.heroku.follow import follow_app, follow_dyno
+from infra.heroku.follow import Followed, follow_app, follow_dyno
 from infra.heroku.payloads import Dyno
 from infra.job_command import job_of
 
@@ -100,12 +102,17 @@ def _run(args: argparse.Namespace) -> int:
             return 0
         started = _started(dyno)
         max_seconds = args.max_seconds or args.ttl + 60
-        status = follow_dyno(heroku, args.app, name, started=started, max_seconds=max_seconds, emit=_print)
-    if status is not None:
-        return status
+        followed = follow_dyno(heroku, args.app, name, started=started, max_seconds=max_seconds, emit=_print)
+    return _exit_code(followed, name)
+
+
+def _exit_code(followed: Followed, dyno: str) -> int:
+    """The job's own exit status, or EXIT_STATUS_UNKNOWN with the reason on stderr: never a status
+    of ours (a Heroku error while following) that could be taken for the job's."""
+    if followed.exit_status is not None:
+        return followed.exit_status
     print(
-        f"{name}: no `Process exited with status` line from Heroku for this dyno (it is gone, or "
-        f"{max_seconds} s passed); its exit status is unknown. See `infra logs --dyno {name}`",
+        f"{dyno}: its exit status is unknown ({followed.reason}). See `infra logs --dyno {dyno}`",
         file=sys.stderr,
     )
     return EXIT_STATUS_UNKNOWN
@@ -119,10 +126,10 @@ def _logs(args: argparse.Namespace) -> int:
             started = None
             with contextlib.suppress(HerokuNotFound):  # gone already: its lines still come
                 started = _started(heroku.dyno(args.app, args.dyno))
-            status = follow_dyno(
+            followed = follow_dyno(
                 heroku, args.app, args.dyno, started=started, max_seconds=args.max_seconds, emit=_print
             )
-            return 0 if status is None else status
+            return _exit_code(followed, args.dyno)
         follow_app(heroku, args.app, dyno=args.dyno, tail=args.tail, max_seconds=args.max_seconds, emit=_print)
     return 0
 

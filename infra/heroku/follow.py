@@ -4,7 +4,9 @@ A log session lasts about an hour, and its stream may drop or go idle; each new 
 to 100 earlier lines. So: read a session, print each line once (lines already shown are skipped,
 lines from before the dyno started belong to an earlier dyno of the same name), and when the stream
 ends without the dyno's exit line, start a new session while the dyno is still there. Once it is
-gone, sessions without `tail` (up to LAST_LOOKS) read what was logged after the stream ended. The exit status
+gone (looked at between sessions and, while a stream stays open, every DYNO_CHECK_SECONDS), one last
+session without `tail` reads what was logged after the stream ended. A Heroku error while following
+is retried until the deadline, then reported as an unknown status, never as the job's. The exit status
 comes only from Heroku's own `Process exited with status N` line for that dyno (infra.heroku.logs).
 """
 
@@ -12,21 +14,31 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 
 from infra.heroku.client import HerokuClient
-from infra.heroku.errors import HerokuLogStreamError, HerokuNotFound
+from infra.heroku.errors import HerokuApiError, HerokuAuthError, HerokuLogStreamError, HerokuNotFound
 from infra.heroku.logs import exit_status, from_before, parse_log_line
 
-__all__ = ["IDLE_SECONDS", "follow_app", "follow_dyno"]
+__all__ = ["DYNO_CHECK_SECONDS", "IDLE_SECONDS", "LAST_LOOKS", "Followed", "follow_app", "follow_dyno"]
 
 # Heroku's log streams send keep-alive comments; this long without even one, the stream is dead.
 IDLE_SECONDS = 90.0
 RECONNECT_PAUSE = 1.0
-# Sessions read after the dyno is gone before its status counts as unknown: a stream can close
-# before its backlog is out (a drop looks like an end), and the exit line can reach the log a moment
-# after the dyno has left the API.
+# While a stream stays open (keep-alives, no lines), the dyno is looked at this often: one that is
+# gone without an exit line (stopped, its host lost) would otherwise keep the follow until its end.
+DYNO_CHECK_SECONDS = 30.0
+# Sessions without tail read after the dyno is gone: one that drops cannot be told from one that ended.
 LAST_LOOKS = 3
+
+
+@dataclass(frozen=True)
+class Followed:
+    """How following a dyno ended: its exit status, or None with the REASON it is not known."""
+
+    exit_status: int | None
+    reason: str = ""
 
 
 def follow_dyno(
@@ -38,34 +50,57 @@ def follow_dyno(
     max_seconds: float,
     emit: Callable[[str], None],
     idle_seconds: float = IDLE_SECONDS,
+    dyno_check_seconds: float = DYNO_CHECK_SECONDS,
     sleep: Callable[[float], None] = time.sleep,
-) -> int | None:
-    """DYNO's exit status, printing its log lines through EMIT; None when it cannot be known (the dyno
-    is gone without an exit line, or MAX_SECONDS passed)."""
+) -> Followed:
+    """DYNO's exit status, printing its log lines through EMIT; unknown (with the reason) when the
+    dyno is gone without an exit line, MAX_SECONDS passed, or Heroku kept failing: a Heroku error is
+    retried until MAX_SECONDS, never taken for the job's own status."""
     deadline = time.monotonic() + max_seconds
     seen: set[str] = set()
-    last_looks = 0  # sessions read since the dyno was gone
+    last_looks = 0
+    reason = f"no exit line within {max_seconds:g} s"
+
+    def still_there() -> bool:
+        return not _gone(heroku, app, dyno)
+
     while (remaining := deadline - time.monotonic()) > 0:
-        last_look = last_looks > 0
         try:
-            url = heroku.create_log_session(app, dyno_name=dyno, tail=not last_look)
-            for text in _unseen(heroku, url, seen, idle_seconds=idle_seconds, max_seconds=remaining):
+            url = heroku.create_log_session(app, dyno_name=dyno, tail=not last_looks)
+            events = _unseen(
+                heroku,
+                url,
+                seen,
+                idle_seconds=idle_seconds,
+                max_seconds=remaining,
+                check=None if last_looks else (dyno_check_seconds, still_there),
+            )
+            for text in events:
                 line = parse_log_line(text)
                 if from_before(line, started):
                     continue
                 emit(text)
                 status = exit_status(line, dyno)
                 if status is not None:
-                    return status
+                    return Followed(status)
+            if not last_looks and _gone(heroku, app, dyno):
+                last_looks = 1
+                continue
         except HerokuLogStreamError:
-            pass  # expired, dropped or idle: a new session below, if the dyno is still there
-        if last_looks >= LAST_LOOKS:
-            return None
-        if last_look or _gone(heroku, app, dyno):
+            pass  # expired, dropped or idle: a new session, or another last look
+        except HerokuAuthError as exc:
+            return Followed(None, f"Heroku refused to go on: {exc}")  # the token will not heal by itself
+        except HerokuApiError as exc:
+            # 5xx, 429 or no answer after the client's own retries: asked again until the deadline.
+            reason = f"Heroku kept failing: {exc}"
+        if last_looks:
+            # A stream without tail that ends early (dropped) looks like one that ended: look again.
             last_looks += 1
-        if last_looks != 1:
-            sleep(RECONNECT_PAUSE)
-    return None
+            if last_looks > LAST_LOOKS:
+                return Followed(None, "the dyno is gone and Heroku logged no exit line for it")
+            continue
+        sleep(RECONNECT_PAUSE)
+    return Followed(None, reason)
 
 
 def follow_app(
@@ -97,11 +132,19 @@ def follow_app(
 
 
 def _unseen(
-    heroku: HerokuClient, url: str, seen: set[str], *, idle_seconds: float, max_seconds: float
+    heroku: HerokuClient,
+    url: str,
+    seen: set[str],
+    *,
+    idle_seconds: float,
+    max_seconds: float,
+    check: tuple[float, Callable[[], bool]] | None = None,
 ) -> Iterator[str]:
     """The log lines of the session at URL not in SEEN (a new session replays earlier ones), each
-    added to SEEN as it is given."""
-    for event in heroku.log_events(url, idle_seconds=idle_seconds, max_seconds=max_seconds):
+    added to SEEN as it is given. With CHECK (seconds, still_wanted), the stream ends as soon as
+    still_wanted() says no, asked that often while lines or keep-alives arrive."""
+    events = heroku.log_events(url, idle_seconds=idle_seconds, max_seconds=max_seconds, check=check)
+    for event in events:
         for text in event.data.splitlines():
             if text not in seen:
                 seen.add(text)

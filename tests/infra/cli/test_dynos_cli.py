@@ -217,3 +217,34 @@ def test_a_dyno_is_created_detached(heroku_env: FakeHeroku) -> None:
     assert main(["run", "picletter", "--app", APP]) == 0
     (create,) = [r for r in heroku_env.requests if r.method == "POST" and r.path.endswith("/dynos")]
     assert create.body["attach"] is False
+
+
+@pytest.mark.parametrize("command", [["run", "picletter", "--tail"], ["logs", "--dyno", "run.1", "--tail"]])
+def test_a_heroku_error_while_following_is_retried_then_unknown_never_the_jobs_status(
+    heroku_env: FakeHeroku, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    heroku_env.dyno_exit_status = 2
+    if command[0] == "logs":
+        main(["run", "picletter", "--app", APP])
+    # Every log session fails, past the client's own retries: the job's status cannot be known.
+    heroku_env.fail("POST", f"/apps/{APP}/log-sessions", 503, times=10_000)
+    assert main([*command, "--app", APP, "--max-seconds", "2"]) == EXIT_STATUS_UNKNOWN
+    err = capsys.readouterr().err
+    assert "exit status is unknown" in err and "503" in err
+
+
+def test_a_passing_heroku_error_while_following_does_not_end_the_follow(
+    heroku_env: FakeHeroku, capsys: pytest.CaptureFixture[str]
+) -> None:
+    heroku_env.dyno_exit_status = 5
+    heroku_env.fail("POST", f"/apps/{APP}/log-sessions", 503, times=2)  # POSTs are not retried by the client
+    assert main(["run", "picletter", "--app", APP, "--tail"]) == 5
+
+
+def test_logs_dyno_tail_exits_unknown_when_no_exit_status_comes(
+    heroku_env: FakeHeroku, capsys: pytest.CaptureFixture[str]
+) -> None:
+    heroku_env.dyno_exit_status = None
+    main(["run", "picletter", "--app", APP])
+    assert main(["logs", "--app", APP, "--dyno", "run.1", "--tail", "--max-seconds", "1"]) == EXIT_STATUS_UNKNOWN
+    assert "exit status is unknown" in capsys.readouterr().err

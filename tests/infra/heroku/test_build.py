@@ -224,3 +224,22 @@ def test_the_fake_build_output_honours_range(fake_heroku: FakeHeroku, project: P
     assert part.status_code == 206 and part.text == "second line\n"
     assert part.headers["Content-Range"] == "bytes 11-22/23"
     assert httpx.get(url, headers={"Range": "bytes=23-"}).status_code == 416
+
+
+def test_build_output_that_answers_404_at_first_is_asked_again(fake_heroku: FakeHeroku) -> None:
+    fake_heroku.build_output["b1"] = ["-----> Building on the Heroku-24 stack", "       Released v7"]
+    fake_heroku.build_output_missing = 3
+    pauses: list[float] = []
+    with HerokuClient(TOKEN, base_url=fake_heroku.url, sleep=pauses.append) as heroku:
+        lines = heroku.build_output(f"{fake_heroku.url}/build-output/b1", max_seconds=60)
+    assert lines == fake_heroku.build_output["b1"]
+    assert pauses == [1.0, 1.0, 1.0], "a second apart, as the Heroku CLI's streamer asks again"
+
+
+def test_build_output_that_never_appears_is_given_up_after_30_tries(fake_heroku: FakeHeroku) -> None:
+    fake_heroku.build_output["b1"] = ["never shown"]
+    fake_heroku.build_output_missing = 1000
+    with HerokuClient(TOKEN, base_url=fake_heroku.url, sleep=lambda _: None) as heroku:
+        assert heroku.build_output(f"{fake_heroku.url}/build-output/b1", max_seconds=60) == []
+    reads = [r for r in fake_heroku.requests if r.path == "/build-output/b1"]
+    assert len(reads) == 31, "the first read and 30 more, as the Heroku CLI's streamer"

@@ -3,13 +3,14 @@ sessions that expire, drop, go idle and replay lines of an earlier dyno with the
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 
 import pytest
 
 from infra.heroku.client import HerokuClient
 from infra.heroku.errors import HerokuLogStreamError
-from infra.heroku.follow import follow_dyno
+from infra.heroku.follow import LAST_LOOKS, follow_dyno
 from infra.heroku.logs import SseEvent, exit_status, parse_log_line, sse_events
 from tests.fakes.heroku_api import FakeHeroku
 from tests.helpers import FAST_RETRY, TOKEN
@@ -57,7 +58,7 @@ def follow(fake: FakeHeroku, max_seconds: float = 5.0, idle: float = 2.0) -> tup
             idle_seconds=idle,
             sleep=lambda _: None,
         )
-    return status, shown
+    return status.exit_status, shown
 
 
 def test_the_fake_streams_sse_with_ids_and_keep_alives_and_answers_404_once_expired(fake_heroku: FakeHeroku) -> None:
@@ -128,3 +129,23 @@ def test_a_last_look_whose_stream_drops_is_taken_again(fake_heroku: FakeHeroku) 
     fake_heroku.dyno_exit_status = 3
     status, shown = follow(fake_heroku)
     assert status == 3 and len(shown) == len(set(shown))
+
+
+def test_a_dyno_gone_while_its_stream_stays_open_is_noticed_while_the_stream_is_open(
+    fake_heroku: FakeHeroku,
+) -> None:
+    # The dyno disappears without an exit line (stopped, or its host lost) while the session keeps
+    # sending keep-alives; without a look at the dyno, the follow would wait for MAX_SECONDS.
+    fake_heroku.dyno_exit_status = None
+    fake_heroku.stream_open_seconds = 30.0
+    with client(fake_heroku) as heroku:
+        name, started = run_dyno(fake_heroku, heroku)
+        timer = threading.Timer(0.3, lambda: fake_heroku.apps[APP].dynos.pop(name))
+        timer.start()
+        status = follow_dyno(
+            heroku, APP, name, started=started, max_seconds=30.0, emit=lambda _: None, dyno_check_seconds=0.1
+        )
+        timer.join()
+    assert status.exit_status is None and "gone" in status.reason
+    sessions = [r for r in fake_heroku.requests if r.path.endswith("/log-sessions")]
+    assert [s.body["tail"] for s in sessions] == [True] + [False] * LAST_LOOKS, "one tailing session, then last looks"
