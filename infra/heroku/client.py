@@ -152,6 +152,15 @@ class HerokuClient:
         Release"; a release identity is its id or its version)."""
         return cast(dict[str, str], self.request("GET", f"/apps/{app_segment(app)}/releases/{version:d}/config-vars"))
 
+    def release_user_id(self, app: str, version: int) -> str:
+        """The id of the user who made APP's release VERSION (the schema's release `user`)."""
+        release = self.request("GET", f"/apps/{app_segment(app)}/releases/{version:d}")
+        return str((release.get("user") or {}).get("id", ""))
+
+    def account_id(self) -> str:
+        """The id of the token's account (GET /account; needs the `identity` or `global` scope)."""
+        return str(self.request("GET", "/account")["id"])
+
     def create_dyno(
         self,
         app: str,

@@ -8,10 +8,11 @@
   earlier value is kept in state (`previous`, secret) and put back when the stack lets go of the
   key, by removing it from the config or by destroy.
 - A key that already holds the stack's value is looked up in Heroku's release history (each
-  release keeps the app's config vars): if the release that gave it that value made exactly this
-  write's changes, it is this stack's own interrupted write, and the value before it is the earlier
-  value; otherwise someone else set it (by hand, another stack), and the stack leaves it as it was
-  when it lets go. History that does not reach back far enough is refused, not guessed.
+  release keeps the app's config vars): if the release that gave it that value was made by the
+  token's account and made exactly this write's changes, it is this stack's own interrupted write,
+  and the value before it is the earlier value; otherwise someone else set it (by hand, an add-on,
+  another stack), and the stack leaves it as it was when it lets go. History that does not reach
+  back far enough is refused, not guessed.
 - A live value that differs from the state (a hand edit) is drift: the preview shows the resource
   changing, and an update or a release that would overwrite or delete the edit is refused, naming
   the key and what to do.
@@ -30,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 import pulumi
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
-from infra.heroku.errors import HerokuConfigVarConflict, HerokuNotFound
+from infra.heroku.errors import HerokuAuthError, HerokuConfigVarConflict, HerokuNotFound
 from infra.heroku.facts import VARIABLE_NAME
 from infra.heroku.provider_base import HerokuProvider
 
@@ -91,6 +92,18 @@ def _changes(before: Mapping[str, str], after: Mapping[str, str]) -> Changes:
 class _Origin:
     earlier: str | None  # the key's value before the release that gave it its current one
     by_this_write: bool  # that release made exactly the changes this write makes
+    version: int = 0  # that release
+
+
+def _made_by_this_token(heroku: HerokuClient, app_ref: str, versions: set[int]) -> set[int]:
+    """Of release VERSIONS, those made by the token's own account: a release by anyone else (a person's
+    `heroku config:set`, an add-on) is not this stack's write, whatever it changed. When the token may
+    not read its account, every one is taken as possibly the token's (the change sets decide)."""
+    try:
+        account = heroku.account_id()
+    except HerokuAuthError:
+        return versions
+    return {version for version in versions if heroku.release_user_id(app_ref, version) == account}
 
 
 def _origins(heroku: HerokuClient, app: str, app_ref: str, keys: set[str], write: Changes) -> dict[str, _Origin]:
@@ -106,7 +119,7 @@ def _origins(heroku: HerokuClient, app: str, app_ref: str, keys: set[str], write
         changes = _changes(older, newer)
         effect = {key: value for key, value in write.items() if older.get(key) != value}
         for key in (keys - found.keys()) & changes.keys():
-            found[key] = _Origin(older.get(key), changes == effect)
+            found[key] = _Origin(older.get(key), changes == effect, version)
         newer, version = older, version - 1
     unknown = keys - found.keys()
     if unknown and version > 1:
@@ -137,8 +150,11 @@ def _take(
     kept: dict[str, str] = {}
     holding = {key for key in new if live.get(key) == wanted[key]}
     if holding:
-        for key, origin in _origins(heroku, app, app_ref, holding, write).items():
-            if not origin.by_this_write:
+        origins = _origins(heroku, app, app_ref, holding, write)
+        candidates = {origin.version for origin in origins.values() if origin.by_this_write}
+        ours = _made_by_this_token(heroku, app_ref, candidates) if candidates else set()
+        for key, origin in origins.items():
+            if not origin.by_this_write or origin.version not in ours:
                 kept[key] = wanted[key]  # someone else's, with the same value: left as it was
             elif origin.earlier is not None:
                 earlier[key] = origin.earlier  # this stack's interrupted write replaced it
@@ -273,6 +289,22 @@ class HerokuConfigVarsProvider(HerokuProvider):
                     f"this update would not see it. Run `pulumi refresh` to take the hand edit into the state "
                     f"(the next preview then shows the change back to picletter:configVars), or set "
                     f"picletter:configVars to the new value"
+                )
+            # A key the stack found holding its value, set by someone else, is theirs to keep: changing
+            # it overwrites their value, which needs adoption as taking any other key does.
+            theirs = sorted(
+                key
+                for key in owned_before & set(values)
+                if key in earlier
+                and earlier[key] == stated.get(key) != values[key]
+                and key not in set(news.get("adopt") or [])
+            )
+            if theirs:
+                raise HerokuConfigVarConflict(
+                    f"config var(s) {', '.join(theirs)} on app {app} held this stack's value when it took them, "
+                    f"set by someone else (by hand, an add-on or another stack); changing them would overwrite "
+                    f"that. Add them to picletter:adoptConfigVars (their values are put back when the stack "
+                    f"lets go), or leave their value as it is"
                 )
             write: Changes = {
                 **(_release(app, gone, stated, earlier, live) if gone else {}),

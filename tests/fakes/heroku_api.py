@@ -35,6 +35,10 @@ from tests.fakes.serving import FakeServer, serving
 __all__ = ["FakeHeroku", "Fault", "RecordedRequest", "running_fake_heroku"]
 
 TOKEN = "fake-heroku-token-0123456789"
+# The token's account (GET /account), and a person who changes config by hand or an add-on's
+# provider: each release names the user that made it (the schema's release `user`).
+ACCOUNT = {"id": "5d0d7f0e-0000-4000-8000-00000000b07", "email": "deploy-bot@example.com"}
+SOMEONE = {"id": "5d0d7f0e-0000-4000-8000-0000000000a1", "email": "someone@example.com"}
 Answer = tuple[int, dict[str, str], Any]
 
 
@@ -100,9 +104,10 @@ class FakeApp:
     # (GET /apps/{app}/releases/{release identity}/config-vars) returns each release's config vars.
     releases: list[dict[str, Any]] = field(default_factory=list)
 
-    def release(self, description: str) -> dict[str, Any]:
-        """A new release holding the config vars as they are now; versions count up from 1."""
+    def release(self, description: str, user: dict[str, str] | None = None) -> dict[str, Any]:
+        """A new release by USER holding the config vars as they are now; versions count up from 1."""
         release = {
+            "user": dict(user or SOMEONE),
             "id": str(uuid.uuid4()),
             "version": len(self.releases) + 1,
             "description": description,
@@ -166,6 +171,7 @@ class FakeHeroku:
         self.drop_after_events = 1
         self.silent_streams = False  # no keep-alives: an idle stream
         self.url = ""
+        self.account_forbidden = False
         # Heroku's request budget (4,500 an hour), counted down per request and sent back as
         # RateLimit-Remaining, as the Platform API reference describes.
         self.rate_limit_remaining = 4500
@@ -186,9 +192,9 @@ class FakeHeroku:
         self.apps[name] = app
         return app
 
-    def set_config_vars(self, app: str, changes: dict[str, str | None]) -> None:
-        """A change made outside the stack (`heroku config:set`, an add-on): one release, as Heroku makes."""
-        self._patch_config_vars(self.apps[app], changes)
+    def set_config_vars(self, app: str, changes: dict[str, str | None], user: dict[str, str] = SOMEONE) -> None:
+        """A change made outside the stack (`heroku config:set`, an add-on), by USER: one release."""
+        self._patch_config_vars(self.apps[app], changes, user)
 
     def rename_app(self, old: str, new: str) -> None:
         """`heroku apps:rename` (the schema's app "Update" link, PATCH /apps/{app} with a name): the app
@@ -199,7 +205,7 @@ class FakeHeroku:
         self.apps[new] = app
 
     @staticmethod
-    def _patch_config_vars(app: FakeApp, changes: dict[str, str | None]) -> None:
+    def _patch_config_vars(app: FakeApp, changes: dict[str, str | None], user: dict[str, str]) -> None:
         before = dict(app.config_vars)
         for key, value in changes.items():
             if value is None:
@@ -210,7 +216,7 @@ class FakeHeroku:
         # (`heroku[api]: Set A, B config vars by ...`); an unchanged one makes none, as far as the
         # Release Phase page's "a change to the value" goes.
         if app.config_vars != before:
-            app.release(f"Set {', '.join(sorted(changes))} config vars")
+            app.release(f"Set {', '.join(sorted(changes))} config vars", user)
 
     def fail(self, method: str, path: str, status: int = 503, **kwargs: Any) -> Fault:
         fault = Fault(method=method, path=path, status=status, **kwargs)
@@ -417,6 +423,13 @@ class FakeHeroku:
         return None
 
     def handle(self, method: str, path: str, body: Any) -> tuple[int, dict[str, str], Any]:
+        if path == "/account" and method == "GET":
+            # The schema's account "Info". Whether a token scoped to config vars alone may read it is
+            # not checked here (Dev Center "Heroku OAuth" lists an `identity` scope for account
+            # information): `account_forbidden` makes it answer 403, and the provider copes with both.
+            if self.account_forbidden:
+                return 403, {}, {"id": "forbidden", "message": "This OAuth authorization lacks the identity scope."}
+            return 200, {}, dict(ACCOUNT)
         if path == "/sources" and method == "POST":
             blob = str(uuid.uuid4())
             return (
@@ -457,7 +470,7 @@ class FakeHeroku:
             return 200, {}, {"id": app.id, "name": app.name}
         if rest == "/config-vars":
             if method == "PATCH":
-                self._patch_config_vars(app, body)
+                self._patch_config_vars(app, body, ACCOUNT)  # made with the token: its account
             return 200, {}, dict(app.config_vars)
         if rest == "/releases" and method == "GET":
             # The Heroku CLI lists releases newest first with `Range: version ..; max=N, order=desc`
@@ -471,6 +484,13 @@ class FakeHeroku:
             if found is None:
                 return 404, {}, {"id": "not_found", "message": "Couldn't find that release."}
             return 200, {}, dict(found["config_vars"])
+        release_info = re.fullmatch(r"/releases/([^/]+)", rest)
+        if release_info and method == "GET":
+            identity = release_info.group(1)
+            found = next((r for r in app.releases if identity in (r["id"], str(r["version"]))), None)
+            if found is None:
+                return 404, {}, {"id": "not_found", "message": "Couldn't find that release."}
+            return 200, {}, {k: v for k, v in found.items() if k != "config_vars"}
         if rest == "/dynos" and method == "POST":
             number = self.next_run_numbers.pop(0) if self.next_run_numbers else self._names.randint(1000, 9999)
             name = f"run.{number}"

@@ -334,3 +334,57 @@ def test_a_hand_edit_is_drift_shown_in_preview_and_refused_by_an_unrelated_updat
     assert "B" in str(raised.value) and "pulumi refresh" in str(raised.value)
     assert "rotated by hand" not in str(raised.value)
     assert live(fake)["B"] == "rotated by hand" and live(fake)["A"] == "1", "nothing written"
+
+
+@pytest.mark.usefixtures("quick_retries")
+def test_an_interrupted_update_that_changes_and_releases_keys_is_finished_by_the_next(fake: FakeHeroku) -> None:
+    provider = provider_for(fake)
+    olds = provider.create({"app": APP, "vars": {"A": "1", "LEGACY": "new"}, "adopt": ["LEGACY"]}).outs
+    assert olds is not None
+    news = {"app": APP, "vars": {"A": "2", "B": "3"}}
+    lose_patch_answers(fake)
+    with pytest.raises(HerokuApiError):
+        provider.update("id", olds, news)
+    fake.faults.clear()
+    outs = provider.update("id", olds, news).outs
+    assert outs is not None and outs["previous"] == {}
+    assert live(fake) == {**UNMANAGED, "A": "2", "B": "3"}
+    provider.delete("id", outs)
+    assert live(fake) == UNMANAGED
+
+
+@pytest.mark.usefixtures("quick_retries")
+def test_an_interrupted_destroy_is_finished_by_the_next(fake: FakeHeroku) -> None:
+    provider = provider_for(fake)
+    outs = provider.create({"app": APP, "vars": {"A": "1", "LEGACY": "new"}, "adopt": ["LEGACY"]}).outs
+    assert outs is not None
+    lose_patch_answers(fake)
+    with pytest.raises(HerokuApiError):
+        provider.delete("id", outs)
+    fake.faults.clear()
+    provider.delete("id", outs)  # the state still holds the resource
+    assert live(fake) == UNMANAGED
+
+
+def test_changing_a_value_someone_else_set_needs_adoption_like_any_other(fake: FakeHeroku) -> None:
+    fake.set_config_vars(APP, {"SHARED": "x"})
+    provider = provider_for(fake)
+    olds = provider.create({"app": APP, "vars": {"SHARED": "x"}}).outs
+    assert olds is not None and olds["previous"] == {"SHARED": "x"}, "left as it was when the stack lets go"
+    with pytest.raises(HerokuConfigVarConflict, match="picletter:adoptConfigVars"):
+        provider.update("id", olds, {"app": APP, "vars": {"SHARED": "y"}})
+    assert live(fake)["SHARED"] == "x"
+    outs = provider.update("id", olds, {"app": APP, "vars": {"SHARED": "y"}, "adopt": ["SHARED"]}).outs
+    assert outs is not None and live(fake)["SHARED"] == "y"
+    provider.delete("id", outs)
+    assert live(fake)["SHARED"] == "x", "its value is put back"
+
+
+def test_history_too_short_to_tell_who_set_a_key_is_refused(fake: FakeHeroku, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("infra.heroku.config_vars.HISTORY_DEPTH", 2)
+    fake.set_config_vars(APP, {"A": "1"})
+    for n in range(3):
+        fake.set_config_vars(APP, {"OTHER": str(n)})
+    with pytest.raises(HerokuConfigVarConflict, match="releases do not show who set it"):
+        provider_for(fake).create({"app": APP, "vars": {"A": "1"}})
+    assert "OTHER" not in {r.body and next(iter(r.body)) for r in fake.writes()}
