@@ -123,3 +123,20 @@ def test_a_patch_applied_whose_answer_is_lost_keeps_the_adopted_keys_earlier_val
     host.delete(NAME, id_, outs)
     assert fake_heroku.apps[APP].config_vars["DATABASE_URL"] == "postgres://addon"
     assert fake_heroku.violations == []
+
+
+def test_a_hand_edit_shows_in_preview_and_a_rename_is_followed(host: ProviderHost, fake_heroku: FakeHeroku) -> None:
+    news = {"app": APP, "vars": {"A": "1", "SECRET": CANARY}}
+    id_, outs = host.create(NAME, news)
+    fake_heroku.set_config_vars(APP, {"A": "rotated by hand"})
+    inputs, _ = host.check(NAME, news, news)
+    assert host.diff(NAME, id_, outs, inputs).changes == provider_pb2.DiffResponse.DIFF_SOME
+    with pytest.raises(grpc.RpcError) as raised:
+        host.update(NAME, id_, outs, inputs)
+    details = raised.value.details() or ""
+    assert "A" in details and "pulumi refresh" in details and CANARY not in details
+    fake_heroku.rename_app(APP, "picletter-renamed")
+    _, refreshed = host.read(NAME, id_, outs)
+    assert refreshed["vars"]["A"] == "rotated by hand", "read by the app's id after the rename"
+    host.delete(NAME, id_, refreshed)
+    assert "SECRET" not in fake_heroku.apps["picletter-renamed"].config_vars

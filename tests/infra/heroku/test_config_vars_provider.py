@@ -388,3 +388,25 @@ def test_history_too_short_to_tell_who_set_a_key_is_refused(fake: FakeHeroku, mo
     with pytest.raises(HerokuConfigVarConflict, match="releases do not show who set it"):
         provider_for(fake).create({"app": APP, "vars": {"A": "1"}})
     assert "OTHER" not in {r.body and next(iter(r.body)) for r in fake.writes()}
+
+
+@pytest.mark.usefixtures("quick_retries")
+def test_a_token_that_may_not_read_its_account_still_finishes_an_interrupted_write(fake: FakeHeroku) -> None:
+    fake.account_forbidden = True
+    provider = provider_for(fake)
+    props = {"app": APP, "vars": {"DATABASE_URL": "postgres://mine"}, "adopt": ["DATABASE_URL"]}
+    lose_patch_answers(fake)
+    with pytest.raises(HerokuApiError):
+        provider.create(props)
+    fake.faults.clear()
+    outs = provider.create(props).outs
+    assert outs is not None and outs["previous"] == {"DATABASE_URL": "postgres://unmanaged"}
+
+
+def test_a_hand_set_of_exactly_the_stacks_one_key_is_not_taken_for_its_own_write(fake: FakeHeroku) -> None:
+    fake.set_config_vars(APP, {"A": "1"})  # a person's release, with exactly the stack's change set
+    provider = provider_for(fake)
+    outs = provider.create({"app": APP, "vars": {"A": "1"}}).outs
+    assert outs is not None and outs["previous"] == {"A": "1"}
+    provider.delete("id", outs)
+    assert live(fake)["A"] == "1", "left as it was"
