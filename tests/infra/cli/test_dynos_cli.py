@@ -248,3 +248,16 @@ def test_logs_dyno_tail_exits_unknown_when_no_exit_status_comes(
     main(["run", "picletter", "--app", APP])
     assert main(["logs", "--app", APP, "--dyno", "run.1", "--tail", "--max-seconds", "1"]) == EXIT_STATUS_UNKNOWN
     assert "exit status is unknown" in capsys.readouterr().err
+
+
+def test_a_token_refused_while_following_ends_at_once_as_unknown(
+    heroku_env: FakeHeroku, capsys: pytest.CaptureFixture[str]
+) -> None:
+    heroku_env.dyno_exit_status = None
+    main(["run", "picletter", "--app", APP])
+    heroku_env.fail("POST", f"/apps/{APP}/log-sessions", 401, times=10_000, error_id="unauthorized")
+    assert main(["logs", "--app", APP, "--dyno", "run.1", "--tail", "--max-seconds", "600"]) == EXIT_STATUS_UNKNOWN
+    sessions = [r for r in heroku_env.requests if r.path.endswith("/log-sessions")]
+    assert len(sessions) == 1, "a refused token is not asked again and again until the deadline"
+    err = capsys.readouterr().err
+    assert "401" in err and TOKEN not in err
