@@ -1,7 +1,8 @@
 """picletter: scheduled one-off Heroku dynos started by Azure Logic Apps.
 
 Reads and validates the stack config (nothing is registered if it is wrong), then wires the Heroku
-app (when created), its config vars and the job's code, the resource group, optional failure alerts
+app (when created), its config vars and the job's code (only where it replaces no code the stack
+did not ship: docs/adr/0005), the resource group, optional failure alerts
 and one ScheduledDynoJob per job, and exports what an operator needs.
 """
 
@@ -22,7 +23,15 @@ from infra.stack_config import read_stack_settings
 tune_for_program_evaluation()  # flat cost per job however many jobs there are
 settings = read_stack_settings()
 api_url = heroku_environment().api_url
-token = pulumi.Output.secret(settings.heroku_api_token)
+# The Logic Apps hold only the run token (lists and creates dynos); the providers read the deploy
+# token from the stack config themselves (docs/how-to/tokens.md).
+run_token = pulumi.Output.secret(settings.heroku_run_token)
+if settings.one_token:
+    pulumi.log.warn(
+        "one Heroku token serves the Logic Apps and the deploy, so Azure holds a token that can also change "
+        "config vars and code; set picletter:herokuRunToken to one that only lists and creates dynos "
+        "(docs/how-to/tokens.md)"
+    )
 tags = {"project": pulumi.get_project(), "stack": pulumi.get_stack()}
 
 app: pulumi.Input[str] = settings.heroku_app
@@ -42,7 +51,9 @@ config_vars = HerokuConfigVars(
 build = (
     HerokuBuild(
         "job-code",
-        HerokuBuildArgs(app=app, source_dir=str(Path(__file__).resolve().parent)),
+        HerokuBuildArgs(
+            app=app, source_dir=str(Path(__file__).resolve().parent), replace_release=settings.replace_release
+        ),
         pulumi.ResourceOptions(depends_on=[config_vars]),
     )
     if settings.deploy_code
@@ -68,7 +79,7 @@ jobs = {
             job=job,
             heroku_app=app,
             heroku_api_url=api_url,
-            heroku_api_token=token,
+            heroku_api_token=run_token,
             resource_group_name=resource_group_name,
             location=settings.location,
             tags=tags,

@@ -30,6 +30,7 @@ __all__ = [
     "DEFAULT_JOB",
     "OBJECT_KEYS",
     "SCALAR_KEYS",
+    "SECRET_ONLY_KEYS",
     "ConfigError",
     "JobSettings",
     "StackSettings",
@@ -40,14 +41,20 @@ __all__ = [
 SCALAR_KEYS = (
     "herokuApp",
     "herokuApiToken",
+    "herokuRunToken",
+    "herokuDeployToken",
     "resourceGroup",
     "deployCode",
+    "replaceRelease",
     "createApp",
     "deleteAppOnDestroy",
     "herokuRegion",
     "alertEmail",
 )
 OBJECT_KEYS = ("configVars", "adoptConfigVars", "jobs")
+# Tokens that may only be stored as secrets (docs/how-to/tokens.md). herokuApiToken, the fallback
+# for both, predates the rule and is still read as it is.
+SECRET_ONLY_KEYS = ("herokuRunToken", "herokuDeployToken")
 DEFAULT_JOB: dict[str, Any] = {"name": "picletter", "command": "picletter", "schedule": "daily at 07:00"}
 JOB_KEYS = (
     "name",
@@ -94,12 +101,18 @@ class JobSettings:
 @dataclass(frozen=True)
 class StackSettings:
     heroku_app: str
-    heroku_api_token: str = field(repr=False)
+    # The Logic Apps' token (lists and creates dynos) and the deploy's (config vars, builds); one
+    # token serves both when only picletter:herokuApiToken or HEROKU_API_KEY is set.
+    heroku_run_token: str = field(repr=False)
+    heroku_deploy_token: str = field(repr=False)
     config_vars: dict[str, str] = field(repr=False)
     jobs: tuple[JobSettings, ...]
     resource_group: str | None
     location: str | None
-    deploy_code: bool = True
+    # Ship the sample job's code: by default only to an app the stack creates (docs/adr/0005).
+    deploy_code: bool = False
+    # The version of a release from elsewhere that a deploy may replace (picletter:replaceRelease).
+    replace_release: int | None = None
     create_app: bool = False
     delete_app_on_destroy: bool = False
     heroku_region: str | None = None
@@ -107,6 +120,11 @@ class StackSettings:
     # Keys of config_vars that already exist on the app and that the stack may take over: their
     # earlier values are kept and put back when the stack lets go of them.
     adopt_config_vars: tuple[str, ...] = ()
+
+    @property
+    def one_token(self) -> bool:
+        """Whether the Logic Apps hold the same token as the deploy (no narrower run token)."""
+        return self.heroku_run_token == self.heroku_deploy_token
 
 
 class _Problems(list[str]):
@@ -271,6 +289,58 @@ def _job(raw: Any, index: int, problems: _Problems, deploy_code: bool) -> JobSet
     )
 
 
+def _tokens(raw: Mapping[str, Any], env: Mapping[str, str], problems: _Problems) -> tuple[str, str]:
+    """The run token (Logic Apps) and the deploy token, each falling back to herokuApiToken, then to
+    HEROKU_API_KEY (docs/how-to/tokens.md)."""
+    fallback = str(raw.get("herokuApiToken") or env.get("HEROKU_API_KEY") or "")
+    run_token = str(raw.get("herokuRunToken") or fallback)
+    deploy_token = str(raw.get("herokuDeployToken") or fallback)
+    create = "(from `heroku authorizations:create`, docs/how-to/tokens.md)"
+    if not run_token and not deploy_token:
+        problems.add(
+            "picletter:herokuApiToken",
+            "is not set and HEROKU_API_KEY is empty",
+            f"run `pulumi config set --secret picletter:herokuApiToken <token>` {create}",
+        )
+        return run_token, deploy_token
+    for key, token in (("herokuRunToken", run_token), ("herokuDeployToken", deploy_token)):
+        if not token:
+            problems.add(
+                f"picletter:{key}",
+                "is not set, nor picletter:herokuApiToken or HEROKU_API_KEY to fall back on",
+                f"run `pulumi config set --secret picletter:{key} <token>` {create}",
+            )
+    return run_token, deploy_token
+
+
+def _deploy_code(raw: Mapping[str, Any], create_app: bool, problems: _Problems) -> bool:
+    """Whether to ship the sample job's code (docs/adr/0005). By default only where the stack needs it
+    and owns the app's code: an app the stack creates, or a stack that schedules the sample job (it
+    cannot run without its code). A stack that lists its own jobs never ships code unless asked, and
+    whatever the default, the build refuses to replace code the stack did not ship
+    (infra.heroku.current_code)."""
+    return problems.boolean("picletter:deployCode", raw.get("deployCode"), create_app or raw.get("jobs") is None)
+
+
+def _replace_release(value: Any, deploy_code: bool, problems: _Problems) -> int | None:
+    """picletter:replaceRelease: `v42` or `42`, the release a deploy may replace."""
+    if value is None:
+        return None
+    match = re.fullmatch(r"v?([1-9][0-9]{0,9})", str(value).strip()) if not isinstance(value, bool) else None
+    if match is None:
+        problems.add(
+            "picletter:replaceRelease",
+            f"{value!r} is not a release version",
+            "write the version the refusal named, e.g. v42 (`heroku releases` lists them)",
+        )
+        return None
+    if not deploy_code:
+        problems.add(
+            "picletter:replaceRelease", "only applies when picletter:deployCode is true", "remove it, or deploy code"
+        )
+    return int(match.group(1))
+
+
 def _parse_settings(raw: Mapping[str, Any], env: Mapping[str, str]) -> StackSettings:
     """RAW holds the values of picletter:* keys (without the namespace) and `azure-native:location`."""
     problems = _Problems()
@@ -281,13 +351,7 @@ def _parse_settings(raw: Mapping[str, Any], env: Mapping[str, str]) -> StackSett
     elif not isinstance(app, str) or not APP_NAME.match(app):
         problems.add("picletter:herokuApp", f"{app!r} is not a Heroku app name", "use the name shown by `heroku apps`")
 
-    token = raw.get("herokuApiToken") or env.get("HEROKU_API_KEY") or ""
-    if not token:
-        problems.add(
-            "picletter:herokuApiToken",
-            "is not set and HEROKU_API_KEY is empty",
-            "run `pulumi config set --secret picletter:herokuApiToken <token>` (from `heroku authorizations:create`)",
-        )
+    run_token, deploy_token = _tokens(raw, env, problems)
 
     config_vars = problems.variables(
         "picletter:configVars",
@@ -323,7 +387,9 @@ def _parse_settings(raw: Mapping[str, Any], env: Mapping[str, str]) -> StackSett
                     "add it to configVars with the value the stack should set, or remove it here",
                 )
 
-    deploy_code = problems.boolean("picletter:deployCode", raw.get("deployCode"), True)
+    create_app = problems.boolean("picletter:createApp", raw.get("createApp"), False)
+    deploy_code = _deploy_code(raw, create_app, problems)
+    replace_release = _replace_release(raw.get("replaceRelease"), deploy_code, problems)
     jobs_raw = raw.get("jobs")
     if jobs_raw is None:
         jobs_raw = [DEFAULT_JOB]
@@ -357,7 +423,6 @@ def _parse_settings(raw: Mapping[str, Any], env: Mapping[str, str]) -> StackSett
             "run `pulumi config set azure-native:location westeurope`",
         )
 
-    create_app = problems.boolean("picletter:createApp", raw.get("createApp"), False)
     delete_app = problems.boolean("picletter:deleteAppOnDestroy", raw.get("deleteAppOnDestroy"), False)
     if delete_app and not create_app:
         problems.add(
@@ -380,12 +445,14 @@ def _parse_settings(raw: Mapping[str, Any], env: Mapping[str, str]) -> StackSett
         raise ConfigError(list(problems))
     return StackSettings(
         deploy_code=deploy_code,
+        replace_release=replace_release,
         create_app=create_app,
         delete_app_on_destroy=delete_app,
         heroku_region=region,
         alert_emails=alert_emails,
         heroku_app=str(app),
-        heroku_api_token=str(token),
+        heroku_run_token=run_token,
+        heroku_deploy_token=deploy_token,
         config_vars=config_vars,
         adopt_config_vars=adopt,
         jobs=tuple(jobs),
@@ -413,6 +480,14 @@ def settings_from_config(
             "is not a picletter setting, so it would be ignored",
             f"did you mean picletter:{close}?" if close else "see docs/reference/configuration.md",
         )
+    for name in SECRET_ONLY_KEYS:
+        key = f"picletter:{name}"
+        if config.get(key) not in (None, "") and key not in secret_keys:
+            problems.add(
+                key,
+                "is stored in plaintext, so the stack file and `pulumi config` show the token",
+                f"run `pulumi config set --secret {key} <token>` (docs/how-to/tokens.md)",
+            )
     if "picletter:jobs" in secret_keys:
         problems.add(
             "picletter:jobs",

@@ -40,8 +40,10 @@ from tests.helpers import (
 TOKEN = "canary-heroku-token-5b1e"
 SECRET_VALUE = "canary-sendgrid-key-77aa"
 WORKFLOW = WORKFLOW_TYPE  # the Logic Apps the jobs create
+# A stack that ships the sample job's code to its app (deployCode), as the jobs below expect.
 BASE = {
     "picletter:herokuApp": "picletter-prod",
+    "picletter:deployCode": "true",
     "picletter:herokuApiToken": TOKEN,
     "azure-native:location": "westeurope",
     "picletter:configVars": {"PICLETTER_TO": "ops@example.com", "SENDGRID_API_KEY": SECRET_VALUE},
@@ -385,3 +387,27 @@ def test_adopted_config_vars_reach_the_provider() -> None:
     )
     (config_vars,) = program.of_type(CONFIG_VARS_TYPE)
     assert config_vars.inputs["adopt"] == ["DATABASE_URL"]
+
+
+def test_a_stack_of_the_apps_own_jobs_ships_no_code_and_no_config(caplog: pytest.LogCaptureFixture) -> None:
+    jobs = [{"name": "reports", "command": "bundle exec rake reports:nightly", "schedule": "@daily"}]
+    program = run({"picletter:deployCode": None, "picletter:configVars": None}, jobs=jobs)
+    assert program.of_type(BUILD_TYPE) == [] and "release" not in program.outputs
+    (config_vars,) = program.of_type(CONFIG_VARS_TYPE)
+    assert reveal_secrets(config_vars.inputs["vars"]) in ({}, None)
+
+
+def test_one_token_for_both_sides_is_said_and_two_tokens_split_them(caplog: pytest.LogCaptureFixture) -> None:
+    run()
+    assert "one Heroku token serves the Logic Apps and the deploy" in caplog.text
+    caplog.clear()
+    split = run_program(
+        {**BASE, "picletter:herokuRunToken": "canary-run-token", "picletter:herokuDeployToken": "canary-deploy"},
+        secret_keys=["picletter:herokuApiToken", "picletter:herokuRunToken", "picletter:herokuDeployToken"],
+        env=ENV,
+    )
+    assert "one Heroku token" not in caplog.text
+    for flow in split.of_type(WORKFLOW):
+        assert reveal_secrets(flow.inputs["parameters"])["herokuApiToken"]["value"] == "canary-run-token"
+    # The deploy token reaches no resource: the providers read it from the stack config themselves.
+    assert "canary-deploy" not in json.dumps([reveal_secrets(r.inputs) for r in split.resources], default=str)

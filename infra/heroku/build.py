@@ -4,6 +4,12 @@ A build runs only when the tarball's checksum changes (the program computes it; 
 the same files again and refuses to ship anything else). The build's output is followed while it
 runs; a failed build fails the update with the end of its log. Nothing is deleted on destroy:
 Heroku keeps releases, and rolling back is `heroku releases:rollback`.
+
+Code deployment never replaces code the stack did not ship (infra.heroku.current_code, docs/adr/0005):
+before a build, `check` reads the app's current release and refuses, before anything changes, when
+it runs code from elsewhere, naming that release and `picletter:replaceRelease`. What a build
+replaces is an input (`replaces`), so `pulumi preview` shows it; the build itself starts only if the
+app still runs the code `check` saw (a push in between is refused, not overwritten).
 """
 
 from __future__ import annotations
@@ -16,8 +22,11 @@ from typing import TYPE_CHECKING, Any
 
 import pulumi
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
+from pulumi.runtime.rpc import UNKNOWN
 
-from infra.heroku.errors import HerokuNotFound
+from infra.heroku.current_code import CodeOnApp, code_on_app, current_release, describe_release, release_code
+from infra.heroku.errors import HerokuApiError, HerokuNotFound
+from infra.heroku.facts import APP_NAME
 from infra.heroku.payloads import Build
 from infra.heroku.provider_base import HerokuProvider
 from infra.heroku.source_bundle import make_bundle
@@ -28,6 +37,10 @@ if TYPE_CHECKING:  # the HTTP stack loads in the provider host only, not at prog
 __all__ = ["BuildFailed", "HerokuBuild", "HerokuBuildArgs", "HerokuBuildProvider"]
 
 LOG_TAIL_LINES = 30
+# How far back to look: the current release is among the newest few (a failed or pending newest
+# release does not run), and the build that made its slug among the newest builds.
+RELEASES_READ = 10
+BUILDS_READ = 100
 
 
 class BuildFailed(RuntimeError):
@@ -38,7 +51,7 @@ class HerokuBuildProvider(HerokuProvider):
     poll_interval: float = 3.0
     build_timeout: float = 30 * 60
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         failures = []
         if not news.get("app"):
             failures.append(CheckFailure("app", "the Heroku app name is required (picletter:herokuApp)"))
@@ -47,12 +60,38 @@ class HerokuBuildProvider(HerokuProvider):
             failures.append(CheckFailure("sourceDir", f"{source!r} is not the project folder (no Procfile there)"))
         if not isinstance(news.get("checksum"), str):
             failures.append(CheckFailure("checksum", "the tarball checksum is missing"))
-        return CheckResult(news, failures)
+        news = {**news, "replaces": None, "replacesCode": None}
+        if failures or not _ships(olds, news) or not _known_app(news["app"]):
+            return CheckResult(news, failures)
+        try:
+            code = self._code_on_app(news["app"], olds, news)
+        except HerokuApiError as exc:
+            reason = (
+                f"could not read the releases of app {news['app']} to make sure the deploy replaces no code it did "
+                f"not ship ({exc}); fix the token or the app name, or set picletter:deployCode false"
+            )
+            return CheckResult(news, [CheckFailure("app", reason)])
+        if code is None:  # no such app (yet): nothing to replace; the update reports a wrong name
+            return CheckResult(news, failures)
+        if refusal := code.refusal(news["app"], news.get("replaceRelease")):
+            failures.append(CheckFailure("app", refusal))
+        return CheckResult({**news, "replaces": code.replaces, "replacesCode": code.code}, failures)
+
+    def _code_on_app(self, app: str, olds: dict[str, Any], news: dict[str, Any]) -> CodeOnApp | None:
+        with self.client() as heroku:
+            try:
+                releases = heroku.releases(app, newest=RELEASES_READ)
+            except HerokuNotFound:
+                return None
+            release = current_release(releases)
+            builds = heroku.builds(app, newest=BUILDS_READ) if release and release_code(release) else []
+        shipped = [checksum for checksum in (olds.get("checksum"), news.get("checksum")) if isinstance(checksum, str)]
+        return code_on_app(releases, builds, shipped)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         if olds.get("app") != news.get("app"):
             return DiffResult(changes=True, replaces=["app"], delete_before_replace=False)
-        return DiffResult(changes=olds.get("checksum") != news.get("checksum"))
+        return DiffResult(changes=_ships(olds, news))
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         outs = self._ship(props)
@@ -79,6 +118,7 @@ class HerokuBuildProvider(HerokuProvider):
             raise BuildFailed("the job's files changed since this update was planned; run `pulumi up` again")
         with self.client() as heroku:
             heroku.app(app)
+            self._still_runs_what_check_saw(heroku, app, props)
             get_url, put_url = heroku.create_source()
             heroku.upload_blob(put_url, bundle.data)
             build = heroku.create_build(app, get_url, f"SHA256:{bundle.sha256}", bundle.sha256[:12])
@@ -92,12 +132,30 @@ class HerokuBuildProvider(HerokuProvider):
             "app": app,
             "sourceDir": props["sourceDir"],
             "checksum": bundle.sha256,
+            "replaceRelease": props.get("replaceRelease"),
+            "replaces": props.get("replaces"),
+            "replacesCode": props.get("replacesCode"),
             "buildId": build["id"],
             "releaseId": release.get("id"),
             "status": build["status"],
             "tarballBytes": bundle.size,
             "files": list(bundle.files),
         }
+
+    def _still_runs_what_check_saw(self, heroku: HerokuClient, app: str, props: dict[str, Any]) -> None:
+        """Refuse to build when the app's code changed since `check` (a push between preview and up):
+        config var releases keep the slug, so only other code counts."""
+        if "replacesCode" not in props:
+            return
+        release = current_release(heroku.releases(app, newest=RELEASES_READ))
+        now = release_code(release) if release else None
+        if now != (props["replacesCode"] or None):
+            assert release is not None  # the code changed, so some release runs it
+            raise BuildFailed(
+                f"app {app} now runs other code than when this update was planned (its current release is "
+                f"{describe_release(release)}); nothing was built. Run `pulumi preview` to see what a deploy "
+                "would replace"
+            )
 
     def _follow(self, heroku: HerokuClient, build: Build) -> list[str]:
         url = build.get("output_stream_url")
@@ -116,10 +174,22 @@ class HerokuBuildProvider(HerokuProvider):
         return build
 
 
+def _ships(olds: dict[str, Any], news: dict[str, Any]) -> bool:
+    """Whether the update builds: a first deploy, another app, or other code."""
+    return not olds or olds.get("app") != news.get("app") or olds.get("checksum") != news.get("checksum")
+
+
+def _known_app(app: Any) -> bool:
+    """During a preview an app the stack creates has no name yet (Pulumi's unknown value)."""
+    return isinstance(app, str) and app != UNKNOWN and bool(APP_NAME.match(app))
+
+
 @dataclass(frozen=True)
 class HerokuBuildArgs:
     app: pulumi.Input[str]
     source_dir: str
+    # The version of a release from elsewhere the user agreed to replace (picletter:replaceRelease).
+    replace_release: int | None = None
 
 
 class HerokuBuild(Resource, module="heroku", name="Build"):
@@ -139,6 +209,10 @@ class HerokuBuild(Resource, module="heroku", name="Build"):
                 "sourceDir": args.source_dir,
                 "checksum": bundle.sha256,
                 "tarballBytes": bundle.size,
+                "replaceRelease": args.replace_release,
+                # Set by check: the release the build replaces (shown by `pulumi preview`) and its code.
+                "replaces": None,
+                "replacesCode": None,
                 "buildId": None,
                 "releaseId": None,
                 "status": None,

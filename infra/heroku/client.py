@@ -28,7 +28,7 @@ from infra.heroku.errors import (
 from infra.heroku.facts import ACCEPT, DEFAULT_API_URL
 from infra.heroku.logs import SseEvent, sse_events
 from infra.heroku.paths import app_segment, dyno_segment
-from infra.heroku.payloads import App, Build, Dyno
+from infra.heroku.payloads import App, Build, Dyno, Release
 from picletter.http import RetrySettings, retrying_transport
 
 __all__ = ["USER_AGENT", "HerokuClient", "RetrySettings", "retry_settings"]
@@ -212,6 +212,18 @@ class HerokuClient:
     def create_build(self, app: str, source_url: str, checksum: str, version: str) -> Build:
         body = {"source_blob": {"url": source_url, "checksum": checksum, "version": version}}
         return cast(Build, self.request("POST", f"/apps/{app_segment(app)}/builds", json=body))
+
+    def releases(self, app: str, *, newest: int) -> list[Release]:
+        """The app's NEWEST releases, newest first, in one request: the Range the Heroku CLI's `releases`
+        command sends (heroku/cli src/commands/releases/index.ts: `version ..; max=N, order=desc`)."""
+        headers = {"Range": f"version ..; max={newest}, order=desc"}
+        return cast(list[Release], self.send("GET", f"/apps/{app_segment(app)}/releases", headers=headers).json())
+
+    def builds(self, app: str, *, newest: int) -> list[Build]:
+        """The app's NEWEST builds, newest first, in one request (the schema's build list accepts
+        ranges over `id` and `started_at`)."""
+        headers = {"Range": f"started_at ..; max={newest}, order=desc"}
+        return cast(list[Build], self.send("GET", f"/apps/{app_segment(app)}/builds", headers=headers).json())
 
     def build(self, app: str, build_id: str) -> Build:
         return cast(Build, self.request("GET", f"/apps/{app_segment(app)}/builds/{quote(build_id, safe='')}"))

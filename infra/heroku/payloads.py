@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TypedDict
 
-__all__ = ["App", "Build", "BuildRelease", "Dyno", "NamedRef"]
+__all__ = ["App", "Build", "BuildRelease", "BuildSlug", "Dyno", "NamedRef", "Release", "ReleaseArtifact", "SourceBlob"]
 
 
 class NamedRef(TypedDict, total=False):
@@ -35,8 +35,43 @@ class BuildRelease(TypedDict, total=False):
     id: str
 
 
+class BuildSlug(TypedDict, total=False):
+    id: str
+
+
+class SourceBlob(TypedDict, total=False):
+    checksum: str | None  # "SHA256:<hex>" of the tarball, as the build was asked to check it
+    url: str
+    version: str | None
+
+
 class Build(TypedDict, total=False):
     id: str
     status: str  # pending, succeeded, failed
     output_stream_url: str | None
     release: BuildRelease | None
+    slug: BuildSlug | None
+    source_blob: SourceBlob
+    created_at: str
+
+
+class ReleaseArtifact(TypedDict, total=False):
+    type: str  # "slug", or an OCI image's type for a container release
+    id: str
+
+
+class ReleaseUser(TypedDict, total=False):
+    id: str
+    email: str
+
+
+class Release(TypedDict, total=False):
+    id: str
+    version: int
+    description: str
+    status: str  # failed, pending, succeeded, expired
+    current: bool
+    created_at: str
+    slug: BuildSlug | None  # the slug the release runs; null for a container (OCI image) release
+    artifacts: list[ReleaseArtifact]
+    user: ReleaseUser

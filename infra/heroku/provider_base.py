@@ -18,8 +18,10 @@ if TYPE_CHECKING:
 
     from infra.heroku.client import HerokuClient
 
-__all__ = ["TOKEN_CONFIG_KEY", "HerokuProvider", "MissingTokenError", "type_token"]
+__all__ = ["DEPLOY_TOKEN_CONFIG_KEY", "TOKEN_CONFIG_KEY", "HerokuProvider", "MissingTokenError", "type_token"]
 
+# The providers deploy (config vars, builds, an app): the deploy token, else the token both share.
+DEPLOY_TOKEN_CONFIG_KEY = "picletter:herokuDeployToken"
 TOKEN_CONFIG_KEY = "picletter:herokuApiToken"
 
 
@@ -32,8 +34,8 @@ def type_token(resource_class: type[Resource]) -> str:
 class MissingTokenError(RuntimeError):
     def __init__(self) -> None:
         super().__init__(
-            f"{TOKEN_CONFIG_KEY} is not set: run `pulumi config set --secret {TOKEN_CONFIG_KEY} <token>` "
-            "or export HEROKU_API_KEY"
+            f"{DEPLOY_TOKEN_CONFIG_KEY} is not set: run `pulumi config set --secret {DEPLOY_TOKEN_CONFIG_KEY} "
+            "<token>` (docs/how-to/tokens.md), or set picletter:herokuApiToken or HEROKU_API_KEY"
         )
 
 
@@ -45,7 +47,9 @@ class HerokuProvider(ResourceProvider):
 
     def configure(self, req: ConfigureRequest) -> None:
         self._environment = heroku_environment()
-        self._token = req.config.get(TOKEN_CONFIG_KEY) or self._environment.api_key
+        self._token = (
+            req.config.get(DEPLOY_TOKEN_CONFIG_KEY) or req.config.get(TOKEN_CONFIG_KEY) or self._environment.api_key
+        )
 
     def client(self) -> HerokuClient:
         from infra.heroku.client import HerokuClient, retry_settings

@@ -12,11 +12,13 @@ renamed (`rename_app`, or PATCH /apps/{app} with a name), after which its old na
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import random
 import re
 import socket
 import struct
+import tarfile
 import threading
 import time
 import uuid
@@ -32,7 +34,15 @@ import httpx
 from tests.fakes.heroku_schema import SchemaViolation, validate_request
 from tests.fakes.serving import FakeServer, serving
 
-__all__ = ["FakeHeroku", "Fault", "RecordedRequest", "running_fake_heroku"]
+__all__ = [
+    "EXISTING_APP",
+    "EXISTING_PROCFILE",
+    "FakeApp",
+    "FakeHeroku",
+    "Fault",
+    "RecordedRequest",
+    "running_fake_heroku",
+]
 
 TOKEN = "fake-heroku-token-0123456789"
 # The token's account (GET /account), and a person who changes config by hand or an add-on's
@@ -104,8 +114,17 @@ class FakeApp:
     # (GET /apps/{app}/releases/{release identity}/config-vars) returns each release's config vars.
     releases: list[dict[str, Any]] = field(default_factory=list)
 
-    def release(self, description: str, user: dict[str, str] | None = None) -> dict[str, Any]:
-        """A new release by USER holding the config vars as they are now; versions count up from 1."""
+    # The Procfile of the code it runs, for tests of process types (its slug's process_types).
+    procfile: str = ""
+
+    def release(
+        self, description: str, user: dict[str, str] | None = None, *, slug: str | None = "same"
+    ) -> dict[str, Any]:
+        """A new release by USER holding the config vars as they are now; versions count up from 1.
+        SLUG "same" keeps the code of the release before: the schema's release.slug is the "slug
+        running in this release", and config var or add-on changes deploy no code; None runs none."""
+        if slug == "same":
+            slug = (self.releases[-1].get("slug") or {}).get("id") if self.releases else None
         release = {
             "user": dict(user or SOMEONE),
             "id": str(uuid.uuid4()),
@@ -116,11 +135,20 @@ class FakeApp:
             "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "app": {"id": self.id, "name": self.name},
             "config_vars": dict(self.config_vars),
+            "slug": {"id": slug} if slug else None,
+            "artifacts": [{"type": "slug", "id": slug}] if slug else [],
         }
         for earlier in self.releases:
             earlier["current"] = False
         self.releases.append(release)
         return release
+
+
+# The app an existing-app test points a stack at: a Rails app deployed by git push, with its own
+# Procfile (issue 19), config vars and release history, none of it the stack's.
+EXISTING_APP = "rails-shop"
+EXISTING_PROCFILE = "web: bundle exec puma\nworker: bundle exec sidekiq\n"
+DEVELOPER = {"id": "5d0d7f0e-0000-4000-8000-0000000000d3", "email": "dev@example.com"}
 
 
 class StreamedBody:
@@ -177,6 +205,8 @@ class FakeHeroku:
         self.rate_limit_remaining = 4500
         # A Warning-Message header to send with every answer (the Heroku CLI shows it), if set.
         self.warning: str | None = None
+        self.slugs: dict[str, dict[str, Any]] = {}
+        self._procfiles: dict[str, str] = {}  # build id -> its tarball's Procfile
         self._lock = threading.Lock()
 
     # -- test-facing -----------------------------------------------------------------------------
@@ -217,6 +247,38 @@ class FakeHeroku:
         # Release Phase page's "a change to the value" goes.
         if app.config_vars != before:
             app.release(f"Set {', '.join(sorted(changes))} config vars", user)
+
+    def add_existing_app(self, name: str = EXISTING_APP, procfile: str = EXISTING_PROCFILE) -> FakeApp:
+        """An app with code and history of its own: deployed by `git push` (a build with no source
+        checksum of the stack's, whose slug carries the Procfile's process types), config vars set
+        by hand before and after."""
+        app = self.add_app(name)
+        app.procfile = procfile
+        app.release("Enable Logplex", DEVELOPER)
+        self.set_config_vars(name, {"DATABASE_URL": "postgres://shop"}, DEVELOPER)
+        slug = self.add_slug(procfile, commit="9f2c1e7")
+        build = {
+            **_build_record(self, app, {"url": "https://git.heroku.com/rails-shop.git", "checksum": None}),
+            "status": "succeeded",
+            "slug": {"id": slug},
+        }
+        build["source_blob"]["version"] = "9f2c1e7"
+        self.builds[build["id"]] = build
+        app.release("Deploy 9f2c1e7", DEVELOPER, slug=slug)
+        self.set_config_vars(name, {"RAILS_ENV": "production"}, DEVELOPER)
+        return app
+
+    def add_slug(self, procfile: str, commit: str | None = None) -> str:
+        """A slug (the schema's slug object) whose process_types are PROCFILE's."""
+        slug_id = str(uuid.uuid4())
+        types = dict(line.split(":", 1) for line in procfile.splitlines() if ":" in line)
+        self.slugs[slug_id] = {
+            "id": slug_id,
+            "commit": commit,
+            "process_types": {name.strip(): command.strip() for name, command in types.items()},
+            "created_at": _stamp(0.0),
+        }
+        return slug_id
 
     def fail(self, method: str, path: str, status: int = 503, **kwargs: Any) -> Fault:
         fault = Fault(method=method, path=path, status=status, **kwargs)
@@ -299,22 +361,28 @@ class FakeHeroku:
                 "-----> Launching...",
                 "       Released v7",
             ]
-            finished = {
-                "status": "succeeded",
-                "release": {"id": str(uuid.uuid4()), "version": 7},
-                "slug": {"id": str(uuid.uuid4())},
-            }
+            finished = {"status": "succeeded"}
+            # The slug's process types are the tarball's Procfile, as the build reads it.
+            self._procfiles[build["id"]] = _procfile_in(data)
         if finished:
             self._build_finish[build["id"]] = (time.monotonic() + self.build_seconds, finished)
         self.build_output[build["id"]] = lines
         return 201, {}, dict(build)
 
     def _build_now(self, build: dict[str, Any]) -> dict[str, Any]:
-        """BUILD as it stands now: pending until its time has come."""
+        """BUILD as it stands now: pending until its time has come. A build that succeeds makes a
+        slug and releases it (the schema's build.slug and build.release)."""
         due = self._build_finish.get(build["id"])
         if due and due[0] <= time.monotonic():
             build.update(due[1])
             del self._build_finish[build["id"]]
+            app = self.apps.get(build["app"]["name"])
+            if build["status"] == "succeeded" and app is not None:
+                procfile = self._procfiles.pop(build["id"], "")
+                slug = self.add_slug(procfile, build["source_blob"].get("version"))
+                # Made with the token, so by its account, as the PATCH of config vars is.
+                release = app.release(f"Deploy {build['source_blob'].get('version')}", ACCOUNT, slug=slug)
+                build.update({"slug": {"id": slug}, "release": {"id": release["id"]}})
         return build
 
     def _build_output(self, build_id: str, headers: dict[str, str]) -> Answer:
@@ -475,6 +543,8 @@ class FakeHeroku:
         if rest == "/releases" and method == "GET":
             # The Heroku CLI lists releases newest first with `Range: version ..; max=N, order=desc`
             # (heroku/cli src/commands/releases/index.ts); _paginate answers that form.
+            for build in list(self.builds.values()):
+                self._build_now(build)  # a build that finished has released
             return 200, {}, [{k: v for k, v in r.items() if k != "config_vars"} for r in app.releases]
         release_match = re.fullmatch(r"/releases/([^/]+)/config-vars", rest)
         if release_match and method == "GET":
@@ -535,6 +605,15 @@ class FakeHeroku:
             return 200, {}, {k: v for k, v in dyno.items() if k not in ("env", "time_to_live")}
         if rest == "/builds" and method == "POST":
             return self._create_build(app, body)
+        if rest == "/builds" and method == "GET":
+            mine = [self._build_now(b) for b in list(self.builds.values()) if b["app"]["name"] == app.name]
+            return 200, {}, [dict(b) for b in mine]
+        slug_match = re.fullmatch(r"/slugs/([^/]+)", rest)
+        if slug_match and method == "GET":
+            slug = self.slugs.get(slug_match.group(1))
+            if slug is None:
+                return 404, {}, {"id": "not_found", "message": "Couldn't find that slug."}
+            return 200, {}, dict(slug)
         build_match = re.fullmatch(r"/builds/([^/]+)", rest)
         if build_match and method == "GET":
             build = self.builds.get(build_match.group(1))
@@ -557,6 +636,16 @@ class FakeHeroku:
 def _stamp(offset: float) -> str:
     """Now plus OFFSET seconds, as Heroku stamps log lines and dynos: RFC 3339 with µs, +00:00."""
     return (datetime.now(UTC) + timedelta(seconds=offset)).isoformat(timespec="microseconds")
+
+
+def _procfile_in(tarball: bytes) -> str:
+    """The Procfile at the top of TARBALL; "" when there is none (or the bytes are no tarball)."""
+    try:
+        with tarfile.open(fileobj=io.BytesIO(tarball)) as tar:
+            member = tar.extractfile("Procfile")
+            return member.read().decode() if member else ""
+    except (tarfile.TarError, KeyError):
+        return ""
 
 
 def _build_record(fake: FakeHeroku, app: FakeApp, source_blob: dict[str, Any]) -> dict[str, Any]:
@@ -638,23 +727,33 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 def _paginate(range_header: str | None, items: list[Any]) -> tuple[int, dict[str, str], list[Any]]:
-    """Heroku's Range pagination over `id`: `id ..; max=N`, then `id ]LAST..; max=N`; and over
-    `version ..; max=N, order=desc` as the Heroku CLI lists releases (first page only)."""
-    by_version = re.fullmatch(r"version \.\.; max=(\d+), order=desc", range_header or "")
-    if by_version:
-        newest = sorted(items, key=lambda item: int(item["version"]), reverse=True)
-        return 206 if len(newest) > int(by_version.group(1)) else 200, {}, newest[: int(by_version.group(1))]
-    match = re.fullmatch(r"id (\]?)([^.]*)\.\.(?:; max=(\d+))?", range_header or "id ..")
+    """Heroku's Range pagination (Platform API reference, "Ranges"): `FIELD ..; max=N, order=asc|desc`,
+    then `FIELD ]LAST..` from Next-Range; the default is `id ..` ascending, 200 at most. Builds are
+    ranged by `started_at` (the schema's build list ranges), which the fake takes as created_at."""
+    pattern = r"(\w+) (\]?)([^.]*)\.\.(?:; max=(\d+))?(?:, order=(asc|desc))?"
+    match = re.fullmatch(pattern, range_header or "id ..")
     if not match:
         return 200, {}, items
-    items = sorted(items, key=lambda item: str(item.get("id", "")))
-    start = match.group(2)
-    size = int(match.group(3) or 200)
-    remaining = [i for i in items if not start or str(i["id"]) > start]
+    name, _, start, max_items, order = match.groups()
+    order = order or "asc"
+    field_name = "created_at" if name == "started_at" else name
+
+    def key(item: Any) -> Any:
+        value = item.get(field_name)
+        return value if isinstance(value, int) else str(value or "")
+
+    items = sorted(items, key=key, reverse=order == "desc")
+    size = int(max_items or 200)
+    after = _typed(start)
+    remaining = [i for i in items if not start or (key(i) < after if order == "desc" else key(i) > after)]
     page = remaining[:size]
     if len(remaining) > size:
-        return 206, {"Next-Range": f"id ]{page[-1]['id']}..; max={size}"}, page
+        return 206, {"Next-Range": f"{name} ]{key(page[-1])}..; max={size}, order={order}"}, page
     return 200, {}, page
+
+
+def _typed(value: str) -> Any:
+    return int(value) if value.isdigit() else value
 
 
 @contextmanager

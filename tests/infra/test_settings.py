@@ -7,7 +7,13 @@ import pytest
 from infra.settings import ConfigError, settings_from_config
 from tests.helpers import MALFORMED_CONFIGS, MALFORMED_IDS, VALID_JOB, stack_settings
 
-GOOD: dict[str, Any] = {"herokuApp": "picletter-prod", "herokuApiToken": "t", "location": "westeurope"}
+# A stack that ships the sample job's code (deployCode): its jobs report their exit through it.
+GOOD: dict[str, Any] = {
+    "herokuApp": "picletter-prod",
+    "herokuApiToken": "t",
+    "location": "westeurope",
+    "deployCode": True,
+}
 
 
 def parse(env: dict[str, str] | None = None, **overrides: Any) -> Any:
@@ -49,7 +55,9 @@ def test_catch_up_and_queue_are_accepted_where_they_hold() -> None:
 
 
 def test_token_falls_back_to_heroku_api_key() -> None:
-    assert parse(env={"HEROKU_API_KEY": "from-env"}, herokuApiToken=None).heroku_api_token == "from-env"
+    settings = parse(env={"HEROKU_API_KEY": "from-env"}, herokuApiToken=None)
+    assert (settings.heroku_run_token, settings.heroku_deploy_token) == ("from-env", "from-env")
+    assert settings.one_token
 
 
 def test_secrets_are_kept_out_of_repr() -> None:

@@ -15,6 +15,7 @@ import pytest
 from jinja2 import FileSystemLoader, ModuleLoader
 from pulumi.dynamic import Config, ConfigureRequest
 from pulumi.runtime.proto import provider_pb2
+from pulumi.runtime.rpc import UNKNOWN
 
 from infra.heroku.build import BuildFailed, HerokuBuildProvider
 from infra.heroku.client import HerokuClient
@@ -22,7 +23,7 @@ from infra.heroku.errors import HerokuNotFound
 from infra.heroku.source_bundle import BUNDLED_ROOT_FILES, FIXED_MTIME, make_bundle
 from picletter.picture import Picture
 from picletter.render import TEMPLATES, template_environment
-from tests.fakes.heroku_api import FakeHeroku
+from tests.fakes.heroku_api import EXISTING_APP, FakeApp, FakeHeroku
 from tests.fakes.provider_host import running_provider_host
 from tests.helpers import BUILD_TYPE, TOKEN
 
@@ -243,3 +244,135 @@ def test_build_output_that_never_appears_is_given_up_after_30_tries(fake_heroku:
         assert heroku.build_output(f"{fake_heroku.url}/build-output/b1", max_seconds=60) == []
     reads = [r for r in fake_heroku.requests if r.path == "/build-output/b1"]
     assert len(reads) == 31, "the first read and 30 more, as the Heroku CLI's streamer"
+
+
+# -- code deployment never replaces code the stack did not ship (docs/adr/0005) -------------------
+
+
+def existing(fake: FakeHeroku) -> FakeApp:
+    return fake.add_existing_app()
+
+
+def shipping_to(app: str, project: Path, **extra: object) -> dict[str, object]:
+    return {**props(project), "app": app, "replaceRelease": None, **extra}
+
+
+def test_check_refuses_to_replace_an_apps_own_code_before_anything_changes(fake: FakeHeroku, project: Path) -> None:
+    app = existing(fake)
+    releases_before = [dict(r) for r in app.releases]
+    result = provider_for(fake).check({}, shipping_to(EXISTING_APP, project))
+    inputs, failures = result.inputs, result.failures
+    (failure,) = failures
+    current = app.releases[-1]
+    assert current["version"] == 5 and current["description"] == "Set RAILS_ENV config vars"
+    assert failure.property == "app"
+    assert f'current release is v5 "Set RAILS_ENV config vars" of {current["created_at"]} by dev@example.com' in (
+        failure.reason
+    )
+    assert "`pulumi config set picletter:replaceRelease v5`" in failure.reason
+    assert fake.writes() == [] and app.releases == releases_before, "nothing changed on Heroku"
+    # It asked as the Heroku CLI's `releases` command does: newest first, by version.
+    asked = next(r for r in fake.requests if r.path.endswith("/releases"))
+    assert asked.headers["Range"] == "version ..; max=10, order=desc"
+    assert inputs["replaces"].startswith("v5 ") and inputs["replaces"].endswith("(code this stack did not ship)")
+
+
+def test_replacing_the_release_named_ships_and_shows_what_it_replaces(fake: FakeHeroku, project: Path) -> None:
+    app = existing(fake)
+    provider = provider_for(fake)
+    result = provider.check({}, shipping_to(EXISTING_APP, project, replaceRelease=5))
+    assert result.failures == []
+    assert result.inputs["replaces"].startswith('v5 "Set RAILS_ENV config vars"')
+    assert result.inputs["replaces"].endswith("(code this stack did not ship)")
+    outs = provider.create(result.inputs).outs
+    assert outs is not None and outs["replaces"] == result.inputs["replaces"]
+    assert app.releases[-1]["version"] == 6 and app.releases[-1]["description"].startswith("Deploy ")
+    # The next code change replaces the stack's own build: no setting needed, and the preview says so.
+    (project / "picletter" / "templates" / "email.txt").write_text("new text")
+    again = provider.check(result.inputs, shipping_to(EXISTING_APP, project))
+    assert again.failures == [] and again.inputs["replaces"].endswith("(this stack's build)")
+    # A config var release keeps the stack's slug: still the stack's code.
+    app.release("Set PICLETTER_TO config vars")
+    assert provider.check(result.inputs, shipping_to(EXISTING_APP, project)).failures == []
+
+
+def test_a_push_after_the_stacks_deploy_is_refused_again_even_with_the_old_setting(
+    fake: FakeHeroku, project: Path
+) -> None:
+    app = existing(fake)
+    provider = provider_for(fake)
+    first = provider.check({}, shipping_to(EXISTING_APP, project, replaceRelease=5)).inputs
+    provider.create(first)
+    app.release("Deploy 0c0ffee", slug=fake.add_slug("web: bundle exec puma\n"))
+    (project / "picletter" / "templates" / "email.txt").write_text("new text")
+    (failure,) = provider.check(first, shipping_to(EXISTING_APP, project, replaceRelease=5)).failures
+    assert 'v7 "Deploy 0c0ffee"' in failure.reason and "replaceRelease v7" in failure.reason
+
+
+def test_a_push_between_preview_and_up_is_not_overwritten(fake: FakeHeroku, project: Path) -> None:
+    app = existing(fake)
+    provider = provider_for(fake)
+    planned = provider.check({}, shipping_to(EXISTING_APP, project, replaceRelease=5)).inputs
+    app.release("Set DATABASE_URL config vars")  # the stack's own config vars: same code, fine
+    app.release("Deploy 0c0ffee", slug=fake.add_slug("web: bundle exec puma\n"))  # someone pushed
+    with pytest.raises(BuildFailed, match=r'now runs other code .* v7 "Deploy 0c0ffee"'):
+        provider.create(planned)
+    assert fake.blobs == {} and not [r for r in fake.writes() if r.path.endswith("/builds")]
+
+
+def test_changing_heroku_app_follows_the_same_rule(fake: FakeHeroku, project: Path) -> None:
+    existing(fake)
+    provider = provider_for(fake)
+    shipped = provider.create(provider.check({}, props(project)).inputs).outs
+    assert shipped is not None
+    moved = shipping_to(EXISTING_APP, project)
+    assert provider.diff("b", shipped, moved).replaces == ["app"]
+    (failure,) = provider.check(shipped, moved).failures
+    assert "app rails-shop runs code this stack did not ship" in failure.reason
+
+
+def test_an_app_the_stack_creates_needs_no_question_and_no_request_in_preview(fake: FakeHeroku, project: Path) -> None:
+    provider = provider_for(fake)
+    preview = provider.check({}, {**props(project), "app": UNKNOWN})  # its name is not known yet
+    assert preview.failures == [] and fake.requests == []
+    # In the update the app exists, new: its first release runs no code, so nothing is replaced.
+    fake.add_app("picletter-new")
+    update = provider.check({}, {**props(project), "app": "picletter-new"})
+    assert update.failures == [] and update.inputs["replaces"] == ""
+
+
+def test_without_a_build_to_make_nothing_is_asked_or_refused(fake: FakeHeroku, project: Path) -> None:
+    existing(fake)
+    same = shipping_to(EXISTING_APP, project)
+    assert provider_for(fake).check(same, same).failures == []
+    assert fake.requests == [], "an update that builds nothing reads no releases"
+
+
+def test_releases_that_cannot_be_read_fail_the_check_in_one_line(fake: FakeHeroku, project: Path) -> None:
+    existing(fake)
+    fake.fail("GET", rf"/apps/{EXISTING_APP}/releases", status=403, times=5)
+    (failure,) = provider_for(fake).check({}, shipping_to(EXISTING_APP, project)).failures
+    assert "could not read the releases of app rails-shop" in failure.reason and "\n" not in failure.reason
+
+
+def test_the_engine_sees_the_refusal_through_the_provider_host(fake_heroku: FakeHeroku, project: Path) -> None:
+    app = fake_heroku.add_existing_app()
+    with running_provider_host(
+        HerokuBuildProvider(), BUILD_TYPE, {"HEROKU_API_URL": fake_heroku.url, "HEROKU_API_BACKOFF": "0.01"}
+    ) as (host, _):
+        host.configure({"picletter:herokuDeployToken": TOKEN})
+        _, failures = host.check("job-code", {}, shipping_to(EXISTING_APP, project))
+    (failure,) = failures
+    assert failure.startswith("app: picletter:deployCode: app rails-shop runs code this stack did not ship")
+    assert [r["version"] for r in app.releases] == [1, 2, 3, 4, 5] and fake_heroku.writes() == []
+
+
+def test_the_fake_lists_releases_newest_first_and_builds_by_started_at(fake_heroku: FakeHeroku) -> None:
+    fake_heroku.add_existing_app()
+    with HerokuClient(TOKEN, base_url=fake_heroku.url) as heroku:
+        assert [r["version"] for r in heroku.releases(EXISTING_APP, newest=2)] == [5, 4]
+        (git_push,) = heroku.builds(EXISTING_APP, newest=5)
+    assert git_push["source_blob"]["checksum"] is None
+    assert git_push["slug"] == fake_heroku.apps[EXISTING_APP].releases[-1]["slug"]
+    slug = fake_heroku.slugs[git_push["slug"]["id"]]
+    assert slug["process_types"] == {"web": "bundle exec puma", "worker": "bundle exec sidekiq"}

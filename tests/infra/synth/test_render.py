@@ -159,3 +159,12 @@ def test_the_command_line_refuses_bad_stack_files_and_out_paths_in_one_line(
         assert main(argv) == 2
         err = capsys.readouterr().err
         assert err.startswith("error: ") and message in err and "Traceback" not in err and err.count("\n") == 1
+
+
+def test_the_existing_app_example_renders_without_code_or_config_vars(tmp_path: Path) -> None:
+    result = synth(REPO / "Pulumi.existing-app.example.yaml", tmp_path, now=NOW)
+    tree = (tmp_path / "resources.txt").read_text()
+    assert "heroku:Build" not in tree and "heroku:App" not in tree, "nothing touches the app's code"
+    assert json.loads((tmp_path / "heroku-config-vars.json").read_text()) == {"app": "rails-shop", "owns": {}}
+    assert "job code" not in result.summary and "2 Logic App(s)" in result.summary
+    assert sorted(p.name for p in (tmp_path / "workflows").iterdir()) == ["nightly-reports.json", "weekly-sync.json"]

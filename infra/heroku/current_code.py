@@ -1,0 +1,108 @@
+"""Whose code an app runs, and whether shipping the job's code may replace it (docs/adr/0005). Pure.
+
+The rule: the stack ships code only where it replaces nothing it did not ship. Allowed when the
+app's current release runs no code (a new app: Heroku's first releases carry no slug), when its
+slug was built by this stack (a build of the app whose source checksum is one the stack shipped),
+or when `picletter:replaceRelease` names that very release's version. Anything else (a git push,
+a pipeline promotion, a container release, a rollback to code of unknown origin) is refused.
+
+Facts used, from Heroku's Platform API schema (shared/reference/heroku-platform-api-schema.json):
+a release has `version`, `description`, `created_at`, `current` ("indicates this release as being
+the current one for the app"), `slug` ("slug running in this release", null when none) and
+`artifacts` (a slug or an OCI image); a build has `slug` and `source_blob.checksum`. Heroku makes
+a release for every code deploy, config var change and add-on change (Dev Center, "Releases"), so
+config var releases keep the slug of the code they run: the slug, not the release, identifies code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from infra.heroku.payloads import Build, Release
+
+__all__ = [
+    "DEPLOY_SETTING",
+    "REPLACE_SETTING",
+    "CodeOnApp",
+    "code_on_app",
+    "current_release",
+    "describe_release",
+    "release_code",
+]
+
+DEPLOY_SETTING = "picletter:deployCode"
+REPLACE_SETTING = "picletter:replaceRelease"
+
+
+def current_release(releases: Sequence[Release]) -> Release | None:
+    """The release the app runs: the one Heroku marks `current`, else the newest that succeeded
+    (RELEASES newest first). A failed or pending newest release does not run."""
+    marked = [release for release in releases if release.get("current")]
+    if marked:
+        return marked[0]
+    return next((release for release in releases if release.get("status", "succeeded") == "succeeded"), None)
+
+
+def release_code(release: Release) -> str | None:
+    """What code RELEASE runs: its slug's id, an artifact's `type:id` (an OCI image), or None."""
+    slug = release.get("slug")
+    if slug and slug.get("id"):
+        return str(slug["id"])
+    for artifact in release.get("artifacts") or []:
+        if artifact.get("id"):
+            return f"{artifact.get('type', 'artifact')}:{artifact['id']}"
+    return None
+
+
+def describe_release(release: Release) -> str:
+    """`v42 "Deploy 3f2a1b0" of 2026-11-20T10:00:00Z by dev@example.com`, as `heroku releases` shows it."""
+    text = f'v{release.get("version")} "{release.get("description", "")}" of {release.get("created_at", "?")}'
+    email = (release.get("user") or {}).get("email")
+    return f"{text} by {email}" if email else text
+
+
+@dataclass(frozen=True)
+class CodeOnApp:
+    """What a deploy of the job's code would replace on an app."""
+
+    release: Release | None  # the app's current release, None for an app without one
+    code: str | None  # the code that release runs (release_code), None for none
+    shipped_by_stack: bool
+
+    @property
+    def replaces(self) -> str:
+        """For the preview: the release whose code a deploy replaces, or "" when it replaces none."""
+        if self.release is None or self.code is None:
+            return ""
+        owner = "this stack's build" if self.shipped_by_stack else "code this stack did not ship"
+        return f"{describe_release(self.release)} ({owner})"
+
+    def refusal(self, app: str, allowed_version: int | None) -> str | None:
+        """Why shipping would replace code the stack did not ship, or None when it may ship."""
+        if self.release is None or self.code is None or self.shipped_by_stack:
+            return None
+        version = self.release.get("version")
+        if allowed_version is not None and allowed_version == version:
+            return None
+        return (
+            f"{DEPLOY_SETTING}: app {app} runs code this stack did not ship, and deploying the picletter job's "
+            f"code would replace it: its current release is {describe_release(self.release)}. To keep the app's "
+            f"code, set {DEPLOY_SETTING} false and schedule its own commands (docs/how-to/existing-app.md); to "
+            f"replace it, run `pulumi config set {REPLACE_SETTING} v{version}`"
+        )
+
+
+def code_on_app(releases: Sequence[Release], builds: Sequence[Build], shipped_checksums: Collection[str]) -> CodeOnApp:
+    """RELEASES and BUILDS newest first; SHIPPED_CHECKSUMS the sha256 (hex) of the tarballs the stack
+    shipped or is about to ship."""
+    release = current_release(releases)
+    code = release_code(release) if release else None
+    own = {f"SHA256:{checksum}" for checksum in shipped_checksums}
+    shipped = code is not None and any(
+        (build.get("slug") or {}).get("id") == code
+        and build.get("status") == "succeeded"
+        and (build.get("source_blob") or {}).get("checksum") in own
+        for build in builds
+    )
+    return CodeOnApp(release=release, code=code, shipped_by_stack=shipped)
