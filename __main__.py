@@ -94,7 +94,14 @@ pulumi.export("herokuApp", app)
 pulumi.export("configVarKeys", config_vars.keys)
 if build:
     pulumi.export(
-        "release", {"releaseId": build.releaseId, "checksum": build.checksum, "tarballBytes": build.tarballBytes}
+        "release",
+        {
+            "releaseId": build.releaseId,
+            "checksum": build.checksum,
+            "tarballBytes": build.tarballBytes,
+            # The release whose code the last build replaced ("" for none), also shown by a preview.
+            "replaced": build.replaces,
+        },
     )
 pulumi.export("resourceGroup", resource_group_name)
 pulumi.export(

@@ -198,6 +198,7 @@ class HerokuBuild(Resource, module="heroku", name="Build"):
     buildId: pulumi.Output[str]
     checksum: pulumi.Output[str]
     tarballBytes: pulumi.Output[int]
+    replaces: pulumi.Output[str]
 
     def __init__(self, name: str, args: HerokuBuildArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         bundle = make_bundle(Path(args.source_dir))

@@ -49,7 +49,10 @@ def arm_template(workflows: list[dict[str, Any]]) -> dict[str, Any]:
         "$schema": TEMPLATE_SCHEMA,
         "contentVersion": "1.0.0.0",
         "parameters": {
-            TOKEN_PARAMETER: {"type": "securestring", "metadata": {"description": "Heroku Platform API token"}},
+            TOKEN_PARAMETER: {
+                "type": "securestring",
+                "metadata": {"description": "Heroku token that lists and creates dynos (picletter:herokuRunToken)"},
+            },
             "location": {"type": "string", "defaultValue": "[resourceGroup().location]"},
         },
         "resources": resources,
