@@ -212,8 +212,9 @@ class FakeHeroku:
     # -- test-facing -----------------------------------------------------------------------------
 
     def add_app(self, name: str, config_vars: dict[str, str] | None = None) -> FakeApp:
-        """An app as `heroku create` leaves it (v1 "Initial release"), then one release setting
-        CONFIG_VARS (an add-on's or a hand-set value), if any."""
+        """An app as `heroku create` leaves it (v1 "Initial release", running no code: the schema's
+        release.slug is null), then one release setting CONFIG_VARS (an add-on's or a hand-set
+        value), if any."""
         app = FakeApp(name=name)
         app.release("Initial release")
         if config_vars:
