@@ -75,6 +75,14 @@ def test_code_this_stack_built_may_be_replaced_without_asking() -> None:
     assert code_on_app(releases, [build(OUR_SLUG, f"SHA256:{OURS}", "failed")], [OURS]).refusal("shop", None)
 
 
+def test_a_pipeline_promotion_runs_a_slug_no_build_of_this_app_made_and_is_refused() -> None:
+    promoted = release(3, "Promote rails-shop-staging v41 (1a2b3c4)", "slug-from-staging")
+    code = code_on_app(
+        newest_first(release(2, "Deploy x", OUR_SLUG), promoted), [build(OUR_SLUG, f"SHA256:{OURS}")], [OURS]
+    )
+    assert code.refusal("shop", None) is not None and "v3" in str(code.refusal("shop", None))
+
+
 def test_a_container_release_runs_code_without_a_slug_and_is_refused() -> None:
     image = release(9, "Deployed web (3f2a1b0c)", None, artifacts=[{"type": "oci-image", "id": "img-1"}])
     ours = [build(OUR_SLUG, f"SHA256:{OURS}")]
