@@ -14,7 +14,7 @@ from infra.job_command import job_prefix
 from infra.run_rules import RUNNING_STATES, trigger_concurrency
 from infra.settings import JobSettings
 from infra.workflow.expressions import quoted
-from infra.workflow.start import TOKEN_PARAMETER, heroku_call, secure_data, start_actions
+from infra.workflow.start import READ_RETRY_POLICY, TOKEN_PARAMETER, heroku_call, secure_data, start_actions
 
 __all__ = ["SCHEMA", "SKIP_CONDITION", "TRIGGER_NAMES", "build_definition"]
 
@@ -53,7 +53,14 @@ def _running_expression(job: JobSettings) -> str:
 
 
 def _skip_if_running(job: JobSettings, apps: str, start: dict[str, Any]) -> dict[str, Any]:
-    get = {"type": "Http", "inputs": heroku_call("GET", f"{apps}/dynos"), "runtimeConfiguration": secure_data("inputs")}
+    # Outputs hidden too: they list every dyno's command and, for attached dynos, attach_url, kept in
+    # run history for its retention (90 days by default). The Query reading them gets its inputs
+    # hidden, not its outputs (securing doc, "Secure Outputs setting"), so the reason stays visible.
+    get = {
+        "type": "Http",
+        "inputs": {**heroku_call("GET", f"{apps}/dynos"), "retryPolicy": READ_RETRY_POLICY},
+        "runtimeConfiguration": secure_data("inputs", "outputs"),
+    }
     found = "first(body('Same_job_running'))"
     return {
         "List_dynos": {**get, "runAfter": {}},

@@ -17,6 +17,30 @@ A fake is a claim about Logic Apps; each rule says where it comes from:
   (logic-apps-workflow-actions-triggers.md, "Webhooks and subscriptions").
 - runAfter (LogicAppsUX's definition validator): statuses Succeeded, Failed, Skipped, TimedOut,
   naming actions of the same scope.
+
+How a run goes (`run`), each rule from Microsoft's pages, quoted where it is applied:
+- Retry policy: read only from the action's `inputs.retryPolicy`; absent, the default policy
+  applies (up to 4 retries on 408, 429 and 5xx). Sources: error-exception-handling.md, "Change retry
+  policy type in the code view editor" ("add the `retryPolicy` JSON object to that trigger or
+  action's `inputs` object. Otherwise, if no `retryPolicy` object exists, the trigger or action uses
+  the `default` retry policy") and "Default retry policy" ("sends up to 4 retries"); LogicAppsUX
+  libs/designer/src/lib/core/actions/bjsworkflow/settings.ts getRetryPolicy ("An absent retry policy
+  indicates that it is using default values", read from `definition.inputs.retryPolicy`) and
+  serializer.ts setRetryPolicy ("Retry policy should always be in `inputs.retryPolicy`").
+- Run status: error-exception-handling.md, "Manage the "run after" behavior": "if a branch ends
+  with a **Skipped** action, that branch's completion status is based on that skipped action's
+  predecessor status. [...] If any branch ends in failure, the entire workflow run is marked
+  **Failed**." A condition's status follows the same rule over its branch ("Evaluate actions with
+  scopes and their results": "If the final action in a scope is marked **Failed** [...] the scope's
+  status is marked **Failed**"). A Terminate "stops the run [...] skips any remaining actions, and
+  returns the specified status" (logic-apps-workflow-actions-triggers.md, "Terminate action").
+- Timeouts: the same page says both that actions run after a `TimedOut` status and ("Change
+  asynchronous duration") that an action over its `limit.timeout` "is marked as `Cancelled` with
+  the `ActionTimedOut` code". Tests give either. A branch that ends Cancelled makes the run
+  Cancelled unless another branch failed: Microsoft does not say; the tests only rely on such a
+  run not being Succeeded.
+- Secured inputs and outputs (logic-apps-securing-a-logic-app.md, "Secure data in run history by
+  using obfuscation"): see `hidden_in_history`.
 """
 
 from __future__ import annotations
@@ -24,9 +48,25 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
-__all__ = ["Call", "Context", "Definition", "Run", "condition", "evaluate", "parse", "render", "run", "template_parts"]
+__all__ = [
+    "Call",
+    "Context",
+    "Definition",
+    "Run",
+    "branch_status",
+    "condition",
+    "evaluate",
+    "hidden_in_history",
+    "parse",
+    "render",
+    "retries_allowed",
+    "run",
+    "template_parts",
+]
 
 RUN_AFTER_STATUSES = {"Succeeded", "Failed", "Skipped", "TimedOut"}
 # name -> (fewest, most) arguments, from the functions reference.
@@ -51,6 +91,13 @@ FUNCTIONS: dict[str, tuple[int, int]] = {
     "item": (0, 0),
     "parameters": (1, 1),
     "listCallbackUrl": (0, 0),
+    "coalesce": (1, 99),
+    "json": (1, 1),
+    "trigger": (0, 0),
+    "utcNow": (0, 1),
+    "ticks": (1, 1),
+    "addSeconds": (2, 3),
+    "convertFromUtc": (2, 3),
 }
 ACTION_FUNCTIONS = {"body", "outputs", "actions"}
 
@@ -207,6 +254,17 @@ class Context:
     parameters: Mapping[str, Any] = field(default_factory=dict)
     callback_url: str = "https://prod-00.westeurope.logic.azure.com/callback?sig=secret"
     equals_ignores_case: bool = False
+    # What trigger() returns: the run's trigger as the REST API shows it (logic-apps-rest-2019-05-01
+    # logic.json, WorkflowRunTrigger: "scheduledTime", "startTime"); and the clock utcNow() reads.
+    trigger: Mapping[str, Any] = field(
+        default_factory=lambda: {"scheduledTime": "2026-11-25T07:00:00Z", "startTime": "2026-11-25T07:00:01Z"}
+    )
+    now: datetime = datetime(2026, 11, 25, 7, 0, 5, tzinfo=UTC)
+
+
+class ExpressionError(ValueError):
+    """An expression Logic Apps cannot evaluate: the action using it fails (code InvalidTemplate,
+    in the designer's list of run codes: LogicAppsUX staticresultschema/schemas/baseactionresult.ts)."""
 
 
 def _equal(a: Any, b: Any, context: Context) -> bool:
@@ -225,6 +283,10 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, Mapping | list):
+        import json
+
+        return json.dumps(value)  # an object or array interpolated into a string reads as JSON
     return str(value)
 
 
@@ -260,14 +322,68 @@ def evaluate(node: Any, context: Context) -> Any:
         "concat": lambda *a: "".join(_text(x) for x in a),
         "string": _text,
         "startsWith": lambda a, b: _text(a).lower().startswith(_text(b).lower()),
-        "body": lambda name: context.results[name].get("outputs", {}).get("body"),
-        "outputs": lambda name: context.results[name].get("outputs"),
+        "body": lambda name: (_outputs(context, name) or {}).get("body"),
+        "outputs": lambda name: _outputs(context, name),
+        # actions() returns the action's whole result (status, code, inputs, outputs), where a
+        # missing part reads as null through `?[...]`.
         "actions": lambda name: context.results[name],
         "item": lambda: context.item,
         "parameters": lambda name: context.parameters[name],
         "listCallbackUrl": lambda: context.callback_url,
+        # "Return the first non-null value from one or more parameters" (functions reference).
+        "coalesce": lambda *a: next((x for x in a if x is not None), None),
+        "json": _json,
+        "trigger": lambda: context.trigger,
+        "utcNow": lambda *fmt: _timestamp(context.now),
+        # "the number of 100-nanosecond intervals since January 1, 0001 12:00:00 midnight"
+        "ticks": lambda t: (_parse_time(t) - datetime(1, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1) * 10,
+        "addSeconds": lambda t, n, *fmt: _timestamp(_parse_time(t) + timedelta(seconds=n)),
+        "convertFromUtc": lambda t, zone, *fmt: _local_text(_parse_time(t), zone, fmt[0] if fmt else None),
     }
     return functions[node.name](*args)
+
+
+def _outputs(context: Context, name: str) -> Any:
+    """outputs(NAME). What Logic Apps does when the action has no outputs (a failed webhook
+    subscribe may have none: the HTTP Webhook manifest lists only body, headers and queries) is
+    not documented: the fake takes the strict reading and fails the expression; `actions(NAME)?[...]`
+    reads the same safely."""
+    result = context.results[name]
+    if "outputs" not in result:
+        raise ExpressionError(f"the action {name} has no outputs")
+    return result["outputs"]
+
+
+def _json(value: Any) -> Any:
+    import json
+
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _parse_time(value: Any) -> datetime:
+    text = str(value).replace("Z", "+00:00")
+    parsed = datetime.fromisoformat(text)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _timestamp(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f0Z")
+
+
+# .NET custom format specifiers the definitions use (invariant culture): ddd, dd, HH, mm.
+_FORMATS = {"ddd": "%a", "dd": "%d", "HH": "%H", "mm": "%M"}
+
+
+def _local_text(value: datetime, windows_zone: str, fmt: str | None) -> str:
+    from infra.schedule.timezones import iana_zone
+
+    local = value.astimezone(ZoneInfo(iana_zone(windows_zone)))
+    if fmt is None:
+        return local.isoformat()
+    out = fmt
+    for dotnet, python in _FORMATS.items():
+        out = out.replace(dotnet, python)
+    return local.strftime(out)
 
 
 def render(value: str, context: Context) -> Any:
@@ -385,7 +501,8 @@ def condition(expression: Any, context: Context) -> bool:
 
 @dataclass
 class Run:
-    """How one run of a definition went: the run's status, its error, and each action's result."""
+    """How one run of a definition went: the run's status, its error, and each action's result
+    (`attempts` counts the requests an HTTP action sent, retries included)."""
 
     status: str = "Succeeded"
     error: Mapping[str, Any] | None = None
@@ -396,16 +513,72 @@ class Run:
         return [name for name, result in self.results.items() if result["status"] != "Skipped"]
 
 
-def run(definition: Mapping[str, Any], calls: Mapping[str, Mapping[str, Any]], context: Context | None = None) -> Run:
-    """Run DEFINITION as Logic Apps would, with CALLS giving each HTTP or webhook action's result
-    (`{"status": ..., "outputs": {...}}`; Succeeded with no outputs when not given).
+# error-exception-handling.md, "Retry policies": a request that "times out or fails, resulting in a
+# 408, 429, or 5xx response" is resent; "Default retry policy": "up to 4 retries".
+DEFAULT_RETRIES = 4
+# Worst first: a branch with several predecessors takes the worst of theirs.
+_SEVERITY = ("Failed", "TimedOut", "Cancelled", "Succeeded")
 
-    A Terminate ends the run with its status; otherwise the run fails when an action failed or timed
-    out and no action runs after that status of it.
-    """
+
+def retries_allowed(action: Mapping[str, Any]) -> int:
+    """How many times Logic Apps resends ACTION's request, from `inputs.retryPolicy` only."""
+    policy = action.get("inputs", {}).get("retryPolicy")
+    if policy is None or str(policy.get("type", "")).lower() == "default":
+        return DEFAULT_RETRIES
+    if str(policy["type"]).lower() == "none":
+        return 0
+    return int(policy["count"])
+
+
+def _retryable(answer: Mapping[str, Any]) -> bool:
+    code = str((answer.get("outputs") or {}).get("statusCode", ""))
+    return answer.get("status") == "Failed" and code.isdigit() and (int(code) in (408, 429) or int(code) >= 500)
+
+
+def _answer(name: str, action: Mapping[str, Any], given: Any) -> dict[str, Any]:
+    """The result of an HTTP or webhook action whose requests get the answers GIVEN (one answer,
+    repeated, or a list in order), retried as its policy says."""
+    answers = list(given) if isinstance(given, list) else [given or {}]
+    allowed = retries_allowed(action)
+    attempt = 0
+    while True:
+        answer = answers[min(attempt, len(answers) - 1)]
+        attempt += 1
+        if not (_retryable(answer) and attempt <= allowed):
+            return {"status": "Succeeded", "outputs": {}, **answer, "attempts": attempt}
+
+
+def branch_status(actions: Mapping[str, Any], results: Mapping[str, Mapping[str, Any]]) -> str:
+    """The status of a run (or of a condition's branch) whose actions ended as RESULTS, by
+    Microsoft's rule quoted in this module's docstring."""
+    successors = {before for action in actions.values() for before in action.get("runAfter", {})}
+    leaves = [name for name in actions if name not in successors]
+
+    def ended(name: str) -> str:
+        status = str(results.get(name, {"status": "Skipped"})["status"])
+        if status != "Skipped":
+            return status
+        before = list(actions[name].get("runAfter", {}))
+        if not before:
+            return "Succeeded"  # a branch that did not run at all
+        return min((ended(b) for b in before), key=_rank)
+
+    endings = [ended(leaf) for leaf in leaves]
+    if any(e in ("Failed", "TimedOut") for e in endings):
+        return "Failed"
+    return "Cancelled" if "Cancelled" in endings else "Succeeded"
+
+
+def _rank(status: str) -> int:
+    return _SEVERITY.index(status) if status in _SEVERITY else len(_SEVERITY)
+
+
+def run(definition: Mapping[str, Any], calls: Mapping[str, Any], context: Context | None = None) -> Run:
+    """Run DEFINITION as Logic Apps would, with CALLS giving each HTTP or webhook action's answer
+    (`{"status": ..., "outputs": {...}}`, or a list of them for successive requests; Succeeded with
+    empty outputs when not given)."""
     context = context or Context()
     outcome = Run(results=context.results)  # the run's results are what its expressions read
-    handled: set[str] = set()
 
     def walk(actions: Mapping[str, Any]) -> bool:
         pending = dict(actions)
@@ -418,41 +591,103 @@ def run(definition: Mapping[str, Any], calls: Mapping[str, Mapping[str, Any]], c
             if not all(outcome.results[b]["status"] in s for b, s in after.items()):
                 outcome.results[name] = {"status": "Skipped"}
                 continue
-            handled.update(b for b, s in after.items() if outcome.results[b]["status"] in s)
-            kind = action["type"]
-            if kind in ("Http", "HttpWebhook"):
-                request = action["inputs"].get("subscribe", action["inputs"])
-                result = {"status": "Succeeded", "outputs": {}, **calls.get(name, {})}
-                result["inputs"] = _render_all(request, context)
-            elif kind == "Query":
-                where = action["inputs"]["where"]
-                items = render(action["inputs"]["from"], context)
-                kept = [i for i in items if render(where, replace(context, item=i))]
-                result = {"status": "Succeeded", "outputs": {"body": kept}}
-            elif kind == "Compose":
-                result = {"status": "Succeeded", "outputs": _render_all(action["inputs"], context)}
-            elif kind == "Wait":
-                result = {"status": "Succeeded"}
-            elif kind == "Terminate":
-                inputs = _render_all(action["inputs"], context)
-                outcome.results[name] = {"status": "Succeeded", "inputs": inputs}
-                outcome.status, outcome.error = inputs["runStatus"], inputs.get("runError")
-                return True
-            elif kind == "If":
-                outcome.results[name] = {"status": "Succeeded"}
-                chosen = action["actions"] if condition(action["expression"], context) else action["else"]["actions"]
-                if walk(chosen):
+            try:
+                if step(name, action):
                     return True
-                continue
-            else:
-                raise ValueError(f"{name}: this fake does not run {kind} actions")
-            outcome.results[name] = result
+            except (ExpressionError, KeyError, TypeError) as error:
+                outcome.results[name] = {"status": "Failed", "code": "InvalidTemplate", "error": str(error)}
+        return False
+
+    def step(name: str, action: Mapping[str, Any]) -> bool:
+        kind = action["type"]
+        if kind in ("Http", "HttpWebhook"):
+            request = action["inputs"].get("subscribe", action["inputs"])
+            result = _answer(name, action, calls.get(name))
+            result["inputs"] = _render_all(request, context)
+        elif kind == "Query":
+            where = action["inputs"]["where"]
+            items = render(action["inputs"]["from"], context)
+            kept = [i for i in items if render(where, replace(context, item=i))]
+            result = {"status": "Succeeded", "inputs": items, "outputs": {"body": kept}}
+        elif kind == "Compose":
+            composed = _render_all(action["inputs"], context)
+            result = {"status": "Succeeded", "inputs": composed, "outputs": composed}
+        elif kind == "Wait":
+            result = {"status": "Succeeded"}
+        elif kind == "Terminate":
+            inputs = _render_all(action["inputs"], context)
+            outcome.results[name] = {"status": "Succeeded", "inputs": inputs}
+            outcome.status, outcome.error = inputs["runStatus"], inputs.get("runError")
+            return True
+        elif kind == "If":
+            chosen = action["actions"] if condition(action["expression"], context) else action["else"]["actions"]
+            outcome.results[name] = {"status": "Running"}
+            if walk(chosen):
+                outcome.results[name]["status"] = "Succeeded"
+                return True
+            outcome.results[name] = {"status": branch_status(chosen, outcome.results)}
+            return False
+        else:
+            raise ValueError(f"{name}: this fake does not run {kind} actions")
+        outcome.results[name] = result
         return False
 
     if not walk(definition["actions"]):
-        failed = [n for n, r in outcome.results.items() if r["status"] in ("Failed", "TimedOut") and n not in handled]
-        outcome.status = "Failed" if failed else "Succeeded"
+        outcome.status = branch_status(definition["actions"], outcome.results)
     return outcome
+
+
+# Actions with only the Secure Inputs setting, which "also hides these actions' outputs".
+_INPUTS_ONLY_SETTING = {"Compose", "ParseJson", "Response"}
+
+
+def _secured(action: Mapping[str, Any]) -> set[str]:
+    return set(action.get("runtimeConfiguration", {}).get("secureData", {}).get("properties", []))
+
+
+def _uses(action: Mapping[str, Any]) -> set[str]:
+    """The actions whose outputs ACTION's own inputs or expression read."""
+    own = {k: v for k, v in action.items() if k not in ("actions", "else")}
+    used: set[str] = set()
+    for _path, text in _strings(own):
+        try:
+            parts = template_parts(text)
+        except WdlSyntaxError:
+            continue
+        for part in parts:
+            if not isinstance(part, str):
+                used |= {c.args[0].value for c in calls(part) if c.name in ACTION_FUNCTIONS and c.args}
+    return used
+
+
+def hidden_in_history(definition: Mapping[str, Any]) -> dict[str, set[str]]:
+    """For each action, which of its "inputs" and "outputs" run history hides.
+
+    logic-apps-securing-a-logic-app.md, "Considerations for securing inputs and outputs":
+    - Secure Outputs: "If a downstream action explicitly uses these secured outputs as inputs,
+      Azure Logic Apps hides this action's inputs in the run history".
+    - Secure Inputs: "If a downstream action explicitly uses the visible outputs from that trigger
+      or action as inputs, Azure Logic Apps hides this downstream action's inputs in the run
+      history, but [...] doesn't hide this action's outputs."
+    - "The Compose, Parse JSON, and Response actions has only the Secure Inputs setting. When
+      turned on, the setting also hides these actions' outputs." When they use secured upstream
+      data, "Azure Logic Apps hides these actions' inputs and outputs"; and "If a downstream
+      action explicitly uses the hidden outputs from the Compose, Parse JSON, or Response actions
+      as inputs, Azure Logic Apps *doesn't hide this downstream action's inputs or outputs*."
+    So hiding passes one step, from an action's own setting only.
+    """
+    actions = Definition(definition).actions
+    hidden: dict[str, set[str]] = {}
+    for name, action in actions.items():
+        parts = set(_secured(action))
+        if action["type"] in _INPUTS_ONLY_SETTING and "inputs" in parts:
+            parts.add("outputs")
+        if any(_secured(actions[used]) for used in _uses(action) if used in actions):
+            parts.add("inputs")
+            if action["type"] in _INPUTS_ONLY_SETTING:
+                parts.add("outputs")
+        hidden[name] = parts
+    return hidden
 
 
 def _render_all(value: Any, context: Context) -> Any:

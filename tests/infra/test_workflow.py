@@ -16,7 +16,7 @@ from infra.settings import JobSettings
 from infra.workflow import START_ACTION, build_definition, literal, report_deadline, request_of
 from tests.fakes.heroku_schema import validate_request
 from tests.fakes.logic_schema import logic_validator
-from tests.fakes.wdl import Context, Definition, Run, run
+from tests.fakes.wdl import Context, Definition, Run, hidden_in_history, run
 from tests.helpers import stack_settings
 
 JOB = stack_settings(herokuApp="app-name", herokuApiToken="t", location="x").jobs[0]
@@ -39,8 +39,11 @@ def variants() -> list[JobSettings]:
     return jobs
 
 
-def run_job(job: JobSettings, **calls: dict[str, Any]) -> Run:
-    return run(definition(job), calls, Context(parameters={"herokuApiToken": "token"}))
+TOKEN = "canary-heroku-token-41c9"
+
+
+def run_job(job: JobSettings, **calls: Any) -> Run:
+    return run(definition(job), calls, Context(parameters={"herokuApiToken": TOKEN}))
 
 
 def exited(status: int, dyno: str = "run.7") -> dict[str, Any]:
@@ -160,6 +163,7 @@ def test_a_refused_create_is_retried_once_and_its_exit_status_still_decides() ->
         "Wait_before_retry",
         "Start_dyno_again",
         "Check_exit_status_again",
+        "Succeeded_after_retry",
     ]
     again = run_job(replace(JOB, overlap="allow"), Start_dyno=refused, Start_dyno_again=exited(1))
     assert again.status == "Failed" and again.error is not None and again.error["code"] == "JobFailed"
@@ -174,11 +178,11 @@ def test_a_create_that_may_have_started_a_dyno_is_never_retried(answer: dict[str
     # A 5xx or a timeout can come after Heroku created the dyno; what a failed subscribe's outputs
     # hold Microsoft does not document, so one without a status code is not retried either.
     actions = definition(replace(JOB, overlap="allow"))["actions"]
-    assert actions[START_ACTION]["inputs"]["subscribe"]["retryPolicy"] == {"type": "none"}
+    assert actions[START_ACTION]["inputs"]["retryPolicy"] == {"type": "none"}
     result = run_job(replace(JOB, overlap="allow"), Start_dyno={"status": "Failed", "outputs": answer})
     assert result.status == "Failed" and result.error is not None and result.error["code"] == "StartDynoFailed"
     assert "Start_dyno_again" not in result.ran
-    assert result.error["message"].startswith(f"POST /dynos answered {answer.get('statusCode', '')};")
+    assert result.error["message"].startswith(f"POST /dynos answered {answer.get('statusCode', 'no status code')}: ")
 
 
 DYNOS = [
@@ -264,3 +268,161 @@ def test_the_definition_checker_finds_what_logic_apps_would_refuse(break_it: Any
     built = definition(replace(JOB, overlap="allow"))
     break_it(built["actions"])
     assert any(problem in found for found in Definition(built).problems())
+
+
+# Answers Heroku may give to the create, as a webhook action's or HTTP action's result.
+REFUSED = {"status": "Failed", "outputs": {"statusCode": 429, "body": {"id": "rate_limit", "message": "slow down"}}}
+SERVER_ERROR = {"status": "Failed", "outputs": {"statusCode": 503, "body": {"id": "unavailable", "message": "later"}}}
+TIMED_OUT = {"status": "TimedOut"}
+# logic-apps-workflow-actions-triggers.md, "Change asynchronous duration": the other reading.
+CANCELLED_TIMEOUT = {"status": "Cancelled", "code": "ActionTimedOut"}
+NO_DYNOS = {"outputs": {"body": []}}
+REPORTING = [JOB, replace(JOB, overlap="allow"), replace(JOB, overlap="queue")]
+REPORTING_IDS = ["skip", "allow", "queue"]
+
+
+def ended_by(result: Run) -> str:
+    """The Terminate that ended RESULT's run."""
+    (name,) = [n for n, r in result.results.items() if r["status"] != "Skipped" and "runStatus" in r.get("inputs", {})]
+    return name
+
+
+@pytest.mark.parametrize("job", variants(), ids=lambda j: f"{j.overlap}-report{j.report_exit}-named{j.named}")
+@pytest.mark.parametrize("answer", [SERVER_ERROR, {"status": "Failed", "outputs": {"statusCode": 408}}])
+def test_the_create_is_sent_once_whatever_heroku_answers(job: JobSettings, answer: dict[str, Any]) -> None:
+    # A 5xx or a timeout can come after Heroku created the dyno: a resent create would run the job
+    # twice. The runtime reads the retry policy from the action's inputs only.
+    actions = {n: a for n, a in Definition(definition(job, "2026-11-23T18:00:00")).actions.items()}
+    for name in (START_ACTION, f"{START_ACTION}_again"):
+        assert actions[name]["inputs"]["retryPolicy"] == {"type": "none"}
+        if actions[name]["type"] == "HttpWebhook":  # beside subscribe, not inside it
+            assert "retryPolicy" not in request_of(actions[name])
+    calls = {"List_dynos": NO_DYNOS, START_ACTION: answer}
+    result = run(definition(job, "2026-11-23T18:00:00"), calls, Context(parameters={"herokuApiToken": TOKEN}))
+    assert result.results[START_ACTION]["attempts"] == 1
+    assert f"{START_ACTION}_again" not in result.ran
+    assert result.status == "Failed" and result.error is not None and result.error["code"] == "StartDynoFailed"
+
+
+def test_the_dyno_list_is_read_again_after_a_5xx() -> None:
+    result = run_job(JOB, List_dynos=[SERVER_ERROR, NO_DYNOS], Start_dyno=exited(0))
+    assert result.results["List_dynos"]["attempts"] == 2
+    assert result.status == "Succeeded"
+
+
+ENDINGS: list[tuple[str, dict[str, Any], str, str | None]] = [
+    ("exit 0", {START_ACTION: exited(0)}, "Succeeded", None),
+    ("exit 3", {START_ACTION: exited(3)}, "Failed", "JobFailed"),
+    ("no report, TimedOut", {START_ACTION: TIMED_OUT}, "Failed", "NoExitReport"),
+    ("refused, then exit 0", {START_ACTION: REFUSED, "Start_dyno_again": exited(0)}, "Succeeded", None),
+    ("refused, then exit 1", {START_ACTION: REFUSED, "Start_dyno_again": exited(1)}, "Failed", "JobFailed"),
+    ("refused twice", {START_ACTION: REFUSED, "Start_dyno_again": REFUSED}, "Failed", "StartDynoFailed"),
+    ("refused, then a 5xx", {START_ACTION: REFUSED, "Start_dyno_again": SERVER_ERROR}, "Failed", "StartDynoFailed"),
+    ("refused, then no report", {START_ACTION: REFUSED, "Start_dyno_again": TIMED_OUT}, "Failed", "NoExitReport"),
+    ("a 5xx", {START_ACTION: SERVER_ERROR}, "Failed", "StartDynoFailed"),
+]
+
+
+@pytest.mark.parametrize("job", REPORTING, ids=REPORTING_IDS)
+@pytest.mark.parametrize(("ending", "calls", "status", "code"), ENDINGS, ids=[e[0] for e in ENDINGS])
+def test_every_ending_gives_the_intended_run_status(
+    job: JobSettings, ending: str, calls: dict[str, Any], status: str, code: str | None
+) -> None:
+    # Microsoft's rule (tests/fakes/wdl.py): a branch ending Skipped takes its predecessor's
+    # status; any failed branch fails the run. A retry that works must end the run Succeeded, or
+    # RunsFailed alerts and an operator re-runs a job that ran.
+    result = run_job(job, List_dynos=NO_DYNOS, **calls)
+    assert (result.status, result.error and result.error["code"]) == (status, code), result.results
+    if status == "Failed":
+        # The message the README points at is in the Terminate's inputs: visible in run history.
+        assert "inputs" not in hidden_in_history(definition(job))[ended_by(result)]
+    starts = [n for n in result.ran if n.startswith(START_ACTION)]
+    assert sum(result.results[n]["attempts"] for n in starts) == len(starts) <= 2
+
+
+@pytest.mark.parametrize("job", [replace(JOB, overlap="allow", report_exit=False), replace(JOB, report_exit=False)])
+@pytest.mark.parametrize(
+    ("calls", "status"),
+    [
+        ({START_ACTION: {}}, "Succeeded"),
+        ({START_ACTION: REFUSED, "Start_dyno_again": {}}, "Succeeded"),
+        ({START_ACTION: REFUSED, "Start_dyno_again": REFUSED}, "Failed"),
+        ({START_ACTION: TIMED_OUT}, "Failed"),
+    ],
+)
+def test_without_report_exit_a_started_dyno_is_success(job: JobSettings, calls: dict[str, Any], status: str) -> None:
+    assert run_job(job, List_dynos=NO_DYNOS, **calls).status == status
+
+
+def test_failure_messages_are_readable_in_run_history_and_secrets_are_not() -> None:
+    job = replace(JOB, overlap="allow")
+    failed = run_job(job, Start_dyno=exited(3, "run.4821"))
+    assert failed.error is not None
+    assert failed.error["message"].startswith(f"job {JOB.name} exited with status 3 on dyno run.4821;")
+    refused = run_job(job, Start_dyno=REFUSED, Start_dyno_again=SERVER_ERROR)
+    assert refused.error is not None and refused.error["message"].startswith(
+        'POST /dynos answered 503: {"id": "unavailable", "message": "later"}; not retried'
+    )
+    skipped = run_job(JOB, List_dynos=NO_DYNOS, Start_dyno=exited(0))
+    for result, hidden in (
+        (failed, hidden_in_history(definition(job))),
+        (refused, hidden_in_history(definition(job))),
+        (skipped, hidden_in_history(definition(JOB))),
+    ):
+        for name, outcome in result.results.items():
+            shown = json.dumps({part: outcome.get(part) for part in ("inputs", "outputs") if part not in hidden[name]})
+            assert TOKEN not in shown and Context().callback_url not in shown, name
+
+
+def test_the_dyno_list_is_hidden_and_the_skip_reason_is_not() -> None:
+    # GET /dynos lists every dyno's command and, for attached dynos, attach_url: kept 90 days.
+    built = definition(JOB)
+    hidden = hidden_in_history(built)
+    assert hidden["List_dynos"] == {"inputs", "outputs"}
+    assert hidden["Overlap_reason"] == set()
+    up = {"type": "run", "state": "up", "command": wrapped_command(JOB.name, JOB.command), "name": "run.5"}
+    result = run_job(JOB, List_dynos={"outputs": {"body": [up]}})
+    assert result.status == "Cancelled"
+    assert result.results["Overlap_reason"]["outputs"].startswith("Skipped: dyno run.5")
+
+
+@pytest.mark.parametrize("job", REPORTING, ids=REPORTING_IDS)
+@pytest.mark.parametrize("code", [409, 429, "409", "429", "Conflict", "TooManyRequests"])
+def test_a_refusal_is_recognised_as_a_number_or_a_string(job: JobSettings, code: Any) -> None:
+    # Microsoft documents an HTTP action's status code as an Integer; the designer's static results
+    # for HTTP Webhook take it as a string, a name ("TooManyRequests") or digits (LogicAppsUX
+    # staticresultschema/schemas/httpresult.ts). Each reading is retried.
+    refused = {"status": "Failed", "outputs": {"statusCode": code}}
+    result = run_job(job, List_dynos=NO_DYNOS, Start_dyno=refused, Start_dyno_again=exited(0))
+    assert result.status == "Succeeded" and "Start_dyno_again" in result.ran
+
+
+@pytest.mark.parametrize("job", REPORTING, ids=REPORTING_IDS)
+@pytest.mark.parametrize(
+    "answer",
+    [{"status": "Failed"}, {"status": "Failed", "outputs": {}}, {"status": "Failed", "outputs": {"body": "x"}}],
+    ids=["no-outputs", "empty-outputs", "no-status-code"],
+)
+def test_a_failed_subscribe_without_a_status_code_fails_with_a_message_and_no_retry(
+    job: JobSettings, answer: dict[str, Any]
+) -> None:
+    # The HTTP Webhook manifest lists outputs body, headers and queries only: a failed subscribe
+    # may carry no status code, or no outputs at all. The dyno may have started: never retried.
+    result = run_job(job, List_dynos=NO_DYNOS, Start_dyno=answer)
+    assert result.status == "Failed" and result.error is not None, result.results
+    assert result.error["code"] == "StartDynoFailed"
+    assert result.error["message"].startswith("POST /dynos answered no status code")
+    assert "Start_dyno_again" not in result.ran
+
+
+@pytest.mark.parametrize("job", REPORTING, ids=REPORTING_IDS)
+def test_a_timed_out_wait_never_ends_succeeded_under_either_reading(job: JobSettings) -> None:
+    timed_out = run_job(job, List_dynos=NO_DYNOS, Start_dyno=TIMED_OUT)
+    assert timed_out.status == "Failed" and timed_out.error is not None
+    assert timed_out.error["code"] == "NoExitReport"
+    # Read as Cancelled with ActionTimedOut, nothing can run after it (runAfter has no Cancelled):
+    # the run is not Succeeded, no second dyno is started, and Start_dyno shows the code.
+    cancelled = run_job(job, List_dynos=NO_DYNOS, Start_dyno=CANCELLED_TIMEOUT)
+    assert cancelled.status == "Cancelled"
+    assert [n for n in cancelled.ran if n.startswith(START_ACTION)] == [START_ACTION]
+    assert cancelled.results[START_ACTION]["code"] == "ActionTimedOut"

@@ -28,10 +28,10 @@ def definition(job=JOB):  # type: ignore[no-untyped-def]
 def test_executions_are_counted_per_ending_of_the_run() -> None:
     # Trigger, list, query, condition, webhook start, exit check; a failure adds its Terminate; a
     # skipped run bills the reason and the Terminate instead of the start.
-    assert executions_by_outcome(definition()) == {"exit 0": 6, "exit non-zero": 7, "no exit report": 6, "skipped": 6}
+    assert executions_by_outcome(definition()) == {"exit 0": 6, "exit non-zero": 8, "no exit report": 6, "skipped": 6}
     assert executions_by_outcome(definition(replace(JOB, overlap="allow"))) == {
         "exit 0": 3,
-        "exit non-zero": 4,
+        "exit non-zero": 5,
         "no exit report": 3,
     }
     assert executions_by_outcome(definition(replace(JOB, overlap="allow", report_exit=False))) == {"started": 2}
