@@ -3,28 +3,41 @@ catch up on missed runs: pure rules, shared by settings (to refuse) and workflow
 
 Sources, Microsoft's "Schema reference for trigger and action types" (logic-apps-workflow-actions-
 triggers.md): without concurrency control, runs of a workflow run side by side; with it, a run over
-the limit waits, and once `maximumWaitingRuns` (1-100) runs wait, a recurring trigger "starts
-skipping". The Sliding Window trigger (connectors-native-sliding-window.md) replays missed windows
-and takes only a frequency, an interval, a start time and a zone; the Logic Apps designer offers it
-no concurrency setting (LogicAppsUX, manifests/schedule.ts: the Recurrence manifest has one, the
-Sliding Window manifest none).
+the limit waits, and once the waiting runs reach their limit, "recurring triggers start skipping
+polling attempts" ("Change waiting runs limit"). That limit is at least "10 runs plus the number of
+concurrent runs" (logic-apps-limits-and-config.md, "Concurrency, looping, and debatching limits"),
+and Microsoft's engineers state the Recurrence trigger does not apply `maximumWaitingRuns`: so
+`queue` sets none, and a waiting run cancels itself once its next recurrence has come
+(queue_wait_limit). Trigger concurrency "can't be undone after you turn on the control" (limits
+doc, same table): see concurrency_generation. The Sliding Window trigger
+(connectors-native-sliding-window.md) replays missed windows and takes only a frequency, an
+interval, a start time and a zone; the Logic Apps designer offers it no concurrency setting
+(LogicAppsUX, manifests/schedule.ts: the Recurrence manifest has one, the Sliding Window manifest none).
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any, Literal, get_args
+from zoneinfo import ZoneInfo
 
 from infra.job_command import job_prefix
-from infra.schedule import Recurrence
+from infra.schedule import Recurrence, next_runs
 
 __all__ = [
     "OVERLAPS",
     "RUNNING_STATES",
     "Overlap",
+    "QueueWait",
     "blocks_next_run",
     "catch_up_refusal",
+    "concurrency_generation",
     "overlap_refusal",
+    "queue_wait_limit",
     "trigger_concurrency",
 ]
 
@@ -32,8 +45,11 @@ Overlap = Literal["skip", "queue", "allow"]
 OVERLAPS: tuple[Overlap, ...] = get_args(Overlap)
 # Heroku's dyno states (platform API schema, dyno.state) in which a dyno is about to run or running.
 RUNNING_STATES = ("starting", "up")
-# With `queue`, at most this many runs wait for the running one; Logic Apps skips recurrences beyond.
-QUEUE_LENGTH = 1
+# Runs of a schedule sampled to find the gaps between them: over a year for daily schedules, so
+# both DST changes are seen; schedules that run more often have even gaps (elapsed time).
+_SAMPLED_RUNS = 1500
+# Gaps that differ by no more than a DST shift count as one: the shortest is used.
+_DST_SHIFT = timedelta(hours=1)
 
 
 def blocks_next_run(dyno: Mapping[str, Any], job: str, command: str | None) -> bool:
@@ -59,8 +75,57 @@ def trigger_concurrency(overlap: Overlap) -> dict[str, int] | None:
     (which now lasts as long as its job), so it would queue instead of finding the dyno and skipping.
     """
     if overlap == "queue":
-        return {"runs": 1, "maximumWaitingRuns": QUEUE_LENGTH}
+        return {"runs": 1}
     return None
+
+
+def concurrency_generation(concurrency: Mapping[str, Any] | None) -> str:
+    """A value that changes exactly when a trigger gains or loses `runtimeConfiguration.concurrency`.
+
+    Logic Apps refuses to drop it once set (CannotDisableTriggerConcurrency, "Trigger concurrency
+    runtime configuration cannot be removed once specified"): the component passes this value as
+    the workflow's `replacement_trigger`, so such a change replaces the workflow (and the preview
+    says replace). The Pulumi engine replaces when the recorded and new values are both set and
+    differ (pulumi/pulumi pkg/resource/deploy/step_generator.go, shouldTriggerReplace: "Nulls mean
+    there is no replacement trigger"). Gaining concurrency would be allowed in place, but the
+    engine cannot tell the two directions apart from one value: that change replaces too.
+    """
+    return "trigger concurrency limited" if concurrency else "trigger concurrency unlimited"
+
+
+@dataclass(frozen=True)
+class QueueWait:
+    """How long a queued run may wait before its next recurrence has come.
+
+    `shortest` seconds in general; where the gaps after runs differ by more than a DST shift,
+    `per_slot` gives the gap after each run, keyed by the run's local time written with the .NET
+    format `slot_format` (what the workflow's convertFromUtc produces), the shortest seen for it.
+    """
+
+    shortest: int
+    slot_format: str = "ddd HH:mm"
+    per_slot: Mapping[str, int] = field(default_factory=dict)
+
+
+_PY_FORMATS = {"ddd HH:mm": "%a %H:%M", "dd HH:mm": "%d %H:%M"}
+
+
+@lru_cache(maxsize=256)
+def queue_wait_limit(recurrence: Recurrence) -> QueueWait:
+    """The QueueWait of RECURRENCE's runs, from its own run times (a pure function of the schedule)."""
+    zone = ZoneInfo(recurrence.iana_zone)
+    start = datetime.fromisoformat(recurrence.start_time).replace(tzinfo=zone)
+    runs = next_runs(recurrence, start - timedelta(seconds=1), _SAMPLED_RUNS)
+    gaps = [later - earlier for earlier, later in itertools.pairwise(runs)]
+    shortest = min(gaps)
+    if max(gaps) - shortest <= _DST_SHIFT:
+        return QueueWait(int(shortest.total_seconds()))
+    slot_format = "dd HH:mm" if recurrence.frequency == "Month" else "ddd HH:mm"
+    per_slot: dict[str, int] = {}
+    for run, gap in zip(runs, gaps, strict=False):
+        key = run.astimezone(zone).strftime(_PY_FORMATS[slot_format])
+        per_slot[key] = min(per_slot.get(key, int(gap.total_seconds())), int(gap.total_seconds()))
+    return QueueWait(int(shortest.total_seconds()), slot_format, dict(sorted(per_slot.items())))
 
 
 def catch_up_refusal(recurrence: Recurrence) -> str | None:

@@ -411,3 +411,44 @@ def test_one_token_for_both_sides_is_said_and_two_tokens_split_them(caplog: pyte
         assert reveal_secrets(flow.inputs["parameters"])["herokuApiToken"]["value"] == "canary-run-token"
     # The deploy token reaches no resource: the providers read it from the stack config themselves.
     assert "canary-deploy" not in json.dumps([reveal_secrets(r.inputs) for r in split.resources], default=str)
+
+
+def _replacement_triggers(monkeypatch: pytest.MonkeyPatch, overlap: str) -> dict[str, Any]:
+    from pulumi_azure_native import logic
+
+    seen: dict[str, Any] = {}
+    original = logic.Workflow.__init__
+
+    def record(self: Any, resource_name: str, *args: Any, **kwargs: Any) -> None:
+        seen[resource_name] = kwargs["opts"].replacement_trigger
+        original(self, resource_name, *args, **kwargs)
+
+    monkeypatch.setattr(logic.Workflow, "__init__", record)
+    job = {"name": "worker", "command": "worker", "schedule": {"frequency": "Day", "interval": 1}, "overlap": overlap}
+    run(jobs=[job])
+    return seen
+
+
+def _engine_replaces(old: Any, new: Any) -> bool:
+    # pulumi/pulumi pkg/resource/deploy/step_generator.go, shouldTriggerReplace: "Nulls mean
+    # there is no replacement trigger"; otherwise a replace when the values differ.
+    return old is not None and new is not None and old != new
+
+
+@pytest.mark.parametrize(("before", "after"), [("queue", "skip"), ("queue", "allow"), ("skip", "queue")])
+def test_a_change_of_trigger_concurrency_replaces_the_workflow(
+    monkeypatch: pytest.MonkeyPatch, before: str, after: str
+) -> None:
+    # Logic Apps refuses to drop runtimeConfiguration.concurrency once set
+    # (CannotDisableTriggerConcurrency); the engine replaces the workflow instead of failing the deploy.
+    (old,) = _replacement_triggers(monkeypatch, before).values()
+    (new,) = _replacement_triggers(monkeypatch, after).values()
+    assert _engine_replaces(old, new)
+
+
+def test_other_changes_and_stacks_deployed_before_keep_the_workflow(monkeypatch: pytest.MonkeyPatch) -> None:
+    (skip,) = _replacement_triggers(monkeypatch, "skip").values()
+    (allow,) = _replacement_triggers(monkeypatch, "allow").values()
+    assert not _engine_replaces(skip, allow)
+    # A workflow recorded before this option existed has none: the first deploy keeps it.
+    assert not _engine_replaces(None, skip)

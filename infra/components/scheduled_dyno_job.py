@@ -14,7 +14,7 @@ if TYPE_CHECKING:  # loading azure-native's monitor module costs ~100 ms: only s
 
 from infra.components.catch_up_start import CatchUpStart
 from infra.settings import JobSettings
-from infra.workflow import TOKEN_PARAMETER, build_definition
+from infra.workflow import TOKEN_PARAMETER, build_definition, replacement_key
 
 __all__ = ["ScheduledDynoJob", "ScheduledDynoJobArgs"]
 
@@ -102,7 +102,10 @@ class ScheduledDynoJob(pulumi.ComponentResource):
             },
             state=logic.WorkflowState.ENABLED if job.enabled else logic.WorkflowState.DISABLED,
             tags={**args.tags, "job": job.name},
-            opts=pulumi.ResourceOptions(parent=self),
+            # Trigger concurrency cannot be removed from a Logic App once set
+            # (CannotDisableTriggerConcurrency): a change that drops it replaces the workflow, and
+            # the preview shows the replace (docs/adr/0006-retry-policy-and-run-status.md).
+            opts=pulumi.ResourceOptions(parent=self, replacement_trigger=replacement_key(job)),
         )
         if args.alert_action_group_id is not None:
             self._alert_on_failed_runs(name, args)

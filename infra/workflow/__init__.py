@@ -7,7 +7,14 @@ workflow parameter used only in the HTTP actions' authentication, and those acti
 inputs secure, so neither the definition nor run history shows it.
 """
 
-from infra.workflow.definition import SCHEMA, SKIP_CONDITION, TRIGGER_NAMES, build_definition
+from infra.workflow.definition import (
+    QUEUE_CONDITION,
+    SCHEMA,
+    SKIP_CONDITION,
+    TRIGGER_NAMES,
+    build_definition,
+    replacement_key,
+)
 from infra.workflow.expressions import literal, quoted
 from infra.workflow.reading import all_actions, request_of
 from infra.workflow.start import (
@@ -20,6 +27,7 @@ from infra.workflow.start import (
 
 __all__ = [
     "EXIT_CONDITION",
+    "QUEUE_CONDITION",
     "REPORT_MARGIN_SECONDS",
     "SCHEMA",
     "SKIP_CONDITION",
@@ -30,6 +38,7 @@ __all__ = [
     "build_definition",
     "literal",
     "quoted",
+    "replacement_key",
     "report_deadline",
     "request_of",
 ]

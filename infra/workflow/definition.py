@@ -2,25 +2,32 @@
 
 Overlap (infra.run_rules): `skip` lists the app's dynos and ends the run Cancelled, with the reason
 in a Compose step, when one of the job's dynos is starting or up; `queue` lets the trigger hold the
-next run until the running one ends; `allow` starts regardless. A `catchUp` job is started by a
+next run until the running one ends, and a run that waited past its own next recurrence ends
+Cancelled with its reason (the next one runs instead); `allow` starts regardless. A `catchUp` job is started by a
 Sliding Window trigger, which also runs the windows missed while the workflow could not run.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from infra.job_command import job_prefix
-from infra.run_rules import RUNNING_STATES, trigger_concurrency
+from infra.run_rules import RUNNING_STATES, concurrency_generation, queue_wait_limit, trigger_concurrency
 from infra.settings import JobSettings
 from infra.workflow.expressions import quoted
 from infra.workflow.start import READ_RETRY_POLICY, TOKEN_PARAMETER, heroku_call, secure_data, start_actions
 
-__all__ = ["SCHEMA", "SKIP_CONDITION", "TRIGGER_NAMES", "build_definition"]
+__all__ = ["QUEUE_CONDITION", "SCHEMA", "SKIP_CONDITION", "TRIGGER_NAMES", "build_definition", "replacement_key"]
 
 SCHEMA = "https://schema.management.azure.com/providers/Microsoft.Logic/schemas/2016-06-01/workflowdefinition.json#"
 # The If that cancels a `skip` run while the job's dyno is up.
 SKIP_CONDITION = "Skip_if_still_running"
+# The If that cancels a `queue` run that waited past its own next recurrence.
+QUEUE_CONDITION = "Skip_if_overtaken"
+# When the run was due: the run's trigger carries scheduledTime and startTime (REST spec 2019-05-01,
+# WorkflowRunTrigger). Should trigger() hold neither, the run counts as due now and is never cancelled.
+DUE = "coalesce(trigger()?['scheduledTime'], trigger()?['startTime'], utcNow())"
 # Trigger name by catchUp.
 TRIGGER_NAMES = {False: "Recurrence", True: "Sliding_Window"}
 
@@ -91,11 +98,47 @@ def _skip_if_running(job: JobSettings, apps: str, start: dict[str, Any]) -> dict
     }
 
 
+def _skip_if_overtaken(job: JobSettings, start: dict[str, Any]) -> dict[str, Any]:
+    """`queue`: a run waits while the previous one runs (trigger concurrency 1). Once it has waited
+    past its own next recurrence, that recurrence is queued behind it: this run ends Cancelled with
+    its reason, and the newer one starts instead. The waiting limit comes from the schedule's own
+    run times (run_rules.queue_wait_limit)."""
+    wait = queue_wait_limit(job.schedule)
+    limit: str | int = wait.shortest
+    if wait.per_slot:
+        slots = quoted(json.dumps(wait.per_slot, separators=(",", ":")))
+        slot = f"convertFromUtc({DUE}, {quoted(job.schedule.time_zone)}, {quoted(wait.slot_format)})"
+        limit = f"coalesce(json({slots})?[{slot}], {wait.shortest})"
+    return {
+        QUEUE_CONDITION: {
+            "type": "If",
+            "expression": f"@greater(ticks(utcNow()), ticks(addSeconds({DUE}, {limit})))",
+            "actions": {
+                "Overtaken_reason": {
+                    "type": "Compose",
+                    "inputs": f"Skipped: this run of job {job.name} was due at @{{{DUE}}} and waited until "
+                    "@{utcNow()} for the previous run, past its next scheduled run, which runs instead "
+                    "(overlap: queue)",
+                    "runAfter": {},
+                },
+                "Cancel_overtaken_run": {
+                    "type": "Terminate",
+                    "inputs": {"runStatus": "Cancelled"},
+                    "runAfter": {"Overtaken_reason": ["Succeeded"]},
+                },
+            },
+            "else": {"actions": start},
+            "runAfter": {},
+        }
+    }
+
+
 def build_definition(job: JobSettings, app: str, api_url: str, window_start: str | None = None) -> dict[str, Any]:
     """JOB's workflow definition for APP; WINDOW_START is the pinned start of a catch-up trigger."""
     apps = f"{api_url.rstrip('/')}/apps/{app}"
     start = start_actions(job, apps)
-    actions = _skip_if_running(job, apps, start) if job.overlap == "skip" else start
+    guards = {"skip": lambda: _skip_if_running(job, apps, start), "queue": lambda: _skip_if_overtaken(job, start)}
+    actions = guards[job.overlap]() if job.overlap in guards else start
     return {
         "$schema": SCHEMA,
         "contentVersion": "1.0.0.0",
@@ -104,3 +147,10 @@ def build_definition(job: JobSettings, app: str, api_url: str, window_start: str
         "actions": actions,
         "outputs": {},
     }
+
+
+def replacement_key(job: JobSettings) -> str:
+    """The workflow's replacement trigger: it changes exactly when JOB's trigger gains or drops
+    `runtimeConfiguration.concurrency`, which Logic Apps cannot remove in place
+    (run_rules.concurrency_generation)."""
+    return concurrency_generation(trigger_concurrency(job.overlap))

@@ -33,7 +33,7 @@ def test_a_job_started_with_its_plain_command_is_known_by_that_command() -> None
 
 
 def test_only_queue_makes_runs_wait() -> None:
-    assert trigger_concurrency("queue") == {"runs": 1, "maximumWaitingRuns": 1}
+    assert trigger_concurrency("queue") == {"runs": 1}
     assert trigger_concurrency("skip") is None and trigger_concurrency("allow") is None
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import json
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -219,9 +220,11 @@ def test_skip_cancels_exactly_when_the_rule_says_the_jobs_dyno_is_running(
 def test_only_queue_limits_the_triggers_concurrency() -> None:
     for overlap in OVERLAPS:
         trigger = definition(replace(JOB, overlap=overlap))["triggers"]["Recurrence"]
-        expected = {"concurrency": {"runs": 1, "maximumWaitingRuns": 1}} if overlap == "queue" else None
+        # No maximumWaitingRuns: Microsoft's minimum is 10 plus the concurrency, and the Recurrence
+        # trigger does not apply it; the Skip_if_overtaken guard bounds the backlog instead.
+        expected = {"concurrency": {"runs": 1}} if overlap == "queue" else None
         assert trigger.get("runtimeConfiguration") == expected
-    assert "List_dynos" not in definition(replace(JOB, overlap="queue"))["actions"]
+    assert "List_dynos" not in Definition(definition(replace(JOB, overlap="queue"))).actions
 
 
 def test_catch_up_uses_a_sliding_window_from_its_pinned_start() -> None:
@@ -426,3 +429,42 @@ def test_a_timed_out_wait_never_ends_succeeded_under_either_reading(job: JobSett
     assert cancelled.status == "Cancelled"
     assert [n for n in cancelled.ran if n.startswith(START_ACTION)] == [START_ACTION]
     assert cancelled.results[START_ACTION]["code"] == "ActionTimedOut"
+
+
+def queued_run(job: JobSettings, due: str, now: datetime, trigger: dict[str, str] | None = None) -> Run:
+    context = Context(
+        parameters={"herokuApiToken": TOKEN},
+        trigger={"scheduledTime": due, "startTime": due} if trigger is None else trigger,
+        now=now,
+    )
+    return run(definition(job), {START_ACTION: exited(0)}, context)
+
+
+def test_queue_cancels_a_run_that_waited_past_its_next_recurrence() -> None:
+    job = replace(JOB, overlap="queue")  # daily at 07:00
+    due = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
+    on_time = queued_run(job, "2026-11-24T07:00:00Z", due + timedelta(hours=23, minutes=59))
+    assert on_time.status == "Succeeded" and START_ACTION in on_time.ran
+    late = queued_run(job, "2026-11-24T07:00:00Z", due + timedelta(hours=24, seconds=1))
+    assert late.status == "Cancelled" and START_ACTION not in late.ran
+    reason = late.results["Overtaken_reason"]["outputs"]
+    assert reason.startswith(f"Skipped: this run of job {JOB.name} was due at 2026-11-24T07:00:00")
+    assert hidden_in_history(definition(job))["Overtaken_reason"] == set()
+
+
+def test_queue_waits_by_the_gap_after_the_runs_own_slot() -> None:
+    # 07:00 and 08:00 in Berlin: after 07:00 the next run is an hour away, after 08:00 23 hours.
+    schedule = replace(JOB.schedule, time_zone="W. Europe Standard Time", iana_zone="Europe/Berlin", hours=(7, 8))
+    job = replace(JOB, overlap="queue", schedule=schedule)
+    seven, eight = "2026-11-24T06:00:00Z", "2026-11-24T07:00:00Z"  # 07:00 and 08:00 CET
+    assert queued_run(job, seven, datetime(2026, 11, 24, 7, 1, tzinfo=UTC)).status == "Cancelled"
+    assert queued_run(job, seven, datetime(2026, 11, 24, 6, 59, tzinfo=UTC)).status == "Succeeded"
+    assert queued_run(job, eight, datetime(2026, 11, 24, 9, 0, tzinfo=UTC)).status == "Succeeded"
+    assert queued_run(job, eight, datetime(2026, 11, 25, 6, 1, tzinfo=UTC)).status == "Cancelled"
+
+
+def test_queue_never_cancels_when_the_trigger_carries_no_time() -> None:
+    # If trigger() held neither scheduledTime nor startTime, the run counts as due now: it runs.
+    job = replace(JOB, overlap="queue")
+    result = queued_run(job, "", datetime(2026, 12, 30, tzinfo=UTC), trigger={})
+    assert result.status == "Succeeded" and START_ACTION in result.ran
