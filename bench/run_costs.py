@@ -6,6 +6,11 @@ The baseline is the polling definition this replaced (commit d3e3405, infra/work
 list, query, condition, start, then per 30 s an Until cycle of loop + Wait + GET, then a check):
 its counts grow with the run's length; these do not.
 
+It also prints, per variant, each ending's executions against the definitions of commit a944c44
+(skip 6/7/6/6 for exit 0 / exit non-zero / no exit report / skipped, allow and queue 3/4/3), and
+why an ending costs more now: each increase is one action a point of issue 21 needs. The normal
+ending (exit 0) costs what it did, except queue's guard.
+
     ./dev py bench/run_costs.py
 """
 
@@ -21,7 +26,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from infra.run_rules import OVERLAPS, overlap_refusal  # noqa: E402
-from infra.synth.cost import executions_by_outcome, normal_executions  # noqa: E402
+from infra.synth.cost import OUTCOMES, _bill, executions_by_outcome, normal_executions  # noqa: E402
 from infra.workflow import START_ACTION, build_definition  # noqa: E402
 from tests.fakes.wdl import Context, run  # noqa: E402
 from tests.helpers import stack_settings  # noqa: E402
@@ -29,6 +34,43 @@ from tests.helpers import stack_settings  # noqa: E402
 JOB = stack_settings(herokuApp="app", herokuApiToken="t", location="x").jobs[0]
 HOURLY = replace(JOB.schedule, frequency="Hour", interval=6, hours=(), minutes=())
 RUN_SECONDS = (60, 600, 3600)
+# Executions per ending before issue 21 (commit a944c44), by (overlap, reportExit).
+BEFORE = {
+    ("skip", True): {
+        "exit 0": 6,
+        "exit non-zero": 7,
+        "no exit report": 6,
+        "refused, then exit 0": 9,
+        "start failed": 7,
+        "skipped": 6,
+    },
+    ("allow", True): {
+        "exit 0": 3,
+        "exit non-zero": 4,
+        "no exit report": 3,
+        "refused, then exit 0": 6,
+        "start failed": 4,
+    },
+    ("queue", True): {
+        "exit 0": 3,
+        "exit non-zero": 4,
+        "no exit report": 3,
+        "refused, then exit 0": 6,
+        "start failed": 4,
+    },
+    ("skip", False): {"started": 5, "refused, then started": 8, "start failed": 7, "skipped": 6},
+    ("allow", False): {"started": 2, "refused, then started": 5, "start failed": 4},
+}
+# Why an ending costs more than before, by the action that adds the execution.
+WHY = {
+    "Exit_report": "+1 Exit_report (point 5: a Compose between the secured webhook and Job_failed keeps its "
+    "message visible in run history)",
+    "Start_answer": "+1 Start_answer (point 5: the same for Start_failed's message)",
+    "Succeeded_after_retry": "+1 Succeeded_after_retry (point 2: the first start's Failed branch would "
+    "otherwise fail a run whose retried start worked)",
+    "Skip_if_overtaken": "+1 Skip_if_overtaken (point 4: queue cancels a run that waited past its next "
+    "recurrence; maximumWaitingRuns does not apply to Recurrence triggers)",
+}
 
 
 def polling_baseline(overlap: str, seconds: int) -> int:
@@ -42,8 +84,29 @@ def heroku_requests(definition: dict) -> int:  # type: ignore[type-arg]
     return sum(1 for name in result.ran if name in ("List_dynos", START_ACTION))
 
 
+def increases(overlap: str, report: bool, endings: dict[str, int]) -> list[str]:
+    """Each ending that costs more than before, with the action that adds it and the point behind it."""
+    before = BEFORE.get((overlap, report), {})
+    found = []
+    for ending, count in endings.items():
+        if ending in before and count > before[ending]:
+            reasons = [why for action, why in WHY.items() if action in _actions(overlap, report, ending)]
+            found.append(f"{ending} {before[ending]} -> {count}: {'; '.join(reasons) or 'UNEXPLAINED'}")
+    return found
+
+
+def _actions(overlap: str, report: bool, ending: str) -> set[str]:
+    job = replace(JOB, overlap=overlap, report_exit=report)
+    definition = build_definition(job, "app", "https://api.heroku.com")
+    (outcome,) = [o for o in OUTCOMES if o.name == ending]
+    billed: list[str] = []
+    _bill(definition["actions"], outcome, billed)
+    return set(billed)
+
+
 def main() -> None:
     print(f"{'variant':<46} {'executions per run, by ending':<60} Heroku requests  baseline (60/600/3600 s)")
+    notes = []
     for overlap, report, catch_up in itertools.product(OVERLAPS, (True, False), (False, True)):
         if overlap_refusal(overlap, report, catch_up):
             continue
@@ -65,6 +128,10 @@ def main() -> None:
         ratio = normal_executions(dict(constant)) / polling_baseline(overlap, 60)
         name = f"overlap {overlap}, reportExit {str(report).lower()}, catchUp {str(catch_up).lower()}"
         print(f"{name:<46} {endings:<60} {heroku_requests(definition):>15}  {baseline} (x{ratio:.2f} at 60 s)")
+        if not catch_up:
+            notes += [f"  {name}: {change}" for change in increases(overlap, report, dict(constant))]
+    print("\nEndings that cost more than before issue 21 (commit a944c44), and why:")
+    print("\n".join(notes) or "  none")
 
 
 if __name__ == "__main__":

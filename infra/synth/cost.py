@@ -8,10 +8,11 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from infra.schedule import Recurrence, next_runs
-from infra.workflow import EXIT_CONDITION, SKIP_CONDITION, START_ACTION, all_actions
+from infra.workflow import EXIT_CONDITION, QUEUE_CONDITION, SKIP_CONDITION, START_ACTION, all_actions
 
 __all__ = [
     "ASSUMPTIONS",
+    "FREE_BUILT_IN_EXECUTIONS",
     "OUTCOMES",
     "CostedJob",
     "JobCost",
@@ -33,17 +34,32 @@ DYNO_PER_HOUR = {
     "performance-M": 0.3472,
     "performance-L": 0.6944,
 }
+# The Consumption plan's free built-in executions a month, per Azure subscription and shared by all
+# its workflows: logic-apps-pricing.md, "Trigger and action operations in the Consumption model"
+# ("Except for the initial number of free built-in operation executions, per Azure subscription");
+# the number is on the pricing page (4,000 when this was written). Not subtracted per job.
+FREE_BUILT_IN_EXECUTIONS = 4000
+# logic-apps-limits-and-config.md: run history is kept 90 days unless the workflow says otherwise.
+RUN_HISTORY_DAYS = 90
 DAYS = 30
 ASSUMPTIONS = (
     f"a month is {DAYS} days of the job's schedule from now",
-    f"Logic Apps Consumption: ${LOGIC_APPS_PER_EXECUTION} per trigger or built-in action execution, no free grant",
+    f"Logic Apps Consumption: ${LOGIC_APPS_PER_EXECUTION} per trigger or built-in action execution; the plan's "
+    f"free built-in executions ({FREE_BUILT_IN_EXECUTIONS:,} a month per Azure subscription on Microsoft's pricing "
+    "page, shared by every workflow of the subscription) are not subtracted",
     "a run bills its trigger and every action that runs, conditions and the HTTP Webhook that waits for the "
     "dyno's exit report included, once each however long the job runs; skipped actions and actions after a "
     "Terminate are not billed (Microsoft's metering rules)",
-    "the monthly figure assumes every run ends with exit status 0; executionsPerRun lists the other endings",
+    'a retried request is billed per attempt (logic-apps-pricing.md: "an action that executes with 2 retries is '
+    'charged for 3 action executions"): the create is never retried by Logic Apps; GET /dynos (overlap skip) '
+    "may be sent up to 5 times on 408, 429 or 5xx answers, up to 4 more executions",
+    "the monthly figure assumes every run ends with exit status 0; executionsPerRun lists the other endings, "
+    "among them a create Heroku refused (409/429) and the one retry that follows",
     "the dyno's report that resumes the HTTP Webhook is not billed as a further execution (Microsoft's "
     "pricing pages bill each request to a webhook trigger, and say nothing of a webhook action's callback; "
     "if it is billed, add 1 to each ending but skipped)",
+    f"data retention: run history (inputs and outputs, a few KB a run) is kept {RUN_HISTORY_DAYS} days and "
+    "billed at Logic Apps' data retention price per GB a month: not modelled, well under a cent for these runs",
     "Heroku bills one-off dynos by the second at the size's hourly rate; eco dynos draw on the eco hour pool",
     "a run lasts the given --run-seconds (default 60), never more than its timeToLive",
 )
@@ -64,15 +80,28 @@ class Outcome:
 
 
 _REPORTED = frozenset({EXIT_CONDITION})
+_RETRY = "Retry_if_heroku_refused"
+_AGAIN = f"{EXIT_CONDITION}_again"
 # How a run normally ends: the job exits 0, or (without reportExit) its dyno was started.
 EXIT_ZERO, STARTED = "exit 0", "started"
+# Guards pass unless the ending says otherwise.
+_GO = {SKIP_CONDITION: False, QUEUE_CONDITION: False}
 # The endings a job's definition can have; each applies where the definition has its actions.
 OUTCOMES = (
-    Outcome(EXIT_ZERO, {SKIP_CONDITION: False, EXIT_CONDITION: True}, requires=_REPORTED),
-    Outcome(STARTED, {SKIP_CONDITION: False}, excludes=_REPORTED),
-    Outcome("exit non-zero", {SKIP_CONDITION: False, EXIT_CONDITION: False}, requires=_REPORTED),
-    Outcome("no exit report", {SKIP_CONDITION: False}, {START_ACTION: "TimedOut"}, requires=_REPORTED),
+    Outcome(EXIT_ZERO, {**_GO, EXIT_CONDITION: True}, requires=_REPORTED),
+    Outcome(STARTED, _GO, excludes=_REPORTED),
+    Outcome("exit non-zero", {**_GO, EXIT_CONDITION: False}, requires=_REPORTED),
+    Outcome("no exit report", _GO, {START_ACTION: "TimedOut"}, requires=_REPORTED),
+    Outcome(
+        "refused, then exit 0",
+        {**_GO, _RETRY: True, _AGAIN: True},
+        {START_ACTION: "Failed"},
+        requires=_REPORTED,
+    ),
+    Outcome("refused, then started", {**_GO, _RETRY: True}, {START_ACTION: "Failed"}, excludes=_REPORTED),
+    Outcome("start failed", {**_GO, _RETRY: False}, {START_ACTION: "Failed"}),
     Outcome("skipped", {SKIP_CONDITION: True}, requires=frozenset({SKIP_CONDITION})),
+    Outcome("overtaken", {QUEUE_CONDITION: True}, requires=frozenset({QUEUE_CONDITION})),
 )
 _CONTAINERS = ("Until", "Foreach", "Scope", "Switch")
 

@@ -6,7 +6,9 @@ from datetime import UTC, datetime
 import pytest
 
 from infra.synth.cost import (
+    ASSUMPTIONS,
     DYNO_PER_HOUR,
+    FREE_BUILT_IN_EXECUTIONS,
     LOGIC_APPS_PER_EXECUTION,
     OUTCOMES,
     Outcome,
@@ -26,15 +28,45 @@ def definition(job=JOB):  # type: ignore[no-untyped-def]
 
 
 def test_executions_are_counted_per_ending_of_the_run() -> None:
-    # Trigger, list, query, condition, webhook start, exit check; a failure adds its Terminate; a
-    # skipped run bills the reason and the Terminate instead of the start.
-    assert executions_by_outcome(definition()) == {"exit 0": 6, "exit non-zero": 8, "no exit report": 6, "skipped": 6}
+    # Trigger, list, query, condition, webhook start, exit check; a non-zero exit adds the Compose
+    # that keeps the message visible and its Terminate; a skipped run bills the reason and the
+    # Terminate instead of the start; a refused create adds the retry condition, the wait, the
+    # second start, its check and the Terminate that ends the run Succeeded.
+    assert executions_by_outcome(definition()) == {
+        "exit 0": 6,
+        "exit non-zero": 8,
+        "no exit report": 6,
+        "refused, then exit 0": 10,
+        "start failed": 8,
+        "skipped": 6,
+    }
     assert executions_by_outcome(definition(replace(JOB, overlap="allow"))) == {
         "exit 0": 3,
         "exit non-zero": 5,
         "no exit report": 3,
+        "refused, then exit 0": 7,
+        "start failed": 5,
     }
-    assert executions_by_outcome(definition(replace(JOB, overlap="allow", report_exit=False))) == {"started": 2}
+    # queue's guard (Skip_if_overtaken) is one more execution on every ending.
+    assert executions_by_outcome(definition(replace(JOB, overlap="queue"))) == {
+        "exit 0": 4,
+        "exit non-zero": 6,
+        "no exit report": 4,
+        "refused, then exit 0": 8,
+        "start failed": 6,
+        "overtaken": 4,
+    }
+    assert executions_by_outcome(definition(replace(JOB, overlap="allow", report_exit=False))) == {
+        "started": 2,
+        "refused, then started": 5,
+        "start failed": 5,
+    }
+
+
+def test_the_assumptions_name_the_free_allowance_retries_and_retention() -> None:
+    text = " ".join(ASSUMPTIONS)
+    assert f"{FREE_BUILT_IN_EXECUTIONS:,} a month per Azure subscription" in text
+    assert "billed per attempt" in text and "data retention" in text
 
 
 def test_a_long_run_costs_no_more_executions_than_a_short_one() -> None:
