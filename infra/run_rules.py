@@ -20,7 +20,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any, Literal, get_args
 from zoneinfo import ZoneInfo
@@ -48,8 +48,9 @@ RUNNING_STATES = ("starting", "up")
 # Runs of a schedule sampled to find the gaps between them: over a year for daily schedules, so
 # both DST changes are seen; schedules that run more often have even gaps (elapsed time).
 _SAMPLED_RUNS = 1500
-# Gaps that differ by no more than a DST shift count as one: the shortest is used.
-_DST_SHIFT = timedelta(hours=1)
+# Gaps that differ by no more than DST makes them (a day of 23 or 25 hours) count as one: the
+# shortest is used.
+_DST_SPREAD = timedelta(hours=2)
 
 
 def blocks_next_run(dyno: Mapping[str, Any], job: str, command: str | None) -> bool:
@@ -107,7 +108,10 @@ class QueueWait:
     per_slot: Mapping[str, int] = field(default_factory=dict)
 
 
-_PY_FORMATS = {"ddd HH:mm": "%a %H:%M", "dd HH:mm": "%d %H:%M"}
+_PY_FORMATS = {"ddd HH:mm": "%a %H:%M", "dd HH:mm": "%d %H:%M", "HH:mm": "%H:%M"}
+# Logic Apps limits an expression's length (logic-apps-limits-and-config.md): a schedule with more
+# uneven slots than this waits by its shortest gap instead (it may cancel a run early, never late).
+_MOST_SLOTS = 200
 
 
 @lru_cache(maxsize=256)
@@ -116,15 +120,22 @@ def queue_wait_limit(recurrence: Recurrence) -> QueueWait:
     zone = ZoneInfo(recurrence.iana_zone)
     start = datetime.fromisoformat(recurrence.start_time).replace(tzinfo=zone)
     runs = next_runs(recurrence, start - timedelta(seconds=1), _SAMPLED_RUNS)
-    gaps = [later - earlier for earlier, later in itertools.pairwise(runs)]
+    # Elapsed time: Python subtracts two times of one zone by their wall clocks.
+    gaps = [later.astimezone(UTC) - earlier.astimezone(UTC) for earlier, later in itertools.pairwise(runs)]
     shortest = min(gaps)
-    if max(gaps) - shortest <= _DST_SHIFT:
+    if max(gaps) - shortest <= _DST_SPREAD:
         return QueueWait(int(shortest.total_seconds()))
-    slot_format = "dd HH:mm" if recurrence.frequency == "Month" else "ddd HH:mm"
+    # The slot a run's gap depends on: its time of day, and its weekday or month day where the
+    # schedule picks days.
+    slot_format = {"Month": "dd HH:mm", "Week": "ddd HH:mm"}.get(recurrence.frequency, "HH:mm")
+    if recurrence.week_days and slot_format == "HH:mm":
+        slot_format = "ddd HH:mm"
     per_slot: dict[str, int] = {}
     for run, gap in zip(runs, gaps, strict=False):
         key = run.astimezone(zone).strftime(_PY_FORMATS[slot_format])
         per_slot[key] = min(per_slot.get(key, int(gap.total_seconds())), int(gap.total_seconds()))
+    if len(per_slot) > _MOST_SLOTS:
+        return QueueWait(int(shortest.total_seconds()))
     return QueueWait(int(shortest.total_seconds()), slot_format, dict(sorted(per_slot.items())))
 
 

@@ -67,3 +67,23 @@ def test_queue_needs_the_exit_report_and_a_trigger_with_concurrency() -> None:
 def test_a_grid_refusal_names_the_set_times() -> None:
     recurrence = replace(compile_schedule("0 7,19 * * 1-5"))
     assert "hours 7,19; minutes 0; on Mon,Tue,Wed,Thu,Fri" in str(catch_up_refusal(recurrence))
+
+
+def test_a_queued_run_may_wait_until_its_next_recurrence() -> None:
+    from dataclasses import replace
+
+    from infra.run_rules import queue_wait_limit
+    from tests.helpers import stack_settings
+
+    daily = stack_settings(herokuApp="app-name", herokuApiToken="t", location="x").jobs[0].schedule
+    assert queue_wait_limit(daily).shortest == 86_400 and not queue_wait_limit(daily).per_slot
+    # A DST change makes a day 23 or 25 hours: the shortest counts, the gaps are not per slot.
+    berlin = replace(daily, time_zone="W. Europe Standard Time", iana_zone="Europe/Berlin")
+    assert queue_wait_limit(berlin).shortest == 23 * 3600 and not queue_wait_limit(berlin).per_slot
+    uneven = queue_wait_limit(replace(daily, hours=(7, 8)))
+    assert (uneven.slot_format, uneven.per_slot) == ("HH:mm", {"07:00": 3600, "08:00": 23 * 3600})
+    weekly = queue_wait_limit(replace(daily, frequency="Week", week_days=("Monday", "Friday")))
+    assert weekly.per_slot == {"Fri 07:00": 3 * 86_400, "Mon 07:00": 4 * 86_400}
+    # Too many uneven slots for one expression: the shortest gap for all.
+    busy = queue_wait_limit(replace(daily, hours=tuple(range(9, 18)), minutes=tuple(range(0, 60, 2))))
+    assert busy.per_slot == {} and busy.shortest == 120

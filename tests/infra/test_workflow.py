@@ -461,6 +461,7 @@ def test_queue_waits_by_the_gap_after_the_runs_own_slot() -> None:
     assert queued_run(job, seven, datetime(2026, 11, 24, 6, 59, tzinfo=UTC)).status == "Succeeded"
     assert queued_run(job, eight, datetime(2026, 11, 24, 9, 0, tzinfo=UTC)).status == "Succeeded"
     assert queued_run(job, eight, datetime(2026, 11, 25, 6, 1, tzinfo=UTC)).status == "Cancelled"
+    assert "'HH:mm'" in definition(job)["actions"]["Skip_if_overtaken"]["expression"]
 
 
 def test_queue_never_cancels_when_the_trigger_carries_no_time() -> None:
