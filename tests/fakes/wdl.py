@@ -530,12 +530,14 @@ def retries_allowed(action: Mapping[str, Any]) -> int:
     return int(policy["count"])
 
 
-def _retryable(answer: Mapping[str, Any]) -> bool:
+def _retryable(kind: str, answer: Mapping[str, Any]) -> bool:
+    if kind == "Http" and answer.get("status") == "TimedOut":
+        return True  # "If the trigger or action's original request times out"; a webhook's wait is not a request
     code = str((answer.get("outputs") or {}).get("statusCode", ""))
     return answer.get("status") == "Failed" and code.isdigit() and (int(code) in (408, 429) or int(code) >= 500)
 
 
-def _answer(name: str, action: Mapping[str, Any], given: Any) -> dict[str, Any]:
+def _answer(action: Mapping[str, Any], given: Any) -> dict[str, Any]:
     """The result of an HTTP or webhook action whose requests get the answers GIVEN (one answer,
     repeated, or a list in order), retried as its policy says."""
     answers = list(given) if isinstance(given, list) else [given or {}]
@@ -544,7 +546,7 @@ def _answer(name: str, action: Mapping[str, Any], given: Any) -> dict[str, Any]:
     while True:
         answer = answers[min(attempt, len(answers) - 1)]
         attempt += 1
-        if not (_retryable(answer) and attempt <= allowed):
+        if not (_retryable(action["type"], answer) and attempt <= allowed):
             return {"status": "Succeeded", "outputs": {}, **answer, "attempts": attempt}
 
 
@@ -602,7 +604,7 @@ def run(definition: Mapping[str, Any], calls: Mapping[str, Any], context: Contex
         kind = action["type"]
         if kind in ("Http", "HttpWebhook"):
             request = action["inputs"].get("subscribe", action["inputs"])
-            result = _answer(name, action, calls.get(name))
+            result = _answer(action, calls.get(name))
             result["inputs"] = _render_all(request, context)
         elif kind == "Query":
             where = action["inputs"]["where"]

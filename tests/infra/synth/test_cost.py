@@ -107,3 +107,14 @@ def test_every_minute_counts_every_run_and_run_length_is_capped_by_time_to_live(
 def test_disabled_job_costs_nothing_and_unpriced_sizes_say_so() -> None:
     assert estimate(replace(JOB, enabled=False), definition(), NOW).runs_per_month == 0
     assert estimate(replace(JOB, size="private-L"), definition(), NOW).dyno_usd is None
+
+
+def test_the_cost_benchmark_explains_every_ending_that_costs_more_than_before() -> None:
+    from bench.run_costs import BEFORE, increases
+
+    for overlap, report in BEFORE:
+        endings = executions_by_outcome(definition(replace(JOB, overlap=overlap, report_exit=report)))
+        assert endings[("exit 0" if report else "started")] == BEFORE[(overlap, report)].get(
+            "exit 0" if report else "started"
+        ) + (1 if overlap == "queue" else 0)
+        assert not [line for line in increases(overlap, report, endings) if "UNEXPLAINED" in line]
