@@ -472,3 +472,22 @@ def test_queue_never_cancels_when_the_trigger_carries_no_time() -> None:
     job = replace(JOB, overlap="queue")
     result = queued_run(job, "", datetime(2026, 12, 30, tzinfo=UTC), trigger={})
     assert result.status == "Succeeded" and START_ACTION in result.ran
+
+
+PLAIN_ENDINGS: list[tuple[str, dict[str, Any], str, str | None]] = [
+    ("started", {START_ACTION: {}}, "Succeeded", None),
+    ("refused, then started", {START_ACTION: REFUSED, "Start_dyno_again": {}}, "Succeeded", None),
+    ("refused twice", {START_ACTION: REFUSED, "Start_dyno_again": REFUSED}, "Failed", "StartDynoFailed"),
+    ("a 5xx", {START_ACTION: SERVER_ERROR}, "Failed", "StartDynoFailed"),
+    ("timed out", {START_ACTION: TIMED_OUT}, "Failed", "StartDynoFailed"),
+]
+
+
+@pytest.mark.parametrize(
+    "job", variants(), ids=lambda j: f"{j.overlap}-report{j.report_exit}-named{j.named}-cu{j.catch_up}"
+)
+def test_every_variant_runs_through_every_ending(job: JobSettings) -> None:
+    built = definition(job, "2026-11-23T18:00:00" if job.catch_up else None)
+    for ending, calls, status, code in ENDINGS if job.report_exit else PLAIN_ENDINGS:
+        result = run(built, {"List_dynos": NO_DYNOS, **calls}, Context(parameters={"herokuApiToken": TOKEN}))
+        assert (result.status, result.error and result.error["code"]) == (status, code), ending
