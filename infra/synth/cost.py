@@ -12,7 +12,6 @@ from infra.workflow import EXIT_CONDITION, QUEUE_CONDITION, SKIP_CONDITION, STAR
 
 __all__ = [
     "ASSUMPTIONS",
-    "FREE_BUILT_IN_EXECUTIONS",
     "OUTCOMES",
     "CostedJob",
     "JobCost",
@@ -37,16 +36,16 @@ DYNO_PER_HOUR = {
 # The Consumption plan's free built-in executions a month, per Azure subscription and shared by all
 # its workflows: logic-apps-pricing.md, "Trigger and action operations in the Consumption model"
 # ("Except for the initial number of free built-in operation executions, per Azure subscription");
-# the number is on the pricing page (4,000 when this was written). Not subtracted per job.
-FREE_BUILT_IN_EXECUTIONS = 4000
+# the number is on Azure's pricing page, which could not be read here, so no number is given. Not
+# subtracted per job.
 # logic-apps-limits-and-config.md: run history is kept 90 days unless the workflow says otherwise.
 RUN_HISTORY_DAYS = 90
 DAYS = 30
 ASSUMPTIONS = (
     f"a month is {DAYS} days of the job's schedule from now",
     f"Logic Apps Consumption: ${LOGIC_APPS_PER_EXECUTION} per trigger or built-in action execution; the plan's "
-    f"free built-in executions ({FREE_BUILT_IN_EXECUTIONS:,} a month per Azure subscription on Microsoft's pricing "
-    "page, shared by every workflow of the subscription) are not subtracted",
+    "initial free built-in executions (per Azure subscription, shared by every workflow of the subscription; "
+    "the number is on Azure's pricing page) are not subtracted",
     "a run bills its trigger and every action that runs, conditions and the HTTP Webhook that waits for the "
     "dyno's exit report included, once each however long the job runs; skipped actions and actions after a "
     "Terminate are not billed (Microsoft's metering rules)",
