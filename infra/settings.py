@@ -68,7 +68,11 @@ JOB_KEYS = (
     "overlap",
     "reportExit",
     "catchUp",
+    "retries",
 )
+# Attempts after the first a run may make (job field `retries`); Cron To Go allows 20, but ten
+# back-offs capped at 30 minutes already keep a run waiting three hours (infra/workflow/start.py).
+MAX_RETRIES = 10
 # Keys of earlier versions, refused with what replaced them.
 RETIRED_JOB_KEYS = {
     "waitForCompletion": "remove it: a run now lasts as long as its job and records the exit status (reportExit, "
@@ -96,6 +100,8 @@ class JobSettings:
     named: bool = True
     # Missed recurrences run when Logic Apps is back or the workflow is enabled again (Sliding Window).
     catch_up: bool = False
+    # Further attempts, each on a new dyno, after the job exits non-zero or sends no report.
+    retries: int = 0
 
 
 @dataclass(frozen=True)
@@ -270,6 +276,20 @@ def _job(raw: Any, index: int, problems: _Problems, deploy_code: bool) -> JobSet
             '"Day", "interval": 1, "startTime": "2026-01-01T07:00:00"}), or remove catchUp',
         )
 
+    retries = raw.get("retries", 0)
+    if not isinstance(retries, int) or isinstance(retries, bool) or not 0 <= retries <= MAX_RETRIES:
+        problems.add(
+            f"{where}.retries",
+            f"{retries!r} is not a whole number from 0 to {MAX_RETRIES}",
+            "write e.g. retries: 2 (without quotes), or remove it for no retries",
+        )
+    elif retries and not report_exit:
+        problems.add(
+            f"{where}.retries",
+            "needs reportExit: without the dyno's exit report a run cannot tell that the job failed",
+            "set reportExit: true (bin/picletter-run must be in the app's code), or remove retries",
+        )
+
     if len(problems) > before or recurrence is None:
         return None
     return JobSettings(
@@ -286,6 +306,7 @@ def _job(raw: Any, index: int, problems: _Problems, deploy_code: bool) -> JobSet
         report_exit=report_exit,
         named=deploy_code or report_exit,
         catch_up=catch_up,
+        retries=int(retries),
     )
 
 

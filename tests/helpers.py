@@ -134,6 +134,14 @@ MALFORMED_CONFIGS: list[tuple[dict[str, Any], str, str]] = [
     ({"jobs": [{**VALID_JOB, "enabled": "yes"}]}, "picletter:jobs[0].enabled", "true or false"),
     ({"jobs": [{**VALID_JOB, "overlap": "sometimes"}]}, "picletter:jobs[0].overlap", "skip, queue or allow"),
     ({"jobs": [{**VALID_JOB, "waitForCompletion": True}]}, "picletter:jobs[0].waitForCompletion", "reportExit"),
+    ({"jobs": [{**VALID_JOB, "retries": 11}]}, "picletter:jobs[0].retries", "from 0 to 10"),
+    ({"jobs": [{**VALID_JOB, "retries": "2"}]}, "picletter:jobs[0].retries", "without quotes"),
+    ({"jobs": [{**VALID_JOB, "retries": True}]}, "picletter:jobs[0].retries", "retries: 2"),
+    (
+        {"jobs": [{**VALID_JOB, "retries": 2, "reportExit": False}]},
+        "picletter:jobs[0].retries",
+        "set reportExit: true",
+    ),
     (
         {"jobs": [{**VALID_JOB, "overlap": "queue", "reportExit": False}]},
         "picletter:jobs[0].overlap",

@@ -84,6 +84,14 @@ def test_malformed_config_names_the_key_and_the_fix(overrides: dict[str, Any], k
     assert any(fix in p for p in matching), matching
 
 
+def test_retries_default_to_none_and_take_up_to_ten() -> None:
+    assert parse().jobs[0].retries == 0
+    assert parse(jobs=[{**VALID_JOB, "retries": 10}]).jobs[0].retries == 10
+    # A stack that does not ship the code may still report with its own bin/picletter-run.
+    (own,) = parse(deployCode=False, jobs=[{**VALID_JOB, "reportExit": True, "retries": 1}]).jobs
+    assert own.retries == 1
+
+
 def test_every_problem_is_reported_at_once() -> None:
     with pytest.raises(ConfigError) as raised:
         parse(herokuApp=None, herokuApiToken=None, jobs=[{"name": "UP", "command": "", "schedule": "nope"}])
