@@ -132,6 +132,31 @@ def main() -> None:
             notes += [f"  {name}: {change}" for change in increases(overlap, report, dict(constant))]
     print("\nEndings that cost more than before issue 21 (commit a944c44), and why:")
     print("\n".join(notes) or "  none")
+    print_retries()
+
+
+def print_retries() -> None:
+    """Executions per run with `retries` (issue 24): every attempt of a job that keeps failing is
+    billed, and a success costs one Terminate more (Job_succeeded), so that no later attempt starts.
+    Heroku requests: one create per attempt, and with overlap skip one dyno list per attempt."""
+    print("\nWith retries (reportExit true): executions per run by ending, and what each later attempt adds")
+    endings = ("exit 0", "exit non-zero, then exit 0", "exit non-zero", "no exit report")
+    for overlap in OVERLAPS:
+        counts = {
+            retries: executions_by_outcome(
+                build_definition(replace(JOB, overlap=overlap, retries=retries), "app", "https://api.heroku.com")
+            )
+            for retries in (0, 1, 3, 10)
+        }
+        for retries, by_ending in counts.items():
+            shown = ", ".join(f"{e} {by_ending[e]}" for e in endings if e in by_ending)
+            print(f"  overlap {overlap:<5} retries {retries:>2}: {shown}")
+        per_attempt = (counts[10]["exit non-zero"] - counts[0]["exit non-zero"]) // 10
+        silent = (counts[10]["no exit report"] - counts[0]["no exit report"]) // 10
+        print(
+            f"  overlap {overlap:<5} each later attempt: +{per_attempt} after a non-zero exit, "
+            f"+{silent} after no report"
+        )
 
 
 if __name__ == "__main__":

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from infra.schedule import Recurrence, next_runs
 from infra.workflow import EXIT_CONDITION, QUEUE_CONDITION, SKIP_CONDITION, START_ACTION, all_actions
@@ -53,7 +54,11 @@ ASSUMPTIONS = (
     'charged for 3 action executions"): the create is never retried by Logic Apps; GET /dynos (overlap skip) '
     "may be sent up to 5 times on 408, 429 or 5xx answers, up to 4 more executions",
     "the monthly figure assumes every run ends with exit status 0; executionsPerRun lists the other endings, "
-    "among them a create Heroku refused (409/429) and the one retry that follows",
+    "among them a create Heroku refused (409/429) and the one retry that follows; with `retries`, "
+    '"exit non-zero" and "no exit report" count every attempt (each attempt after the first adds its '
+    "summary, back-off Wait, start and checks, and with overlap skip a dyno list, query and check), and "
+    '"exit non-zero, then exit 0" is a retry that works',
+    "a Wait is billed once, however long it waits (the back-off between attempts included)",
     "the dyno's report that resumes the HTTP Webhook is not billed as a further execution (Microsoft's "
     "pricing pages bill each request to a webhook trigger, and say nothing of a webhook action's callback; "
     "if it is billed, add 1 to each ending but skipped)",
@@ -81,6 +86,7 @@ class Outcome:
 _REPORTED = frozenset({EXIT_CONDITION})
 _RETRY = "Retry_if_heroku_refused"
 _AGAIN = f"{EXIT_CONDITION}_again"
+_SECOND = f"{EXIT_CONDITION}_attempt_2"
 # How a run normally ends: the job exits 0, or (without reportExit) its dyno was started.
 EXIT_ZERO, STARTED = "exit 0", "started"
 # Guards pass unless the ending says otherwise.
@@ -91,6 +97,13 @@ OUTCOMES = (
     Outcome(STARTED, _GO, excludes=_REPORTED),
     Outcome("exit non-zero", {**_GO, EXIT_CONDITION: False}, requires=_REPORTED),
     Outcome("no exit report", _GO, {START_ACTION: "TimedOut"}, requires=_REPORTED),
+    # With retries, "exit non-zero" and "no exit report" are every attempt's ending; this one is a
+    # retry that works.
+    Outcome(
+        "exit non-zero, then exit 0",
+        {**_GO, EXIT_CONDITION: False, _SECOND: True},
+        requires=frozenset({_SECOND}),
+    ),
     Outcome(
         "refused, then exit 0",
         {**_GO, _RETRY: True, _AGAIN: True},
@@ -168,13 +181,26 @@ def _bill(actions: Mapping[str, Any], outcome: Outcome, billed: list[str]) -> bo
         if kind in _CONTAINERS:
             raise ValueError(f"{name}: a {kind} is billed per cycle; this model counts none")
         if kind == "If":
-            if name not in outcome.conditions:
+            taken = _per_attempt(outcome.conditions, name)
+            if taken is None:
                 raise ValueError(f"outcome {outcome.name!r} does not say which branch {name} takes")
-            branch = action["actions"] if outcome.conditions[name] else action.get("else", {}).get("actions", {})
+            branch = action["actions"] if taken else action.get("else", {}).get("actions", {})
             if _bill(branch, outcome, billed):
                 return True
-        status[name] = outcome.statuses.get(name, "Succeeded")
+        status[name] = _per_attempt(outcome.statuses, name) or "Succeeded"
     return False
+
+
+_T = TypeVar("_T")
+
+
+def _per_attempt(given: Mapping[str, _T], name: str) -> _T | None:
+    """What GIVEN says of action NAME: by its own name, or else by the name of the first attempt's
+    action it repeats (`Check_exit_status_attempt_3` ends as `Check_exit_status` does unless the
+    outcome names it)."""
+    if name in given:
+        return given[name]
+    return given.get(re.sub(r"_attempt_\d+$", "", name))
 
 
 def executions_per_run(definition: dict[str, Any], outcome: Outcome) -> int:

@@ -16,7 +16,15 @@ from infra.job_command import job_prefix
 from infra.run_rules import RUNNING_STATES, concurrency_generation, queue_wait_limit, trigger_concurrency
 from infra.settings import JobSettings
 from infra.workflow.expressions import quoted
-from infra.workflow.start import READ_RETRY_POLICY, TOKEN_PARAMETER, heroku_call, secure_data, start_actions
+from infra.workflow.start import (
+    READ_RETRY_POLICY,
+    TOKEN_PARAMETER,
+    Attempt,
+    Recheck,
+    heroku_call,
+    secure_data,
+    start_actions,
+)
 
 __all__ = ["QUEUE_CONDITION", "SCHEMA", "SKIP_CONDITION", "TRIGGER_NAMES", "build_definition", "replacement_key"]
 
@@ -59,7 +67,8 @@ def _running_expression(job: JobSettings) -> str:
     return f"@and(equals(item()?['type'], 'run'), {same_job}, or({states}))"
 
 
-def _skip_if_running(job: JobSettings, apps: str, start: dict[str, Any]) -> dict[str, Any]:
+def _dyno_check(job: JobSettings, apps: str, tag: str, run_after: dict[str, list[str]]) -> dict[str, Any]:
+    """List the app's dynos and keep the job's running ones (Same_job_running{TAG})."""
     # Outputs hidden too: they list every dyno's command and, for attached dynos, attach_url, kept in
     # run history for its retention (90 days by default). The Query reading them gets its inputs
     # hidden, not its outputs (securing doc, "Secure Outputs setting"), so the reason stays visible.
@@ -68,22 +77,32 @@ def _skip_if_running(job: JobSettings, apps: str, start: dict[str, Any]) -> dict
         "inputs": {**heroku_call("GET", f"{apps}/dynos"), "retryPolicy": READ_RETRY_POLICY},
         "runtimeConfiguration": secure_data("inputs", "outputs"),
     }
-    found = "first(body('Same_job_running'))"
     return {
-        "List_dynos": {**get, "runAfter": {}},
-        "Same_job_running": {
+        f"List_dynos{tag}": {**get, "runAfter": run_after},
+        f"Same_job_running{tag}": {
             "type": "Query",
-            "inputs": {"from": "@body('List_dynos')", "where": _running_expression(job)},
-            "runAfter": {"List_dynos": ["Succeeded"]},
+            "inputs": {"from": f"@body('List_dynos{tag}')", "where": _running_expression(job)},
+            "runAfter": {f"List_dynos{tag}": ["Succeeded"]},
         },
+    }
+
+
+def _found(tag: str) -> tuple[str, str]:
+    found = f"first(body('Same_job_running{tag}'))"
+    return f"@{{{found}?['name']}}", f"@{{{found}?['state']}}"
+
+
+def _skip_if_running(job: JobSettings, apps: str, start: dict[str, Any]) -> dict[str, Any]:
+    name, state = _found("")
+    return {
+        **_dyno_check(job, apps, "", {}),
         SKIP_CONDITION: {
             "type": "If",
             "expression": {"greater": ["@length(body('Same_job_running'))", 0]},
             "actions": {
                 "Overlap_reason": {
                     "type": "Compose",
-                    "inputs": f"Skipped: dyno @{{{found}?['name']}} of job {job.name} is still "
-                    f"@{{{found}?['state']}} (overlap: skip)",
+                    "inputs": f"Skipped: dyno {name} of job {job.name} is still {state} (overlap: skip)",
                     "runAfter": {},
                 },
                 "Cancel_overlapping_run": {
@@ -96,6 +115,42 @@ def _skip_if_running(job: JobSettings, apps: str, start: dict[str, Any]) -> dict
             "runAfter": {"Same_job_running": ["Succeeded"]},
         },
     }
+
+
+def _recheck(job: JobSettings, apps: str) -> Recheck:
+    """`skip` with retries: before each later attempt, the same check as the run's first. Another
+    run may have started the job's dyno during the back-off; this run then ends Failed (its last
+    attempt failed) without starting a dyno beside it, and says so."""
+
+    def check(attempt: Attempt, run_after: dict[str, list[str]]) -> tuple[dict[str, Any], str]:
+        tag = attempt.tag
+        name, state = _found(tag)
+        condition = f"{SKIP_CONDITION}{tag}"
+        return {
+            **_dyno_check(job, apps, tag, run_after),
+            condition: {
+                "type": "If",
+                "expression": {"greater": [f"@length(body('Same_job_running{tag}'))", 0]},
+                "actions": {
+                    f"Not_retried{tag}": {
+                        "type": "Terminate",
+                        "inputs": {
+                            "runStatus": "Failed",
+                            "runError": {
+                                "code": "NotRetried",
+                                "message": f"job {job.name}: attempt {attempt.number} not started: dyno {name} of "
+                                f"the job is still {state} (overlap: skip){attempt.earlier}",
+                            },
+                        },
+                        "runAfter": {},
+                    }
+                },
+                "else": {"actions": {}},
+                "runAfter": {f"Same_job_running{tag}": ["Succeeded"]},
+            },
+        }, condition
+
+    return check
 
 
 def _skip_if_overtaken(job: JobSettings, start: dict[str, Any]) -> dict[str, Any]:
@@ -136,7 +191,7 @@ def _skip_if_overtaken(job: JobSettings, start: dict[str, Any]) -> dict[str, Any
 def build_definition(job: JobSettings, app: str, api_url: str, window_start: str | None = None) -> dict[str, Any]:
     """JOB's workflow definition for APP; WINDOW_START is the pinned start of a catch-up trigger."""
     apps = f"{api_url.rstrip('/')}/apps/{app}"
-    start = start_actions(job, apps)
+    start = start_actions(job, apps, _recheck(job, apps) if job.overlap == "skip" else None)
     guards = {"skip": lambda: _skip_if_running(job, apps, start), "queue": lambda: _skip_if_overtaken(job, start)}
     actions = guards[job.overlap]() if job.overlap in guards else start
     return {

@@ -23,21 +23,28 @@ API schema (dyno create).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from infra.heroku.facts import ACCEPT
 from infra.job_command import CALLBACK_ENV, wrapped_command
 from infra.settings import JobSettings
-from infra.workflow.expressions import literal
+from infra.workflow.expressions import literal, quoted
 
 __all__ = [
     "EXIT_CONDITION",
+    "MAX_BACKOFF_MINUTES",
     "NO_RETRY",
     "READ_RETRY_POLICY",
     "REPORT_MARGIN_SECONDS",
     "START_ACTION",
     "START_RETRY_SECONDS",
     "TOKEN_PARAMETER",
+    "Attempt",
+    "Recheck",
+    "backoff_minutes",
+    "ended",
     "heroku_call",
     "report_deadline",
     "secure_data",
@@ -48,6 +55,8 @@ TOKEN_PARAMETER = "herokuApiToken"
 START_ACTION = "Start_dyno"
 # The If that ends the run Failed unless the dyno reported exit status 0.
 EXIT_CONDITION = "Check_exit_status"
+# The longest back-off between attempts of a job with retries (backoff_minutes).
+MAX_BACKOFF_MINUTES = 30
 # Waited before the one retry of a create that Heroku refused without creating a dyno.
 START_RETRY_SECONDS = 30
 # How long past the job's time_to_live a run waits for the report: the dyno's boot, Heroku's 30 s
@@ -161,46 +170,56 @@ def _visible(name: str, inputs: dict[str, Any], run_after: dict[str, list[str]])
     return {name: {"type": "Compose", "inputs": inputs, "runAfter": run_after}}
 
 
-def _outcome(job: JobSettings, start: str, suffix: str) -> dict[str, Any]:
-    """After the webhook START: Succeeded on exit status 0, Failed naming the status and the dyno, or
-    Failed when no report came before the deadline. After a retried start (SUFFIX "_again"), exit
-    status 0 ends the run Succeeded explicitly: the first start's Failed branch would fail it."""
+def _outcome(job: JobSettings, start: str, suffix: str, attempt: Attempt) -> dict[str, Any]:
+    """After the webhook START: the run ends Succeeded on exit status 0; on another status or no
+    report before the deadline it ends Failed naming the status and the dyno, unless ATTEMPT is
+    followed by another, when the attempt's ending is only recorded (attempt_actions reads it).
+    Success is an explicit Terminate after a retried start (SUFFIX holds "_again") or when the job
+    has retries: an earlier Failed or TimedOut action would otherwise fail the run, and a later
+    attempt would start."""
     report = f"body('{start}')"
     shown = f"outputs('Exit_report{suffix}')"
     succeeded: dict[str, Any] = {}
-    if suffix:
-        succeeded = {
-            "Succeeded_after_retry": {"type": "Terminate", "inputs": {"runStatus": "Succeeded"}, "runAfter": {}}
+    if "_again" in suffix or job.retries:
+        name = f"Succeeded_after_retry{attempt.tag}" if "_again" in suffix else f"Job_succeeded{attempt.tag}"
+        succeeded = {name: {"type": "Terminate", "inputs": {"runStatus": "Succeeded"}, "runAfter": {}}}
+    exit_report = _visible(
+        f"Exit_report{suffix}",
+        {"exitStatus": f"@{report}?['exitStatus']", "dyno": f"@{report}?['dyno']"},
+        {},
+    )
+    no_report = (
+        f"no exit status within {report_deadline(job)} s (time_to_live {job.time_to_live} s + "
+        f"{REPORT_MARGIN_SECONDS} s)"
+    )
+    failed: dict[str, Any] = {}
+    if attempt.final:
+        failed = {
+            f"Job_failed{suffix}": _fail(
+                "JobFailed",
+                f"job {job.name} exited with status @{{{shown}?['exitStatus']}} on dyno "
+                f"@{{{shown}?['dyno']}}; its logs: python -m infra logs --dyno @{{{shown}?['dyno']}}" + attempt.earlier,
+                {f"Exit_report{suffix}": ["Succeeded"]},
+            )
         }
+        after_timeout = _fail(
+            "NoExitReport",
+            f"job {job.name}: {no_report}: the dyno was killed before it could report, or could not reach "
+            "Logic Apps; see python -m infra logs" + attempt.earlier,
+            {start: ["TimedOut"]},
+        )
+    else:
+        # Recorded for the attempt's summary; the run goes on to the next attempt.
+        after_timeout = {"type": "Compose", "inputs": no_report, "runAfter": {start: ["TimedOut"]}}
     return {
         f"{EXIT_CONDITION}{suffix}": {
             "type": "If",
             "expression": f"@equals({report}?['exitStatus'], 0)",
             "actions": succeeded,
-            "else": {
-                "actions": {
-                    **_visible(
-                        f"Exit_report{suffix}",
-                        {"exitStatus": f"@{report}?['exitStatus']", "dyno": f"@{report}?['dyno']"},
-                        {},
-                    ),
-                    f"Job_failed{suffix}": _fail(
-                        "JobFailed",
-                        f"job {job.name} exited with status @{{{shown}?['exitStatus']}} on dyno "
-                        f"@{{{shown}?['dyno']}}; its logs: python -m infra logs --dyno @{{{shown}?['dyno']}}",
-                        {f"Exit_report{suffix}": ["Succeeded"]},
-                    ),
-                }
-            },
+            "else": {"actions": {**exit_report, **failed}},
             "runAfter": {start: ["Succeeded"]},
         },
-        f"No_exit_report{suffix}": _fail(
-            "NoExitReport",
-            f"job {job.name}: no exit status within {report_deadline(job)} s (time_to_live {job.time_to_live} s + "
-            f"{REPORT_MARGIN_SECONDS} s): the dyno was killed before it could report, or could not reach "
-            "Logic Apps; see python -m infra logs",
-            {start: ["TimedOut"]},
-        ),
+        f"No_exit_report{suffix}": after_timeout,
     }
 
 
@@ -218,7 +237,7 @@ def _status_code(start: str) -> str:
     return f"actions('{start}')?['outputs']?['statusCode']"
 
 
-def _start_failed(start: str, suffix: str) -> dict[str, Any]:
+def _start_failed(start: str, suffix: str, earlier: str = "") -> dict[str, Any]:
     """Heroku's answer, made visible, then the run Failed with it: START may have created a dyno."""
     answer = f"actions('{start}')?['outputs']"
     shown = f"outputs('Start_answer{suffix}')"
@@ -232,44 +251,155 @@ def _start_failed(start: str, suffix: str) -> dict[str, Any]:
         f"Start_failed{suffix}": _fail(
             "StartDynoFailed",
             f"POST /dynos answered @{{{shown}?['statusCode']}}: @{{{shown}?['body']}}; "
-            "not retried because the dyno may have started: check python -m infra ps",
+            "not retried because the dyno may have started: check python -m infra ps" + earlier,
             {f"Start_answer{suffix}": ["Succeeded"]},
         ),
     }
 
 
-def _again_failed(start: str, failed_on: list[str]) -> dict[str, Any]:
-    actions = _start_failed(start, "_again")
-    actions["Start_answer_again"]["runAfter"] = {start: failed_on}
+def _again_failed(start: str, failed_on: list[str], attempt: Attempt) -> dict[str, Any]:
+    suffix = f"_again{attempt.tag}"
+    actions = _start_failed(start, suffix, attempt.earlier)
+    actions[f"Start_answer{suffix}"]["runAfter"] = {start: failed_on}
     return actions
 
 
-def start_actions(job: JobSettings, apps: str) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Attempt:
+    """One attempt of a run: its number (1 is the first start), and how many the job makes."""
+
+    number: int
+    total: int
+
+    @property
+    def tag(self) -> str:
+        """The suffix of the attempt's action names: none for the first, so a job without retries
+        keeps the names run history has always shown."""
+        return "" if self.number == 1 else f"_attempt_{self.number}"
+
+    @property
+    def final(self) -> bool:
+        return self.number == self.total
+
+    @property
+    def earlier(self) -> str:
+        """The failure message's account of the attempts before this one (their Attempt_N_ended)."""
+        if self.number == 1:
+            return ""
+        shown = "; ".join(f"@{{outputs('{ended(n)}')}}" for n in range(1, self.number))
+        return f"; attempt {self.number} of {self.total}; before it {shown}"
+
+
+# Builds the actions that run before ATTEMPT's start (after RUN_AFTER) and names the one the start
+# runs after: overlap skip's check that no other dyno of the job is up.
+Recheck = Callable[[Attempt, dict[str, list[str]]], tuple[dict[str, Any], str]]
+
+
+def ended(number: int) -> str:
+    """The Compose that records how attempt NUMBER ended, read by later failure messages."""
+    return f"Attempt_{number}_ended"
+
+
+def backoff_minutes(number: int) -> int:
+    """Minutes waited before attempt NUMBER (2 or more): 1, 2, 4, 8, 16, then 30 each time."""
+    return min(1 << (number - 2), MAX_BACKOFF_MINUTES)
+
+
+def _attempt(job: JobSettings, apps: str, attempt: Attempt, run_after: dict[str, list[str]]) -> dict[str, Any]:
     """Start the dyno, retry once only where Heroku proves it created none, and end the run as the
-    job ended (with reportExit)."""
+    job ended (with reportExit), or record the ending when another attempt follows.
+
+    The retried start and what follows it sit beside the first start, not inside the refusal's If
+    (whose true branch only waits): a later attempt's summary reads both starts, and an action
+    inside a branch that did not run may have no result to read (Microsoft does not say).
+    Reaching `again` through the If's Succeeded means the true branch ran: the else branch ends
+    the run with a Terminate, and the If is Skipped when the start did not fail."""
     call = _start(job, apps)
-    again = f"{START_ACTION}_again"
+    start = f"{START_ACTION}{attempt.tag}"
+    again = f"{START_ACTION}_again{attempt.tag}"
+    decide = f"Retry_if_heroku_refused{attempt.tag}"
     refused_on = ["Failed"] if job.report_exit else ["Failed", "TimedOut"]
-    retry_branch: dict[str, Any] = {
-        "Wait_before_retry": {
-            "type": "Wait",
-            "inputs": {"interval": {"count": START_RETRY_SECONDS, "unit": "Second"}},
-            "runAfter": {},
-        },
-        again: {**call, "runAfter": {"Wait_before_retry": ["Succeeded"]}},
-        **_again_failed(again, refused_on),
-    }
-    actions: dict[str, Any] = {START_ACTION: {**call, "runAfter": {}}}
+    pause = f"Wait_before_retry{attempt.tag}"
+    actions: dict[str, Any] = {start: {**call, "runAfter": run_after}}
     if job.report_exit:
-        actions.update(_outcome(job, START_ACTION, ""))
-        retry_branch.update(_outcome(job, again, "_again"))
+        actions.update(_outcome(job, start, attempt.tag, attempt))
     refusals = ", ".join(f"'{code}'" for code in REFUSALS)
-    actions["Retry_if_heroku_refused"] = {
+    actions[decide] = {
         "type": "If",
         # Retried once, after a pause; anything else may have created a dyno.
-        "expression": f"@contains(createArray({refusals}), string({_status_code(START_ACTION)}))",
-        "actions": retry_branch,
-        "else": {"actions": _start_failed(START_ACTION, "")},
-        "runAfter": {START_ACTION: refused_on},
+        "expression": f"@contains(createArray({refusals}), string({_status_code(start)}))",
+        "actions": {
+            pause: {
+                "type": "Wait",
+                "inputs": {"interval": {"count": START_RETRY_SECONDS, "unit": "Second"}},
+                "runAfter": {},
+            }
+        },
+        "else": {"actions": _start_failed(start, attempt.tag, attempt.earlier)},
+        "runAfter": {start: refused_on},
     }
+    actions[again] = {**call, "runAfter": {decide: ["Succeeded"]}}
+    actions.update(_again_failed(again, refused_on, attempt))
+    if job.report_exit:
+        actions.update(_outcome(job, again, f"_again{attempt.tag}", attempt))
+    return actions
+
+
+def _summary(job: JobSettings, attempt: Attempt) -> dict[str, Any]:
+    """A Compose saying how ATTEMPT ended when another follows, for the failure messages.
+
+    It runs once the attempt's endings are settled, whichever ran: every ending that stops the run
+    is a Terminate, so reaching it means the job exited non-zero or sent no report. It reads the
+    report of the start that ran last (the retried one, unless it was Skipped) through actions(),
+    which reads null where an action has no outputs. Reading the secured webhooks hides this
+    Compose's inputs and outputs in run history, but not those of the Terminate that quotes it
+    (logic-apps-securing-a-logic-app.md; see _visible), and it holds only the exit status and dyno.
+    """
+    tag = attempt.tag
+    start, again = f"{START_ACTION}{tag}", f"{START_ACTION}_again{tag}"
+    report = (
+        f"if(equals(actions('{again}')?['status'], 'Skipped'), actions('{start}')?['outputs']?['body'], "
+        f"actions('{again}')?['outputs']?['body'])"
+    )
+    said = f"concat('dyno ', string({report}?['dyno']), ' exited with status ', string({report}?['exitStatus']))"
+    silent = quoted(f"no exit status within {report_deadline(job)} s")
+    settled = ["Succeeded", "Skipped"]
+    endings = [EXIT_CONDITION, "No_exit_report", "Retry_if_heroku_refused", "Start_answer_again"]
+    endings += [f"{EXIT_CONDITION}_again", "No_exit_report_again"]
+    return {
+        ended(attempt.number): {
+            "type": "Compose",
+            "inputs": f"attempt {attempt.number}: @{{if(equals({report}?['exitStatus'], null), {silent}, {said})}}",
+            "runAfter": {f"{name}{tag}": settled for name in endings},
+        }
+    }
+
+
+def start_actions(job: JobSettings, apps: str, recheck: Recheck | None = None) -> dict[str, Any]:
+    """Every attempt of a run, one after the other, each after its back-off (backoff_minutes).
+
+    Unrolled rather than an Until loop: each attempt's actions keep their own names, statuses and
+    messages in run history, the cost model counts them exactly, and the depth stays that of one
+    attempt (a guard, the refusal's If, its exit check: 3 of the 8 levels Microsoft allows,
+    logic-apps-limits-and-config.md "Definition limits"); 11 attempts stay far below 500 actions.
+    RECHECK gives the actions that end the run before a later attempt while another dyno of the
+    job is up (overlap skip), the start running after the returned action."""
+    total = job.retries + 1
+    actions = _attempt(job, apps, Attempt(1, total), {})
+    for number in range(2, total + 1):
+        attempt = Attempt(number, total)
+        previous = Attempt(number - 1, total)
+        actions.update(_summary(job, previous))
+        wait = f"Wait_before_attempt_{number}"
+        actions[wait] = {
+            "type": "Wait",
+            "inputs": {"interval": {"count": backoff_minutes(number), "unit": "Minute"}},
+            "runAfter": {ended(previous.number): ["Succeeded"]},
+        }
+        run_after = {wait: ["Succeeded"]}
+        if recheck is not None:
+            guard, last = recheck(attempt, run_after)
+            actions.update(guard)
+            run_after = {last: ["Succeeded"]}
+        actions.update(_attempt(job, apps, attempt, run_after))
     return actions

@@ -117,3 +117,23 @@ def test_the_cost_benchmark_explains_every_ending_that_costs_more_than_before() 
             "exit 0" if report else "started"
         ) + (1 if overlap == "queue" else 0)
         assert not [line for line in increases(overlap, report, endings) if "UNEXPLAINED" in line]
+
+
+@pytest.mark.parametrize(
+    ("overlap", "per_attempt", "per_silent_attempt"),
+    # An attempt after a non-zero exit: the summary, the back-off Wait, the start, its check and the
+    # Compose with its report; after no report: the summary, Wait, start and the no-report Compose.
+    # overlap skip adds the dyno list, query and check before each later attempt.
+    [("allow", 5, 4), ("queue", 5, 4), ("skip", 8, 7)],
+)
+def test_each_attempt_adds_its_executions(overlap: str, per_attempt: int, per_silent_attempt: int) -> None:
+    base = executions_by_outcome(definition(replace(JOB, overlap=overlap)))
+    for retries in (1, 3, 10):
+        counts = executions_by_outcome(definition(replace(JOB, overlap=overlap, retries=retries)))
+        assert counts["exit non-zero"] == base["exit non-zero"] + retries * per_attempt
+        assert counts["no exit report"] == base["no exit report"] + retries * per_silent_attempt
+        # A success is an explicit Terminate once a later attempt exists.
+        assert counts["exit 0"] == base["exit 0"] + 1
+        # The first attempt without its Terminate, then one attempt ending in Job_succeeded.
+        assert counts["exit non-zero, then exit 0"] == base["exit non-zero"] - 1 + per_attempt
+    assert "exit non-zero, then exit 0" not in base
