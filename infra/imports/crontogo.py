@@ -17,12 +17,15 @@ from typing import Any
 from infra.errors import UserError
 from infra.imports.fields import dyno_size, job_problems, schedule_problem
 from infra.imports.model import Import, ImportedJob, Refused, job_name
+from infra.settings import MAX_RETRIES
 
 __all__ = ["FORMAT", "from_crontogo"]
 
 FORMAT = "Cron To Go manifest"
 # validation-service.ts, rateExpressionPattern.
 _RATE = re.compile(r"(\d+)\s+(minute|minutes|hour|hours|day|days)")
+# validation-service.ts: Cron To Go takes 0 to 20 retries.
+_CRON_TO_GO_RETRIES = 20
 _KNOWN = {"nickname", "schedule", "timezone", "dyno", "command", "timeout", "retries", "jitter", "state"}
 
 
@@ -73,7 +76,17 @@ def _job(raw: Any, index: int, taken: set[str]) -> ImportedJob | Refused:
     elif raw.get("state", "enabled") != "enabled":
         return Refused(label, f"state {raw.get('state')!r} is not enabled or paused")
     if retries := raw.get("retries"):
-        notes.append(f"retries: {retries} not converted: picletter runs a job once per schedule time")
+        if not isinstance(retries, int) or isinstance(retries, bool) or not 0 < retries <= _CRON_TO_GO_RETRIES:
+            return Refused(label, f"retries {retries!r} is not 0 to {_CRON_TO_GO_RETRIES}")
+        fields["retries"] = min(retries, MAX_RETRIES)
+        if retries > MAX_RETRIES:
+            notes.append(f"retries: {retries} became {MAX_RETRIES}, the most picletter makes")
+        # A run knows the job failed only from the dyno's exit report (bin/picletter-run).
+        fields["reportExit"] = True
+        notes.append(
+            "retries need reportExit: bin/picletter-run must be in the app's code (deployCode ships it); "
+            "retries back off 1, 2, 4 ... minutes (docs/how-to/retries-and-alerts.md)"
+        )
     if jitter := raw.get("jitter"):
         notes.append(f"jitter: {jitter} not converted: a Logic Apps recurrence starts at its set time")
     notes += [

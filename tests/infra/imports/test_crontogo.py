@@ -73,11 +73,30 @@ def test_a_rate_that_cron_to_go_counted_from_creation_says_where_it_now_starts(r
 
 
 def test_what_picletter_cannot_express_is_a_note_on_the_job_never_dropped() -> None:
-    job = only_job({"schedule": "0 9 * * *", "command": "x", "retries": 3, "jitter": 5, "start_date": "2026-01-01"})
-    assert len(job.notes) == 3
-    assert any(note.startswith("retries: 3 not converted") for note in job.notes)
+    job = only_job({"schedule": "0 9 * * *", "command": "x", "jitter": 5, "start_date": "2026-01-01"})
+    assert len(job.notes) == 2
     assert any(note.startswith("jitter: 5 not converted") for note in job.notes)
     assert any(note.startswith("start_date:") for note in job.notes)
+
+
+@pytest.mark.parametrize(("given", "kept"), [(1, 1), (3, 3), (10, 10), (11, 10), (20, 10)])
+def test_retries_carry_over_up_to_ten_with_the_exit_report_they_need(given: int, kept: int) -> None:
+    job = only_job({"schedule": "0 9 * * *", "command": "x", "retries": given})
+    assert (job.fields["retries"], job.fields["reportExit"]) == (kept, True)
+    assert any("bin/picletter-run" in note for note in job.notes)
+    assert any(f"retries: {given} became 10" in note for note in job.notes) == (given > 10)
+
+
+def test_no_retries_add_nothing() -> None:
+    job = only_job({"schedule": "0 9 * * *", "command": "x", "retries": 0})
+    assert "retries" not in job.fields and "reportExit" not in job.fields and job.notes == ()
+
+
+@pytest.mark.parametrize("retries", [21, -1, "3", True])
+def test_retries_cron_to_go_would_refuse_are_refused(retries: Any) -> None:
+    result = convert({"jobs": [{"nickname": "n", "schedule": "0 9 * * *", "command": "x", "retries": retries}]})
+    (refused,) = result.refused
+    assert "retries" in refused.reason and "0 to 20" in refused.reason
 
 
 def test_a_retired_dyno_size_becomes_its_successor_with_a_note() -> None:
