@@ -2,15 +2,19 @@
 
 Pure: takes the raw `picletter:*` values and the environment, returns typed settings or raises
 ConfigError listing every problem, each naming the key and the fix.
+
+Each key has one parser in a table (STACK_FIELDS, JOB_FIELDS): it takes the value as given and
+returns it typed, or records a problem and returns INVALID. Rules that join fields (a schedule and
+its zone, overlap with reportExit and catchUp) run after every field has been read, on what parsed.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, Final, cast
 
 from infra.errors import ConfigError
 from infra.heroku.facts import (
@@ -28,51 +32,20 @@ from infra.schedule import Recurrence, ScheduleError, compile_schedule, windows_
 
 __all__ = [
     "DEFAULT_JOB",
+    "JOB_FIELDS",
     "OBJECT_KEYS",
     "SCALAR_KEYS",
     "SECRET_ONLY_KEYS",
+    "STACK_FIELDS",
     "ConfigError",
     "JobSettings",
     "StackSettings",
     "settings_from_config",
 ]
 
-# The stack's `picletter:*` keys: scalars (strings or booleans), and objects the CLI stores as JSON.
-SCALAR_KEYS = (
-    "herokuApp",
-    "herokuApiToken",
-    "herokuRunToken",
-    "herokuDeployToken",
-    "resourceGroup",
-    "deployCode",
-    "replaceRelease",
-    "createApp",
-    "deleteAppOnDestroy",
-    "herokuRegion",
-    "alertEmail",
-)
-OBJECT_KEYS = ("configVars", "adoptConfigVars", "jobs")
-# Tokens that may only be stored as secrets (docs/how-to/tokens.md). herokuApiToken, the fallback
-# for both, predates the rule and is still read as it is.
-SECRET_ONLY_KEYS = ("herokuRunToken", "herokuDeployToken")
 DEFAULT_JOB: dict[str, Any] = {"name": "picletter", "command": "picletter", "schedule": "daily at 07:00"}
-JOB_KEYS = (
-    "name",
-    "command",
-    "schedule",
-    "timeZone",
-    "size",
-    "timeToLive",
-    "env",
-    "enabled",
-    "overlap",
-    "reportExit",
-    "catchUp",
-    "retries",
-)
-# Attempts after the first a run may make (job field `retries`); Cron To Go allows 20, but ten
-# back-offs capped at 30 minutes already keep a run waiting three hours (infra/workflow/start.py).
-MAX_RETRIES = 10
+DEFAULT_SIZE = "standard-1X"
+DEFAULT_TIME_TO_LIVE = 1800
 # Keys of earlier versions, refused with what replaced them.
 RETIRED_JOB_KEYS = {
     "waitForCompletion": "remove it: a run now lasts as long as its job and records the exit status (reportExit, "
@@ -80,6 +53,17 @@ RETIRED_JOB_KEYS = {
 }
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _JOB_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
+_SCHEDULE_EXAMPLE = 'write cron like "0 7 * * *", words like "daily at 07:00", or a recurrence object'
+
+
+class _Invalid:
+    """What a parser returns after recording a problem: the field has no usable value."""
+
+    def __repr__(self) -> str:
+        return "INVALID"
+
+
+INVALID: Final = _Invalid()
 
 
 @dataclass(frozen=True)
@@ -96,8 +80,9 @@ class JobSettings:
     overlap: Overlap = "skip"
     # The dyno reports its exit status to the run, which ends Succeeded only on 0 (bin/picletter-run).
     report_exit: bool = True
-    # The dyno's command goes through bin/picletter-run, which names the job in it (infra.job_command).
-    named: bool = True
+    # The dyno's command runs through bin/picletter-run, which names the job in it (infra.job_command)
+    # and reports the exit status when report_exit asks; without it the command is started as given.
+    runs_through_wrapper: bool = True
     # Missed recurrences run when Logic Apps is back or the workflow is enabled again (Sliding Window).
     catch_up: bool = False
     # Further attempts, each on a new dyno, after the job exits non-zero or sends no report.
@@ -115,7 +100,6 @@ class StackSettings:
     jobs: tuple[JobSettings, ...]
     resource_group: str | None
     location: str | None
-    # Ship the sample job's code: by default only to an app the stack creates (docs/adr/0005).
     deploy_code: bool = False
     # The version of a release from elsewhere that a deploy may replace (picletter:replaceRelease).
     replace_release: int | None = None
@@ -137,52 +121,198 @@ class _Problems(list[str]):
     def add(self, key: str, problem: str, fix: str) -> None:
         self.append(f"{key}: {problem}; {fix}")
 
-    def boolean(self, key: str, value: Any, default: bool) -> bool:
-        """Stack config gives booleans as true/false or as the strings "true"/"false"."""
-        if value is None:
-            return default
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, str) and value.lower() in ("true", "false"):
-            return value.lower() == "true"
-        self.add(key, f"{value!r} is not true or false", "write true or false")
-        return default
 
-    def variables(self, key: str, value: Any, example: str) -> dict[str, str]:
-        """A map of environment variable names to string values (config vars, a job's env).
-
-        `pulumi config set --path 'ns:key.NAME' 5` stores the number 5 (and `true` a boolean): those
-        are taken as the strings Heroku stores, "5" and "true".
-        """
-        if value is None:
-            return {}
-        if not isinstance(value, Mapping):
-            self.add(key, "must be a map of NAME: value", example)
-            return {}
-        values: dict[str, str] = {}
-        for name, item in value.items():
-            if not VARIABLE_NAME.match(str(name)):
-                self.add(
-                    f"{key}.{name}",
-                    "is not a valid variable name",
-                    "use letters, digits and underscores, not starting with a digit (Heroku's config var policy)",
-                )
-            if isinstance(item, bool):
-                values[str(name)] = "true" if item else "false"
-            elif isinstance(item, int | float | str):
-                values[str(name)] = str(item)
-            else:
-                kind = "null" if item is None else type(item).__name__
-                self.add(f"{key}.{name}", f"is a {kind}, not a value", "give it a string, number or boolean")
-        return values
+Parser = Callable[[Any, str, _Problems], Any]
 
 
-def _job(raw: Any, index: int, problems: _Problems, deploy_code: bool) -> JobSettings | None:
-    where = f"picletter:jobs[{index}]"
-    if not isinstance(raw, Mapping):
-        problems.add(where, "must be an object", 'write e.g. {"name": "daily", "command": "picletter", ...}')
-        return None
+@dataclass(frozen=True)
+class Field:
+    """One key: PARSE takes its value (DEFAULT when unset) and the key's full name for messages."""
+
+    parse: Parser
+    default: Any = None
+
+
+# -- parsers shared by stack keys and job fields ---------------------------------------------------
+
+
+def _boolean(value: Any, key: str, problems: _Problems) -> bool | _Invalid | None:
+    """Stack config gives booleans as true/false or as the strings "true"/"false"; None is unset."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    problems.add(key, f"{value!r} is not true or false", "write true or false")
+    return INVALID
+
+
+def _variables(value: Any, key: str, problems: _Problems, example: str) -> dict[str, str] | _Invalid:
+    """A map of environment variable names to string values (config vars, a job's env).
+
+    `pulumi config set --path 'ns:key.NAME' 5` stores the number 5 (and `true` a boolean): those
+    are taken as the strings Heroku stores, "5" and "true".
+    """
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        problems.add(key, "must be a map of NAME: value", example)
+        return INVALID
     before = len(problems)
+    values: dict[str, str] = {}
+    for name, item in value.items():
+        if not VARIABLE_NAME.match(str(name)):
+            problems.add(
+                f"{key}.{name}",
+                "is not a valid variable name",
+                "use letters, digits and underscores, not starting with a digit (Heroku's config var policy)",
+            )
+        if isinstance(item, bool):
+            values[str(name)] = "true" if item else "false"
+        elif isinstance(item, int | float | str):
+            values[str(name)] = str(item)
+        else:
+            kind = "null" if item is None else type(item).__name__
+            problems.add(f"{key}.{name}", f"is a {kind}, not a value", "give it a string, number or boolean")
+    return values if len(problems) == before else INVALID
+
+
+# -- job fields ----------------------------------------------------------------------------------
+
+
+def _job_name(value: Any, key: str, problems: _Problems) -> str | _Invalid:
+    if isinstance(value, str) and _JOB_NAME.match(value):
+        return value
+    problems.add(key, f"{value!r} is not a job name", "use 1-40 lower-case letters, digits and dashes")
+    return INVALID
+
+
+def _command(value: Any, key: str, problems: _Problems) -> str | _Invalid:
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    problems.add(key, "is required", "name a Procfile process type (e.g. picletter) or a shell command")
+    return INVALID
+
+
+def _schedule(value: Any, key: str, problems: _Problems) -> str | Mapping[str, Any] | _Invalid:
+    """Its type only: compiling needs the zone (_job_schedule)."""
+    if value is None:
+        problems.add(key, "is required", _SCHEDULE_EXAMPLE)
+        return INVALID
+    if not isinstance(value, str | Mapping):
+        problems.add(key, f"is the {type(value).__name__} {value!r}", _SCHEDULE_EXAMPLE)
+        return INVALID
+    return value
+
+
+def _time_zone(value: Any, key: str, problems: _Problems) -> str | _Invalid | None:
+    """None when unset: a recurrence object may then carry its own timeZone; anything else runs in UTC."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        problems.add(key, "must be a string", "use an IANA name such as Europe/Berlin")
+        return INVALID
+    try:
+        windows_zone(value)
+    except ScheduleError as exc:
+        problems.add(key, str(exc), "see docs/reference/schedules.md")
+        return INVALID
+    return value
+
+
+def _size(value: Any, key: str, problems: _Problems) -> str | _Invalid:
+    size = canonical_dyno_size(value) if isinstance(value, str) else None
+    if size is None:
+        close = difflib.get_close_matches(str(value), DYNO_SIZES, n=2, cutoff=0.5)
+        problems.add(
+            key, f"{value!r} is not a Heroku dyno size", f"use {' or '.join(close) if close else DEFAULT_SIZE}"
+        )
+        return INVALID
+    return size
+
+
+def _time_to_live(value: Any, key: str, problems: _Problems) -> int | _Invalid:
+    if isinstance(value, str):
+        problems.add(key, f"is the string {value!r}", "write a number of seconds without quotes")
+        return INVALID
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_TIME_TO_LIVE:
+        problems.add(
+            key,
+            f"{value!r} is not 1 to {MAX_TIME_TO_LIVE} seconds",
+            "Heroku kills one-off dynos after at most 24 hours",
+        )
+        return INVALID
+    return value
+
+
+def _job_env(value: Any, key: str, problems: _Problems) -> dict[str, str] | _Invalid:
+    env = _variables(value, key, problems, 'write e.g. {"PICLETTER_SOURCE": "apod"}')
+    if not isinstance(env, _Invalid) and CALLBACK_ENV in env:
+        problems.add(
+            f"{key}.{CALLBACK_ENV}",
+            "is reserved: each run sets it to the run's callback URL for bin/picletter-run",
+            "choose another name",
+        )
+        return INVALID
+    return env
+
+
+# Attempts after the first a run may make (job field `retries`); Cron To Go allows 20, but ten
+# back-offs capped at 30 minutes already keep a run waiting three hours (infra/workflow/start.py).
+MAX_RETRIES = 10
+
+
+def _retries(value: Any, key: str, problems: _Problems) -> int | _Invalid:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_RETRIES:
+        problems.add(
+            key,
+            f"{value!r} is not a whole number from 0 to {MAX_RETRIES}",
+            "write e.g. retries: 2 (without quotes), or remove it for no retries",
+        )
+        return INVALID
+    return value
+
+
+def _overlap(value: Any, key: str, problems: _Problems) -> Overlap | _Invalid:
+    if value in OVERLAPS:
+        return cast(Overlap, value)
+    problems.add(
+        key,
+        f"{value!r} is not {', '.join(OVERLAPS[:-1])} or {OVERLAPS[-1]}",
+        "skip (default) cancels a run while the job's dyno is up, queue waits for it, allow runs anyway",
+    )
+    return INVALID
+
+
+JOB_FIELDS: dict[str, Field] = {
+    "name": Field(_job_name),
+    "command": Field(_command),
+    "schedule": Field(_schedule),
+    "timeZone": Field(_time_zone),
+    "size": Field(_size, DEFAULT_SIZE),
+    "timeToLive": Field(_time_to_live, DEFAULT_TIME_TO_LIVE),
+    "env": Field(_job_env),
+    "enabled": Field(_boolean, True),
+    "overlap": Field(_overlap, "skip"),
+    # Unset: on when the stack ships the code, whose bin/picletter-run reports (_job).
+    "reportExit": Field(_boolean),
+    "catchUp": Field(_boolean, False),
+    "retries": Field(_retries, 0),
+}
+JOB_KEYS = tuple(JOB_FIELDS)
+
+
+def _parse_fields(
+    fields: Mapping[str, Field], raw: Mapping[str, Any], key_of: Callable[[str], str], problems: _Problems
+) -> dict[str, Any]:
+    """Each field of RAW through its parser (INVALID where it recorded a problem)."""
+    parsed = {}
+    for name, spec in fields.items():
+        value = raw.get(name)
+        parsed[name] = spec.parse(spec.default if value is None else value, key_of(name), problems)
+    return parsed
+
+
+def _unknown_job_keys(raw: Mapping[str, Any], where: str, problems: _Problems) -> None:
     for key in sorted(set(raw) & set(RETIRED_JOB_KEYS)):
         problems.add(f"{where}.{key}", "is no longer a job setting", RETIRED_JOB_KEYS[key])
     for key in sorted(set(raw) - set(JOB_KEYS) - set(RETIRED_JOB_KEYS)):
@@ -193,129 +323,91 @@ def _job(raw: Any, index: int, problems: _Problems, deploy_code: bool) -> JobSet
             f"did you mean {close[0]}?" if close else f"use {', '.join(JOB_KEYS)}",
         )
 
-    name = raw.get("name")
-    if not isinstance(name, str) or not _JOB_NAME.match(name):
-        problems.add(f"{where}.name", f"{name!r} is not a job name", "use 1-40 lower-case letters, digits and dashes")
-    command = raw.get("command")
-    if not isinstance(command, str) or not command.strip():
-        problems.add(
-            f"{where}.command", "is required", "name a Procfile process type (e.g. picletter) or a shell command"
-        )
 
-    # None when unset: a recurrence object may then carry its own timeZone; anything else runs in UTC.
-    time_zone = raw.get("timeZone")
-    schedule_raw = raw.get("schedule")
-    recurrence = None
-    schedule_example = 'write cron like "0 7 * * *", words like "daily at 07:00", or a recurrence object'
-    if schedule_raw is None:
-        problems.add(f"{where}.schedule", "is required", schedule_example)
-    elif not isinstance(schedule_raw, str | Mapping):
-        problems.add(f"{where}.schedule", f"is the {type(schedule_raw).__name__} {schedule_raw!r}", schedule_example)
-    elif time_zone is not None and not isinstance(time_zone, str):
-        problems.add(f"{where}.timeZone", "must be a string", "use an IANA name such as Europe/Berlin")
-    else:
-        try:
-            if time_zone is not None:
-                windows_zone(time_zone)
-        except ScheduleError as exc:
-            problems.add(f"{where}.timeZone", str(exc), "see docs/reference/schedules.md")
-        else:
-            try:
-                recurrence = compile_schedule(schedule_raw, time_zone)
-            except ScheduleError as exc:
-                problems.add(f"{where}.schedule", str(exc), "see docs/reference/schedules.md")
+def _job_schedule(schedule: Any, time_zone: Any, where: str, problems: _Problems) -> Recurrence | _Invalid:
+    if isinstance(schedule, _Invalid) or isinstance(time_zone, _Invalid):
+        return INVALID
+    try:
+        return compile_schedule(schedule, time_zone)
+    except ScheduleError as exc:
+        problems.add(f"{where}.schedule", str(exc), "see docs/reference/schedules.md")
+        return INVALID
 
-    size = raw.get("size", "standard-1X")
-    if not isinstance(size, str) or canonical_dyno_size(size) is None:
-        close = difflib.get_close_matches(str(size), DYNO_SIZES, n=2, cutoff=0.5)
-        problems.add(
-            f"{where}.size",
-            f"{size!r} is not a Heroku dyno size",
-            f"use {' or '.join(close) if close else 'standard-1X'}",
-        )
-    else:
-        size = canonical_dyno_size(size)
 
-    ttl = raw.get("timeToLive", 1800)
-    if isinstance(ttl, str):
-        problems.add(f"{where}.timeToLive", f"is the string {ttl!r}", "write a number of seconds without quotes")
-    elif not isinstance(ttl, int) or isinstance(ttl, bool) or not 1 <= ttl <= MAX_TIME_TO_LIVE:
-        problems.add(
-            f"{where}.timeToLive",
-            f"{ttl!r} is not 1 to {MAX_TIME_TO_LIVE} seconds",
-            "Heroku kills one-off dynos after at most 24 hours",
-        )
-
-    env = problems.variables(f"{where}.env", raw.get("env"), 'write e.g. {"PICLETTER_SOURCE": "apod"}')
-    if CALLBACK_ENV in env:
-        problems.add(
-            f"{where}.env.{CALLBACK_ENV}",
-            "is reserved: each run sets it to the run's callback URL for bin/picletter-run",
-            "choose another name",
-        )
-
-    enabled = problems.boolean(f"{where}.enabled", raw.get("enabled"), True)
+def _job(raw: Any, index: int, problems: _Problems, deploy_code: bool) -> JobSettings | None:
+    where = f"picletter:jobs[{index}]"
+    if not isinstance(raw, Mapping):
+        problems.add(where, "must be an object", 'write e.g. {"name": "daily", "command": "picletter", ...}')
+        return None
+    before = len(problems)
+    _unknown_job_keys(raw, where, problems)
+    job = _parse_fields(JOB_FIELDS, raw, lambda name: f"{where}.{name}", problems)
+    recurrence = _job_schedule(job["schedule"], job["timeZone"], where, problems)
     # The wrapper that reports the exit status ships with the job's code; an app deployed otherwise
     # reports only if its own code carries bin/picletter-run (docs/explanation/how-it-works.md).
-    report_exit = problems.boolean(f"{where}.reportExit", raw.get("reportExit"), deploy_code)
-    catch_up = problems.boolean(f"{where}.catchUp", raw.get("catchUp"), False)
-    overlap = raw.get("overlap", "skip")
-    if overlap not in OVERLAPS:
-        problems.add(
-            f"{where}.overlap",
-            f"{overlap!r} is not {', '.join(OVERLAPS[:-1])} or {OVERLAPS[-1]}",
-            "skip (default) cancels a run while the job's dyno is up, queue waits for it, allow runs anyway",
-        )
-    elif reason := overlap_refusal(cast(Overlap, overlap), report_exit, catch_up):
+    report_exit = deploy_code if job["reportExit"] is None else job["reportExit"]
+    overlap, catch_up = job["overlap"], job["catchUp"]
+    known = not any(isinstance(v, _Invalid) for v in (overlap, report_exit, catch_up))
+    if known and (reason := overlap_refusal(overlap, report_exit, catch_up)):
         problems.add(f"{where}.overlap", f"{overlap} cannot be used here: {reason}", "use skip or allow")
-    if catch_up and recurrence is not None and (reason := catch_up_refusal(recurrence)):
+    if catch_up is True and isinstance(recurrence, Recurrence) and (reason := catch_up_refusal(recurrence)):
         problems.add(
             f"{where}.catchUp",
             reason,
             'give the schedule as an interval ("every 6 hours", or a recurrence object such as {"frequency": '
             '"Day", "interval": 1, "startTime": "2026-01-01T07:00:00"}), or remove catchUp',
         )
-
-    retries = raw.get("retries", 0)
-    if not isinstance(retries, int) or isinstance(retries, bool) or not 0 <= retries <= MAX_RETRIES:
-        problems.add(
-            f"{where}.retries",
-            f"{retries!r} is not a whole number from 0 to {MAX_RETRIES}",
-            "write e.g. retries: 2 (without quotes), or remove it for no retries",
-        )
-    elif retries and not report_exit:
+    if isinstance(job["retries"], int) and job["retries"] and report_exit is False:
         problems.add(
             f"{where}.retries",
             "needs reportExit: without the dyno's exit report a run cannot tell that the job failed",
             "set reportExit: true (bin/picletter-run must be in the app's code), or remove retries",
         )
-
-    if len(problems) > before or recurrence is None:
+    if len(problems) > before or not isinstance(recurrence, Recurrence):
         return None
+    schedule = job["schedule"]
     return JobSettings(
-        name=str(name),
-        command=str(command).strip(),
+        name=job["name"],
+        command=job["command"],
         schedule=recurrence,
-        schedule_source=schedule_raw if isinstance(schedule_raw, str) else "recurrence object",
+        schedule_source=schedule if isinstance(schedule, str) else "recurrence object",
         time_zone=recurrence.iana_zone,
-        size=str(size),
-        time_to_live=int(ttl),
-        env=env,
-        enabled=enabled,
-        overlap=cast(Overlap, overlap),
+        size=job["size"],
+        time_to_live=job["timeToLive"],
+        env=job["env"],
+        enabled=job["enabled"],
+        overlap=overlap,
         report_exit=report_exit,
-        named=deploy_code or report_exit,
+        runs_through_wrapper=deploy_code or report_exit,
         catch_up=catch_up,
-        retries=int(retries),
+        retries=job["retries"],
     )
 
 
-def _tokens(raw: Mapping[str, Any], env: Mapping[str, str], problems: _Problems) -> tuple[str, str]:
+# -- stack keys ----------------------------------------------------------------------------------
+
+
+def _heroku_app(value: Any, key: str, problems: _Problems) -> str | _Invalid:
+    if not value:
+        problems.add(key, "is required", "run `pulumi config set picletter:herokuApp <app-name>`")
+        return INVALID
+    if not isinstance(value, str) or not APP_NAME.match(value):
+        problems.add(key, f"{value!r} is not a Heroku app name", "use the name shown by `heroku apps`")
+        return INVALID
+    return value
+
+
+def _token(value: Any, key: str, problems: _Problems) -> str | None:
+    """A token as given; which one serves where, and whether any is set, is _tokens'."""
+    return str(value) if value else None
+
+
+def _tokens(stack: Mapping[str, Any], env: Mapping[str, str], problems: _Problems) -> tuple[str, str]:
     """The run token (Logic Apps) and the deploy token, each falling back to herokuApiToken, then to
     HEROKU_API_KEY (docs/how-to/tokens.md)."""
-    fallback = str(raw.get("herokuApiToken") or env.get("HEROKU_API_KEY") or "")
-    run_token = str(raw.get("herokuRunToken") or fallback)
-    deploy_token = str(raw.get("herokuDeployToken") or fallback)
+    fallback = str(stack["herokuApiToken"] or env.get("HEROKU_API_KEY") or "")
+    run_token = str(stack["herokuRunToken"] or fallback)
+    deploy_token = str(stack["herokuDeployToken"] or fallback)
     create = "(from `heroku authorizations:create`, docs/how-to/tokens.md)"
     if not run_token and not deploy_token:
         problems.add(
@@ -334,151 +426,190 @@ def _tokens(raw: Mapping[str, Any], env: Mapping[str, str], problems: _Problems)
     return run_token, deploy_token
 
 
-def _deploy_code(raw: Mapping[str, Any], create_app: bool, problems: _Problems) -> bool:
-    """Whether to ship the sample job's code (docs/adr/0005). By default only where the stack needs it
-    and owns the app's code: an app the stack creates, or a stack that schedules the sample job (it
-    cannot run without its code). A stack that lists its own jobs never ships code unless asked, and
-    whatever the default, the build refuses to replace code the stack did not ship
-    (infra.heroku.current_code)."""
-    return problems.boolean("picletter:deployCode", raw.get("deployCode"), create_app or raw.get("jobs") is None)
-
-
-def _replace_release(value: Any, deploy_code: bool, problems: _Problems) -> int | None:
+def _release(value: Any, key: str, problems: _Problems) -> int | _Invalid | None:
     """picletter:replaceRelease: `v42` or `42`, the release a deploy may replace."""
     if value is None:
         return None
     match = re.fullmatch(r"v?([1-9][0-9]{0,9})", str(value).strip()) if not isinstance(value, bool) else None
     if match is None:
         problems.add(
-            "picletter:replaceRelease",
+            key,
             f"{value!r} is not a release version",
             "write the version the refusal named, e.g. v42 (`heroku releases` lists them)",
         )
-        return None
-    if not deploy_code:
-        problems.add(
-            "picletter:replaceRelease", "only applies when picletter:deployCode is true", "remove it, or deploy code"
-        )
+        return INVALID
     return int(match.group(1))
 
 
-def _parse_settings(raw: Mapping[str, Any], env: Mapping[str, str]) -> StackSettings:
-    """RAW holds the values of picletter:* keys (without the namespace) and `azure-native:location`."""
-    problems = _Problems()
-
-    app = raw.get("herokuApp")
-    if not app:
-        problems.add("picletter:herokuApp", "is required", "run `pulumi config set picletter:herokuApp <app-name>`")
-    elif not isinstance(app, str) or not APP_NAME.match(app):
-        problems.add("picletter:herokuApp", f"{app!r} is not a Heroku app name", "use the name shown by `heroku apps`")
-
-    run_token, deploy_token = _tokens(raw, env, problems)
-
-    config_vars = problems.variables(
-        "picletter:configVars",
-        raw.get("configVars"),
-        "set keys with `pulumi config set --path 'configVars.NAME' value`",
-    )
+def _config_vars(value: Any, key: str, problems: _Problems) -> dict[str, str] | _Invalid:
+    config_vars = _variables(value, key, problems, "set keys with `pulumi config set --path 'configVars.NAME' value`")
+    if isinstance(config_vars, _Invalid):
+        return INVALID
+    before = len(problems)
     for name in config_vars:
         if name.upper().startswith(RESERVED_PREFIXES):
             problems.add(
-                f"picletter:configVars.{name}",
+                f"{key}.{name}",
                 "is reserved: Heroku keeps keys beginning with __ or HEROKU_ for the platform",
                 "choose another name",
             )
     size = sum(len(name.encode()) + len(value.encode()) for name, value in config_vars.items())
     if size > CONFIG_VARS_MAX_BYTES:
         problems.add(
-            "picletter:configVars",
+            key,
             f"holds {size} bytes; Heroku allows 64 KB of config vars per app, keys and values together",
             "keep large data out of config vars",
         )
+    return config_vars if len(problems) == before else INVALID
 
-    adopt_raw = raw.get("adoptConfigVars") or []
-    adopt: tuple[str, ...] = ()
-    if not isinstance(adopt_raw, list) or not all(isinstance(key, str) for key in adopt_raw):
-        problems.add("picletter:adoptConfigVars", "must be a list of config var names", 'write e.g. ["DATABASE_URL"]')
-    else:
-        adopt = tuple(adopt_raw)
-        for key in adopt:
-            if key not in config_vars:
-                problems.add(
-                    "picletter:adoptConfigVars",
-                    f"{key} is not in picletter:configVars, so there is nothing to adopt",
-                    "add it to configVars with the value the stack should set, or remove it here",
-                )
 
-    create_app = problems.boolean("picletter:createApp", raw.get("createApp"), False)
-    deploy_code = _deploy_code(raw, create_app, problems)
-    replace_release = _replace_release(raw.get("replaceRelease"), deploy_code, problems)
-    jobs_raw = raw.get("jobs")
-    if jobs_raw is None:
-        jobs_raw = [DEFAULT_JOB]
-    jobs: list[JobSettings] = []
-    if not isinstance(jobs_raw, list) or not jobs_raw:
-        problems.add("picletter:jobs", "must be a non-empty list of jobs", "leave it unset for the default daily job")
-    else:
-        for index, job_raw in enumerate(jobs_raw):
-            job = _job(job_raw, index, problems, deploy_code)
-            if job:
-                jobs.append(job)
-        names = [job.get("name") for job in jobs_raw if isinstance(job, Mapping)]
-        for duplicate in sorted({n for n in names if names.count(n) > 1 and isinstance(n, str)}):
-            problems.add("picletter:jobs", f"job name {duplicate!r} is used twice", "give every job its own name")
+def _adopt(value: Any, key: str, problems: _Problems) -> tuple[str, ...] | _Invalid:
+    if not value:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
+        problems.add(key, "must be a list of config var names", 'write e.g. ["DATABASE_URL"]')
+        return INVALID
+    return tuple(value)
 
-    resource_group = raw.get("resourceGroup")
-    if resource_group is not None and (
-        not isinstance(resource_group, str) or not re.match(r"^[-\w.()]{1,90}$", resource_group)
-    ):
+
+def _jobs(value: Any, key: str, problems: _Problems) -> list[Any] | _Invalid:
+    """The list only: each job is read with the stack's deployCode (_job)."""
+    if not isinstance(value, list) or not value:
+        problems.add(key, "must be a non-empty list of jobs", "leave it unset for the default daily job")
+        return INVALID
+    return value
+
+
+def _resource_group(value: Any, key: str, problems: _Problems) -> str | _Invalid | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not re.match(r"^[-\w.()]{1,90}$", value):
+        problems.add(key, f"{value!r} is not a resource group name", "use 1-90 letters, digits, - _ . ( )")
+        return INVALID
+    return value
+
+
+def _location(value: Any, key: str, problems: _Problems) -> str | None:
+    """Required only without a resource group (_parse_settings)."""
+    return cast(str | None, value)
+
+
+def _region(value: Any, key: str, problems: _Problems) -> str | _Invalid | None:
+    if value is None or value in ("us", "eu"):
+        return cast(str | None, value)
+    problems.add(key, f"{value!r} is not a Common Runtime region", "use us or eu")
+    return INVALID
+
+
+def _alert_emails(value: Any, key: str, problems: _Problems) -> tuple[str, ...] | _Invalid:
+    addresses = tuple(a.strip() for a in str(value or "").split(",") if a.strip())
+    before = len(problems)
+    for address in addresses:
+        if not _EMAIL.match(address):
+            problems.add(key, f"{address!r} is not an email address", "use a@example.com, b@example.com")
+    return addresses if len(problems) == before else INVALID
+
+
+# The stack's `picletter:*` keys, each with its parser; `location` is azure-native:location.
+STACK_FIELDS: dict[str, Field] = {
+    "herokuApp": Field(_heroku_app),
+    "herokuApiToken": Field(_token),
+    "herokuRunToken": Field(_token),
+    "herokuDeployToken": Field(_token),
+    "resourceGroup": Field(_resource_group),
+    # Unset: ship the sample job's code only where the stack needs and owns it (_deploy_code).
+    "deployCode": Field(_boolean),
+    "replaceRelease": Field(_release),
+    "createApp": Field(_boolean, False),
+    "deleteAppOnDestroy": Field(_boolean, False),
+    "herokuRegion": Field(_region),
+    "alertEmail": Field(_alert_emails),
+    "configVars": Field(_config_vars),
+    "adoptConfigVars": Field(_adopt),
+    "jobs": Field(_jobs, [DEFAULT_JOB]),
+    "location": Field(_location),
+}
+# Scalars (strings or booleans), and objects the CLI stores as JSON.
+OBJECT_KEYS = ("configVars", "adoptConfigVars", "jobs")
+SCALAR_KEYS = tuple(key for key in STACK_FIELDS if key not in (*OBJECT_KEYS, "location"))
+# Tokens that may only be stored as secrets (docs/how-to/tokens.md). herokuApiToken, the fallback
+# for both, predates the rule and is still read as it is.
+SECRET_ONLY_KEYS = ("herokuRunToken", "herokuDeployToken")
+
+
+def _deploy_code(stack: Mapping[str, Any], raw: Mapping[str, Any]) -> bool:
+    """Whether to ship the sample job's code. By default only where the stack needs it and owns the
+    app's code: an app the stack creates, or a stack that schedules the sample job (it cannot run
+    without its code). A stack that lists its own jobs never ships code unless asked, and whatever
+    the default, the build refuses to replace code the stack did not ship (infra.heroku.current_code).
+    A wrong value is reported by its parser; jobs are then read as if it were unset."""
+    if isinstance(stack["deployCode"], bool):
+        return stack["deployCode"]
+    return stack["createApp"] is True or raw.get("jobs") is None
+
+
+def _stack_key(name: str) -> str:
+    return "azure-native:location" if name == "location" else f"picletter:{name}"
+
+
+def _parse_settings(raw: Mapping[str, Any], env: Mapping[str, str]) -> StackSettings:
+    """RAW holds the values of picletter:* keys (without the namespace) and `azure-native:location`."""
+    problems = _Problems()
+    stack = _parse_fields(STACK_FIELDS, raw, _stack_key, problems)
+    run_token, deploy_token = _tokens(stack, env, problems)
+    deploy_code = _deploy_code(stack, raw)
+    if isinstance(stack["replaceRelease"], int) and not deploy_code:
         problems.add(
-            "picletter:resourceGroup",
-            f"{resource_group!r} is not a resource group name",
-            "use 1-90 letters, digits, - _ . ( )",
+            "picletter:replaceRelease", "only applies when picletter:deployCode is true", "remove it, or deploy code"
         )
 
-    location = raw.get("location")
-    if location is None and resource_group is None:
+    config_vars, adopt = stack["configVars"], stack["adoptConfigVars"]
+    if not isinstance(config_vars, _Invalid) and not isinstance(adopt, _Invalid):
+        for name in adopt:
+            if name not in config_vars:
+                problems.add(
+                    "picletter:adoptConfigVars",
+                    f"{name} is not in picletter:configVars, so there is nothing to adopt",
+                    "add it to configVars with the value the stack should set, or remove it here",
+                )
+    jobs: list[JobSettings] = []
+    if not isinstance(stack["jobs"], _Invalid):
+        for index, job_raw in enumerate(stack["jobs"]):
+            if job := _job(job_raw, index, problems, deploy_code):
+                jobs.append(job)
+        names = [job.get("name") for job in stack["jobs"] if isinstance(job, Mapping)]
+        for duplicate in sorted({n for n in names if names.count(n) > 1 and isinstance(n, str)}):
+            problems.add("picletter:jobs", f"job name {duplicate!r} is used twice", "give every job its own name")
+    if stack["location"] is None and stack["resourceGroup"] is None:
         problems.add(
             "azure-native:location",
             "is required to create the resource group",
             "run `pulumi config set azure-native:location westeurope`",
         )
-
-    delete_app = problems.boolean("picletter:deleteAppOnDestroy", raw.get("deleteAppOnDestroy"), False)
-    if delete_app and not create_app:
+    if stack["deleteAppOnDestroy"] is True and stack["createApp"] is not True:
         problems.add(
             "picletter:deleteAppOnDestroy",
             "only applies to an app the stack creates",
             "set picletter:createApp true, or remove it",
         )
-    region = raw.get("herokuRegion")
-    if region is not None and region not in ("us", "eu"):
-        problems.add("picletter:herokuRegion", f"{region!r} is not a Common Runtime region", "use us or eu")
-    alerts_raw = raw.get("alertEmail") or ""
-    alert_emails = tuple(a.strip() for a in str(alerts_raw).split(",") if a.strip())
-    for address in alert_emails:
-        if not _EMAIL.match(address):
-            problems.add(
-                "picletter:alertEmail", f"{address!r} is not an email address", "use a@example.com, b@example.com"
-            )
 
     if problems:
         raise ConfigError(list(problems))
     return StackSettings(
         deploy_code=deploy_code,
-        replace_release=replace_release,
-        create_app=create_app,
-        delete_app_on_destroy=delete_app,
-        heroku_region=region,
-        alert_emails=alert_emails,
-        heroku_app=str(app),
+        replace_release=stack["replaceRelease"],
+        create_app=stack["createApp"],
+        delete_app_on_destroy=stack["deleteAppOnDestroy"],
+        heroku_region=stack["herokuRegion"],
+        alert_emails=stack["alertEmail"],
+        heroku_app=stack["herokuApp"],
         heroku_run_token=run_token,
         heroku_deploy_token=deploy_token,
         config_vars=config_vars,
         adopt_config_vars=adopt,
         jobs=tuple(jobs),
-        resource_group=resource_group,
-        location=location,
+        resource_group=stack["resourceGroup"],
+        location=stack["location"],
     )
 
 

@@ -110,7 +110,7 @@ def _dyno_body(job: JobSettings) -> dict[str, Any]:
         env[CALLBACK_ENV] = "@{listCallbackUrl()}"
     return {
         "attach": False,
-        "command": literal(wrapped_command(job.name, job.command) if job.named else job.command),
+        "command": literal(wrapped_command(job.name, job.command) if job.runs_through_wrapper else job.command),
         "env": dict(sorted(env.items())),
         "size": job.size,
         "time_to_live": job.time_to_live,

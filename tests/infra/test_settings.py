@@ -36,12 +36,12 @@ def test_defaults_give_one_daily_picletter_job() -> None:
 
 def test_jobs_report_their_exit_and_name_themselves_when_the_stack_ships_the_code() -> None:
     (job,) = parse().jobs
-    assert (job.report_exit, job.named, job.catch_up) == (True, True, False)
+    assert (job.report_exit, job.runs_through_wrapper, job.catch_up) == (True, True, False)
     # An app deployed otherwise may lack bin/picletter-run: plain start unless reportExit says so.
     (plain,) = parse(deployCode=False).jobs
-    assert (plain.report_exit, plain.named) == (False, False)
+    assert (plain.report_exit, plain.runs_through_wrapper) == (False, False)
     (own,) = parse(deployCode="false", jobs=[{**VALID_JOB, "reportExit": True}]).jobs
-    assert (own.report_exit, own.named) == (True, True)
+    assert (own.report_exit, own.runs_through_wrapper) == (True, True)
 
 
 def test_catch_up_and_queue_are_accepted_where_they_hold() -> None:

@@ -35,7 +35,14 @@ def variants() -> list[JobSettings]:
     for overlap, report, named, catch_up in itertools.product(OVERLAPS, (True, False), (True, False), (True, False)):
         schedule = HOURLY if catch_up else JOB.schedule
         jobs.append(
-            replace(JOB, overlap=overlap, report_exit=report, named=named, catch_up=catch_up, schedule=schedule)
+            replace(
+                JOB,
+                overlap=overlap,
+                report_exit=report,
+                runs_through_wrapper=named,
+                catch_up=catch_up,
+                schedule=schedule,
+            )
         )
     return jobs
 
@@ -72,7 +79,7 @@ def test_literals_never_become_expressions(text: str, written: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "job", variants(), ids=lambda j: f"{j.overlap}-report{j.report_exit}-named{j.named}-cu{j.catch_up}"
+    "job", variants(), ids=lambda j: f"{j.overlap}-report{j.report_exit}-wrapped{j.runs_through_wrapper}-cu{j.catch_up}"
 )
 def test_every_variant_reads_as_logic_apps_reads_it(job: JobSettings) -> None:
     built = definition(job, "2026-11-23T18:00:00" if job.catch_up else None)
@@ -205,7 +212,7 @@ DYNOS = [
 def test_skip_cancels_exactly_when_the_rule_says_the_jobs_dyno_is_running(
     named: bool, equals_ignores_case: bool
 ) -> None:
-    job = replace(JOB, named=named)
+    job = replace(JOB, runs_through_wrapper=named)
     for dyno in DYNOS:
         context = Context(parameters={"herokuApiToken": "token"}, equals_ignores_case=equals_ignores_case)
         result = run(definition(job), {"List_dynos": {"outputs": {"body": [dyno]}}, START_ACTION: exited(0)}, context)
@@ -290,7 +297,9 @@ def ended_by(result: Run) -> str:
     return name
 
 
-@pytest.mark.parametrize("job", variants(), ids=lambda j: f"{j.overlap}-report{j.report_exit}-named{j.named}")
+@pytest.mark.parametrize(
+    "job", variants(), ids=lambda j: f"{j.overlap}-report{j.report_exit}-wrapped{j.runs_through_wrapper}"
+)
 @pytest.mark.parametrize("answer", [SERVER_ERROR, {"status": "Failed", "outputs": {"statusCode": 408}}])
 def test_the_create_is_sent_once_whatever_heroku_answers(job: JobSettings, answer: dict[str, Any]) -> None:
     # A 5xx or a timeout can come after Heroku created the dyno: a resent create would run the job
@@ -484,7 +493,7 @@ PLAIN_ENDINGS: list[tuple[str, dict[str, Any], str, str | None]] = [
 
 
 @pytest.mark.parametrize(
-    "job", variants(), ids=lambda j: f"{j.overlap}-report{j.report_exit}-named{j.named}-cu{j.catch_up}"
+    "job", variants(), ids=lambda j: f"{j.overlap}-report{j.report_exit}-wrapped{j.runs_through_wrapper}-cu{j.catch_up}"
 )
 def test_every_variant_runs_through_every_ending(job: JobSettings) -> None:
     built = definition(job, "2026-11-23T18:00:00" if job.catch_up else None)
