@@ -22,6 +22,8 @@ from infra.stack_config import read_stack_settings
 
 tune_for_program_evaluation()  # flat cost per job however many jobs there are
 settings = read_stack_settings()
+for warning in settings.warnings:
+    pulumi.log.warn(warning)
 api_url = heroku_environment().api_url
 # The Logic Apps hold only the run token (lists and creates dynos); the providers read the deploy
 # token from the stack config themselves (docs/how-to/tokens.md).

@@ -17,7 +17,8 @@ one `error:` line with exit status 2; nothing below the command line converts er
             ├── HerokuAuthError       401, 403
             ├── HerokuNotFound        404
             ├── HerokuRateLimited     429 after every retry
-            └── HerokuConnectionError no answer after every retry
+            ├── HerokuConnectionError no answer after every retry
+            └── HerokuUnexpectedAnswer an answer that is not the Platform API's (HTML, empty, cut off)
 
 Imports nothing of the project's, so every layer may import it.
 """

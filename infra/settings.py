@@ -10,25 +10,29 @@ its zone, overlap with reportExit and catchUp) run after every field has been re
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import json
 import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final, cast
 
+from infra.azure_regions import location_problem
 from infra.errors import ConfigError
-from infra.heroku.facts import (
-    APP_NAME,
-    CONFIG_VARS_MAX_BYTES,
-    DYNO_SIZES,
-    MAX_TIME_TO_LIVE,
-    RESERVED_PREFIXES,
-    VARIABLE_NAME,
-    canonical_dyno_size,
-)
+from infra.heroku.facts import DYNO_SIZES, MAX_TIME_TO_LIVE, canonical_dyno_size
 from infra.job_command import CALLBACK_ENV
+from infra.names import (
+    APP_NAME,
+    JOB_NAME,
+    RESOURCE_GROUP,
+    full_match,
+    variable_name_refusal,
+    variables_size_refusal,
+)
 from infra.run_rules import OVERLAPS, Overlap, catch_up_refusal, overlap_refusal
-from infra.schedule import Recurrence, ScheduleError, compile_schedule, windows_zone
+from infra.schedule import Recurrence, ScheduleError, compile_schedule, fixed_offset_warning, windows_zone
+from picletter.settings import settings_problems
 
 __all__ = [
     "DEFAULT_JOB",
@@ -51,8 +55,7 @@ RETIRED_JOB_KEYS = {
     "waitForCompletion": "remove it: a run now lasts as long as its job and records the exit status (reportExit, "
     "on by default), without polling",
 }
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_JOB_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
+_EMAIL = re.compile(r"[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+")
 _SCHEDULE_EXAMPLE = 'write cron like "0 7 * * *", words like "daily at 07:00", or a recurrence object'
 
 
@@ -110,6 +113,8 @@ class StackSettings:
     # Keys of config_vars that already exist on the app and that the stack may take over: their
     # earlier values are kept and put back when the stack lets go of them.
     adopt_config_vars: tuple[str, ...] = ()
+    # Accepted, but likely not what was meant (a plaintext token, EST for New York): shown at preview.
+    warnings: tuple[str, ...] = ()
 
     @property
     def one_token(self) -> bool:
@@ -118,8 +123,21 @@ class StackSettings:
 
 
 class _Problems(list[str]):
+    """The problems found, one line each; beside them, warnings: accepted, but likely not meant."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.warnings: list[str] = []
+
     def add(self, key: str, problem: str, fix: str) -> None:
         self.append(f"{key}: {problem}; {fix}")
+
+    def warn(self, key: str, warning: str) -> None:
+        self.warnings.append(f"{key}: {warning}")
+
+    def refuse(self, key: str, refusal: str) -> None:
+        """A refusal that already says what is wrong and what to do (infra.names)."""
+        self.append(f"{key}: {refusal}")
 
 
 Parser = Callable[[Any, str, _Problems], Any]
@@ -160,12 +178,8 @@ def _variables(value: Any, key: str, problems: _Problems, example: str) -> dict[
     before = len(problems)
     values: dict[str, str] = {}
     for name, item in value.items():
-        if not VARIABLE_NAME.match(str(name)):
-            problems.add(
-                f"{key}.{name}",
-                "is not a valid variable name",
-                "use letters, digits and underscores, not starting with a digit (Heroku's config var policy)",
-            )
+        if refusal := variable_name_refusal(name):
+            problems.refuse(f"{key}.{name}", refusal)
         if isinstance(item, bool):
             values[str(name)] = "true" if item else "false"
         elif isinstance(item, int | float | str):
@@ -180,10 +194,10 @@ def _variables(value: Any, key: str, problems: _Problems, example: str) -> dict[
 
 
 def _job_name(value: Any, key: str, problems: _Problems) -> str | _Invalid:
-    if isinstance(value, str) and _JOB_NAME.match(value):
-        return value
-    problems.add(key, f"{value!r} is not a job name", "use 1-40 lower-case letters, digits and dashes")
-    return INVALID
+    if refusal := JOB_NAME.refusal(value):
+        problems.refuse(key, refusal)
+        return INVALID
+    return cast(str, value)
 
 
 def _command(value: Any, key: str, problems: _Problems) -> str | _Invalid:
@@ -216,6 +230,8 @@ def _time_zone(value: Any, key: str, problems: _Problems) -> str | _Invalid | No
     except ScheduleError as exc:
         problems.add(key, str(exc), "see docs/reference/schedules.md")
         return INVALID
+    if warning := fixed_offset_warning(value):
+        problems.warn(key, warning)
     return value
 
 
@@ -253,6 +269,19 @@ def _job_env(value: Any, key: str, problems: _Problems) -> dict[str, str] | _Inv
             "choose another name",
         )
         return INVALID
+    if not isinstance(env, _Invalid) and (refusal := variables_size_refusal(env, "they")):
+        problems.add(key, refusal, "a job's env is written into its workflow definition: keep large data out of it")
+        return INVALID
+    if isinstance(env, _Invalid):
+        return INVALID
+    for name in sorted(env):
+        if looks_secret(name, env[name]):
+            problems.warn(
+                f"{key}.{name}",
+                "looks like a secret, but a job's env is written in plaintext into its workflow definition and "
+                "run history; move it to configVars with `pulumi config set --secret --path "
+                f"'picletter:configVars.{name}' <value>`",
+            )
     return env
 
 
@@ -391,10 +420,10 @@ def _heroku_app(value: Any, key: str, problems: _Problems) -> str | _Invalid:
     if not value:
         problems.add(key, "is required", "run `pulumi config set picletter:herokuApp <app-name>`")
         return INVALID
-    if not isinstance(value, str) or not APP_NAME.match(value):
-        problems.add(key, f"{value!r} is not a Heroku app name", "use the name shown by `heroku apps`")
+    if refusal := APP_NAME.refusal(value):
+        problems.refuse(key, refusal)
         return INVALID
-    return value
+    return cast(str, value)
 
 
 def _token(value: Any, key: str, problems: _Problems) -> str | None:
@@ -445,22 +474,10 @@ def _config_vars(value: Any, key: str, problems: _Problems) -> dict[str, str] | 
     config_vars = _variables(value, key, problems, "set keys with `pulumi config set --path 'configVars.NAME' value`")
     if isinstance(config_vars, _Invalid):
         return INVALID
-    before = len(problems)
-    for name in config_vars:
-        if name.upper().startswith(RESERVED_PREFIXES):
-            problems.add(
-                f"{key}.{name}",
-                "is reserved: Heroku keeps keys beginning with __ or HEROKU_ for the platform",
-                "choose another name",
-            )
-    size = sum(len(name.encode()) + len(value.encode()) for name, value in config_vars.items())
-    if size > CONFIG_VARS_MAX_BYTES:
-        problems.add(
-            key,
-            f"holds {size} bytes; Heroku allows 64 KB of config vars per app, keys and values together",
-            "keep large data out of config vars",
-        )
-    return config_vars if len(problems) == before else INVALID
+    if refusal := variables_size_refusal(config_vars, "they"):
+        problems.add(key, refusal, "keep large data out of config vars")
+        return INVALID
+    return config_vars
 
 
 def _adopt(value: Any, key: str, problems: _Problems) -> tuple[str, ...] | _Invalid:
@@ -483,15 +500,26 @@ def _jobs(value: Any, key: str, problems: _Problems) -> list[Any] | _Invalid:
 def _resource_group(value: Any, key: str, problems: _Problems) -> str | _Invalid | None:
     if value is None:
         return None
-    if not isinstance(value, str) or not re.match(r"^[-\w.()]{1,90}$", value):
-        problems.add(key, f"{value!r} is not a resource group name", "use 1-90 letters, digits, - _ . ( )")
+    if refusal := RESOURCE_GROUP.refusal(value):
+        problems.refuse(key, refusal)
         return INVALID
+    return cast(str, value)
+
+
+def _location(value: Any, key: str, problems: _Problems) -> str | _Invalid | None:
+    """A region's name; required only without a resource group (_parse_settings)."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        problems.add(key, f"is the {type(value).__name__} {value!r}", "write a region's name such as westeurope")
+        return INVALID
+    if found := location_problem(value):
+        problem, surely_wrong = found
+        if surely_wrong:
+            problems.refuse(key, problem)
+            return INVALID
+        problems.warn(key, problem)
     return value
-
-
-def _location(value: Any, key: str, problems: _Problems) -> str | None:
-    """Required only without a resource group (_parse_settings)."""
-    return cast(str | None, value)
 
 
 def _region(value: Any, key: str, problems: _Problems) -> str | _Invalid | None:
@@ -502,10 +530,20 @@ def _region(value: Any, key: str, problems: _Problems) -> str | _Invalid | None:
 
 
 def _alert_emails(value: Any, key: str, problems: _Problems) -> tuple[str, ...] | _Invalid:
-    addresses = tuple(a.strip() for a in str(value or "").split(",") if a.strip())
+    """Addresses separated by commas or semicolons, or a list of them (a YAML list in the stack file
+    reaches the program as its JSON text)."""
+    if isinstance(value, str) and value.lstrip().startswith("["):
+        with contextlib.suppress(ValueError):
+            value = json.loads(value)
+    if isinstance(value, list):
+        if not all(isinstance(item, str) for item in value):
+            problems.add(key, "must list addresses as text", 'write e.g. ["a@example.com", "b@example.com"]')
+            return INVALID
+        value = ",".join(value)
+    addresses = tuple(a.strip() for a in re.split(r"[,;]", str(value or "")) if a.strip())
     before = len(problems)
     for address in addresses:
-        if not _EMAIL.match(address):
+        if not full_match(_EMAIL, address):
             problems.add(key, f"{address!r} is not an email address", "use a@example.com, b@example.com")
     return addresses if len(problems) == before else INVALID
 
@@ -548,13 +586,60 @@ def _deploy_code(stack: Mapping[str, Any], raw: Mapping[str, Any]) -> bool:
     return stack["createApp"] is True or raw.get("jobs") is None
 
 
+# The job's own settings (picletter.settings) that the stack may set: checked at preview with the
+# job's parser, so that a typo fails the deploy instead of every run.
+_JOB_SETTING_PREFIX = "PICLETTER_"
+
+
+def _job_settings_problems(
+    config_vars: Mapping[str, str], where: str, env: Mapping[str, str], problems: _Problems
+) -> None:
+    """Problems of the job's settings given here (PICLETTER_*, TZ) as the job would see them: the
+    app's config vars with ENV over them. Only variables given here are judged (others may be set
+    on the app outside the stack); with ENV, only those ENV gives (config vars are judged alone)."""
+    given = env or config_vars
+    judged = {name for name in given if name.startswith(_JOB_SETTING_PREFIX) or name == "TZ"}
+    if not judged:
+        return
+    for variable, problem in settings_problems({**config_vars, **env}):
+        if variable in judged:
+            problems.add(f"{where}.{variable}", problem, "the job would refuse to run (python -m picletter --help)")
+
+
+# Names and values that are usually secrets: they belong in an encrypted config value.
+_SECRET_NAME = re.compile(r"(?:^|_)(?:KEY|TOKEN|SECRET|PASSWORD|PASSWD|PASS|PWD|CREDENTIALS?|PRIVATE)(?:_|$)")
+_URL_WITH_PASSWORD = re.compile(r"[a-z][a-z0-9+.-]*://[^/@\s:]*:[^/@\s]+@.*", re.DOTALL)
+
+
+def looks_secret(name: str, value: str) -> bool:
+    """Whether NAME=VALUE is likely a secret: a key/token/password name, or a URL with a password."""
+    if value in ("", "DEMO_KEY"):  # NASA's public demo key is no secret
+        return False
+    return bool(_SECRET_NAME.search(name.upper())) or full_match(_URL_WITH_PASSWORD, value)
+
+
+def _dyno_environment_fits(config_vars: Any, job: JobSettings, index: int, problems: _Problems) -> None:
+    """A job's dyno sees the app's config vars and its env: together within Heroku's 64 KB."""
+    if isinstance(config_vars, _Invalid) or not job.env:
+        return
+    if refusal := variables_size_refusal({**config_vars, **job.env}, "with picletter:configVars, they"):
+        problems.add(f"picletter:jobs[{index}].env", refusal, "keep large data out of config vars and env")
+
+
 def _stack_key(name: str) -> str:
     return "azure-native:location" if name == "location" else f"picletter:{name}"
 
 
-def _parse_settings(raw: Mapping[str, Any], env: Mapping[str, str]) -> StackSettings:
-    """RAW holds the values of picletter:* keys (without the namespace) and `azure-native:location`."""
+def _parse_settings(raw: Mapping[str, Any], env: Mapping[str, str], secret_keys: Collection[str]) -> StackSettings:
+    """RAW holds the values of picletter:* keys (without the namespace) and `azure-native:location`;
+    SECRET_KEYS the names among them the CLI keeps encrypted."""
     problems = _Problems()
+    if raw.get("herokuApiToken") and "herokuApiToken" not in secret_keys:
+        problems.warn(
+            "picletter:herokuApiToken",
+            "is stored in plaintext in the stack file; set it with `pulumi config set --secret "
+            "picletter:herokuApiToken <token>` (and revoke this one if the file was shared)",
+        )
     stack = _parse_fields(STACK_FIELDS, raw, _stack_key, problems)
     run_token, deploy_token = _tokens(stack, env, problems)
     deploy_code = _deploy_code(stack, raw)
@@ -562,6 +647,16 @@ def _parse_settings(raw: Mapping[str, Any], env: Mapping[str, str]) -> StackSett
         problems.add(
             "picletter:replaceRelease", "only applies when picletter:deployCode is true", "remove it, or deploy code"
         )
+    if not isinstance(stack["configVars"], _Invalid) and "configVars" not in secret_keys:
+        for name in sorted(stack["configVars"]):
+            if looks_secret(name, stack["configVars"][name]):
+                problems.warn(
+                    f"picletter:configVars.{name}",
+                    "looks like a secret but is stored in plaintext; set it with `pulumi config set --secret "
+                    f"--path 'picletter:configVars.{name}' <value>`",
+                )
+    if not isinstance(stack["configVars"], _Invalid):
+        _job_settings_problems(stack["configVars"], "picletter:configVars", {}, problems)
 
     config_vars, adopt = stack["configVars"], stack["adoptConfigVars"]
     if not isinstance(config_vars, _Invalid) and not isinstance(adopt, _Invalid):
@@ -577,6 +672,9 @@ def _parse_settings(raw: Mapping[str, Any], env: Mapping[str, str]) -> StackSett
         for index, job_raw in enumerate(stack["jobs"]):
             if job := _job(job_raw, index, problems, deploy_code):
                 jobs.append(job)
+                _dyno_environment_fits(config_vars, job, index, problems)
+                if job.env and not isinstance(config_vars, _Invalid):
+                    _job_settings_problems(config_vars, f"picletter:jobs[{index}].env", job.env, problems)
         names = [job.get("name") for job in stack["jobs"] if isinstance(job, Mapping)]
         for duplicate in sorted({n for n in names if names.count(n) > 1 and isinstance(n, str)}):
             problems.add("picletter:jobs", f"job name {duplicate!r} is used twice", "give every job its own name")
@@ -586,16 +684,18 @@ def _parse_settings(raw: Mapping[str, Any], env: Mapping[str, str]) -> StackSett
             "is required to create the resource group",
             "run `pulumi config set azure-native:location westeurope`",
         )
-    if stack["deleteAppOnDestroy"] is True and stack["createApp"] is not True:
-        problems.add(
-            "picletter:deleteAppOnDestroy",
-            "only applies to an app the stack creates",
-            "set picletter:createApp true, or remove it",
-        )
+    for only_for_created in ("deleteAppOnDestroy", "herokuRegion"):
+        if stack[only_for_created] not in (None, False) and stack["createApp"] is not True:
+            problems.add(
+                f"picletter:{only_for_created}",
+                "only applies to an app the stack creates (an existing app keeps its own region and life)",
+                "set picletter:createApp true, or remove it",
+            )
 
     if problems:
         raise ConfigError(list(problems))
     return StackSettings(
+        warnings=tuple(problems.warnings),
         deploy_code=deploy_code,
         replace_release=stack["replaceRelease"],
         create_app=stack["createApp"],
@@ -611,6 +711,16 @@ def _parse_settings(raw: Mapping[str, Any], env: Mapping[str, str]) -> StackSett
         resource_group=stack["resourceGroup"],
         location=stack["location"],
     )
+
+
+# Keys that hold names the program must read, and that are shown in previews and outputs anyway.
+NAME_KEYS = (
+    "picletter:herokuApp",
+    "picletter:resourceGroup",
+    "picletter:herokuRegion",
+    "picletter:adoptConfigVars",
+    "azure-native:location",
+)
 
 
 def settings_from_config(
@@ -640,6 +750,13 @@ def settings_from_config(
                 "is stored in plaintext, so the stack file and `pulumi config` show the token",
                 f"run `pulumi config set --secret {key} <token>` (docs/how-to/tokens.md)",
             )
+    secret_name_keys = [name for name in NAME_KEYS if name in secret_keys]
+    for name in secret_name_keys:
+        problems.add(
+            name,
+            "is set with --secret, but it is a name, not a secret, and the program needs to read it",
+            f"set it in plaintext: `pulumi config set {name} <value>` (without --secret)",
+        )
     if "picletter:jobs" in secret_keys:
         problems.add(
             "picletter:jobs",
@@ -654,10 +771,15 @@ def settings_from_config(
         if key.startswith("picletter:")
     }
     raw["location"] = config.get("azure-native:location") or None
+    secret_names = {key.split(":", 1)[1] for key in secret_keys if key.startswith("picletter:")}
     try:
-        settings = _parse_settings(raw, env)
+        settings = _parse_settings(raw, env, secret_names)
     except ConfigError as error:
-        raise ConfigError([*problems, *error.problems]) from None
+        # A name set with --secret is judged once: what its ciphertext placeholder looks like is no news.
+        others = [p for p in error.problems if not p.startswith(tuple(f"{key}:" for key in secret_name_keys))]
+        if problems or others:
+            raise ConfigError([*problems, *others]) from None
+        raise
     if problems:
         raise ConfigError(list(problems))
     return settings

@@ -7,13 +7,15 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from picletter.job import EXIT_BAD_SETTINGS, run_job
+from picletter.settings import time_zone_problem
 
 HELP = """Fetches a picture of the day and emails it. Settings come from environment variables
 (Heroku config vars); see docs/reference/configuration.md for all of them:
-  PICLETTER_FROM, PICLETTER_TO            sender, recipients (comma-separated)
+  PICLETTER_FROM, PICLETTER_TO            sender, recipients (separated by commas or semicolons; each
+                                          gets a copy addressed to them alone)
   PICLETTER_SOURCE                        wikimedia (default), apod, unsplash, sample, or an https:// image
                                           URL; a comma-separated list falls back in order
   PICLETTER_MAILER                        sendgrid, smtp or outbox (default: outbox unless a key/URL is set)
@@ -31,13 +33,12 @@ def today(env: Mapping[str, str], now: datetime | None = None) -> date:
 
     A 07:00 Pacific/Auckland run starts at 18:00 UTC the day before: the date must be Auckland's.
     """
+    if problem := time_zone_problem(env):
+        raise ValueError(problem)
     zone = env.get("TZ", "").strip().lstrip(":")
     if not zone:
         return date.today()
-    try:
-        return (now or datetime.now(UTC)).astimezone(ZoneInfo(zone)).date()
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"TZ {zone!r} is not a time zone; use an IANA name such as Europe/Berlin") from None
+    return (now or datetime.now(UTC)).astimezone(ZoneInfo(zone)).date()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

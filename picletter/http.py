@@ -72,11 +72,14 @@ class RetryingTransport(httpx.BaseTransport):
         settings: RetrySettings,
         post_statuses: Iterable[int],
         sleep: Callable[[float], None] = time.sleep,
+        on_retry: Callable[[httpx.Request, str, int, float], None] | None = None,
     ) -> None:
         self._inner = inner
         self._settings = settings
         self._post_statuses = frozenset(post_statuses) or frozenset({429})
         self._sleep = sleep
+        # Told (request, what went wrong, the attempt that failed, seconds until the next) before each wait.
+        self._on_retry = on_retry
 
     def _retries_for(self, method: str) -> tuple[frozenset[int], tuple[type[Exception], ...]]:
         if method == "POST":
@@ -92,10 +95,11 @@ class RetryingTransport(httpx.BaseTransport):
             last = attempt == self._settings.attempts
             try:
                 response = self._inner.handle_request(request)
-            except errors:
+            except errors as exc:
                 wait = self._wait(self._backoff(attempt), slept)
                 if last or wait is None:
                     raise
+                reason = type(exc).__name__
             else:
                 if response.status_code not in statuses:
                     return response
@@ -103,6 +107,9 @@ class RetryingTransport(httpx.BaseTransport):
                 if last or wait is None:
                     return response
                 response.close()
+                reason = f"answered {response.status_code}"
+            if self._on_retry:
+                self._on_retry(request, reason, attempt, wait)
             self._sleep(wait)
             slept += wait
         raise AssertionError("unreachable: the last attempt returns or raises")
@@ -125,6 +132,7 @@ def retrying_transport(
     post_statuses: Iterable[int] = (429,),
     *,
     tls: bool = True,
+    on_retry: Callable[[httpx.Request, str, int, float], None] | None = None,
 ) -> httpx.BaseTransport:
     """INNER (the network by default) with retries: broad for reads, POST_STATUSES only for POST.
 
@@ -132,7 +140,7 @@ def retrying_transport(
     http on this machine; an https request then fails instead of going unverified.
     """
     network = inner or (httpx.HTTPTransport() if tls else _PlainHttpOnly())  # built only when needed
-    return RetryingTransport(network, settings, post_statuses)
+    return RetryingTransport(network, settings, post_statuses, on_retry=on_retry)
 
 
 class _PlainHttpOnly(httpx.BaseTransport):

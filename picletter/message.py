@@ -9,13 +9,18 @@ from email.utils import formatdate, make_msgid
 from picletter.picture import Picture
 from picletter.render import CID, RenderedEmail
 
-__all__ = ["Letter", "build_message"]
+__all__ = ["UNDISCLOSED", "Letter", "build_message"]
+
+
+# With several recipients the To header names none of them (RFC 5322 3.6.3 allows an empty group),
+# and the envelope carries each, as Bcc would: no recipient sees the others' addresses.
+UNDISCLOSED = "undisclosed-recipients:;"
 
 
 def build_message(sender: str, recipients: tuple[str, ...], email: RenderedEmail, picture: Picture) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
-    message["To"] = ", ".join(recipients)
+    message["To"] = recipients[0] if len(recipients) == 1 else UNDISCLOSED
     message["Subject"] = email.subject
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain="picletter")

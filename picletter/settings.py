@@ -9,6 +9,7 @@ from email.utils import parseaddr
 from pathlib import Path
 from typing import cast
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from jinja2 import TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
@@ -25,6 +26,8 @@ __all__ = [
     "Settings",
     "SettingsError",
     "load_settings",
+    "settings_problems",
+    "time_zone_problem",
 ]
 
 # Valid names, from the one place they are declared with their implementations.
@@ -32,7 +35,8 @@ SOURCES = tuple(SOURCE_PLUGINS)
 MAILERS = tuple(MAILER_PLUGINS)
 DEFAULT_SUBJECT = "{{ picture.title }} · picture of the day, {{ date.strftime('%d %B %Y') }}"
 DEFAULT_MAX_IMAGE_BYTES = 10 * 1024 * 1024
-_ADDRESS = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$|^[^@\s<>]+@localhost$")
+# Matched whole (fullmatch): `$` would accept a trailing newline.
+_ADDRESS = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+|[^@\s<>]+@localhost")
 # Hosts where plain http and SMTP without STARTTLS are acceptable: this machine only.
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
@@ -94,24 +98,77 @@ def _https_or_loopback(url: str) -> bool:
     )
 
 
-# A comma that separates addresses: not inside a quoted display name ("Doe, Jane" <jane@example.com>).
-_ADDRESS_SEPARATOR = re.compile(r',(?=(?:[^"]*"[^"]*")*[^"]*$)')
+# A comma or semicolon that separates addresses: not inside a quoted display name ("Doe, Jane" <j@example.com>).
+_ADDRESS_SEPARATOR = re.compile(r'[,;](?=(?:[^"]*"[^"]*")*[^"]*$)')
+# Recipients per run, by mailer. SendGrid's v3 Mail Send takes at most 1000 personalizations and
+# 1000 recipients (to + cc + bcc) per request (docs.sendgrid.com, "Mail Send errors": "The
+# personalization block is limited to 1000 personalizations per API request" and "There is a limit
+# of 1000 total recipients"); picletter sends one request. An SMTP server must accept at least 100
+# recipients per message and may refuse more (RFC 5321, 4.5.3.1.8), so 100 is what surely goes through.
+MAX_RECIPIENTS = {"sendgrid": 1000, "smtp": 100, "outbox": 1000}
 
 
-def _recipients(text: str, problems: list[str]) -> tuple[str, ...]:
+def _recipients(text: str, mailer: str, problems: list[str]) -> tuple[str, ...]:
     """Every address in TEXT, or a problem naming each entry that is not one; never silently fewer."""
     recipients: list[str] = []
-    for entry in (part.strip() for part in _ADDRESS_SEPARATOR.split(text)):
+    entries = [part.strip() for part in _ADDRESS_SEPARATOR.split(text)]
+    for index, entry in enumerate(entries):
         if not entry:
             continue
         address = parseaddr(entry)[1]
-        if _ADDRESS.match(address):
+        following = entries[index + 1] if index + 1 < len(entries) else ""
+        if _ADDRESS.fullmatch(address) and "@" in entry:
             recipients.append(address)
+        elif "@" not in entry and "<" in following:
+            problems.append(
+                f"PICLETTER_TO has {entry + ', ' + following!r}: a display name with a comma must be quoted, "
+                f'e.g. "{entry}, {following.split("<")[0].strip()}" <{parseaddr(following)[1]}>'
+            )
         else:
             problems.append(f"PICLETTER_TO has {entry!r}, which is not an email address")
     if not recipients and not any(p.startswith("PICLETTER_TO") for p in problems):
-        problems.append("PICLETTER_TO is required: one or more addresses, comma-separated")
+        problems.append("PICLETTER_TO is required: one or more addresses, separated by commas")
+    limit = MAX_RECIPIENTS.get(mailer, 1000)
+    if len(recipients) > limit:
+        problems.append(
+            f"PICLETTER_TO lists {len(recipients)} addresses; {mailer} takes at most {limit} per run: use a "
+            "mailing list address, or split them over several jobs"
+        )
+    duplicates = sorted({a for a in recipients if [r.lower() for r in recipients].count(a.lower()) > 1})
+    if duplicates:
+        problems.append(f"PICLETTER_TO lists {', '.join(duplicates)} more than once; list each address once")
     return tuple(recipients)
+
+
+def time_zone_problem(env: Mapping[str, str]) -> str | None:
+    """What is wrong with TZ (the zone whose date is "today"), or None; unset is the machine's zone."""
+    zone = (env.get("TZ") or "").strip().lstrip(":")
+    if not zone:
+        return None
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return f"TZ {zone!r} is not a time zone; use an IANA name such as Europe/Berlin"
+    return None
+
+
+def settings_problems(env: Mapping[str, str]) -> list[tuple[str, str]]:
+    """Every problem the job would refuse to run with, as (variable, problem): for checking settings
+    before they reach a dyno (the stack checks its config vars with this at preview)."""
+    problems: list[str] = []
+    try:
+        load_settings(env)
+    except SettingsError as error:
+        problems = list(error.problems)
+    if zone := time_zone_problem(env):
+        problems.append(zone)
+    return [(_variable_of(problem), problem) for problem in problems]
+
+
+def _variable_of(problem: str) -> str:
+    """The variable a problem is about: each begins with it (PICLETTER_TO has ..., SMTP_URL must ...)."""
+    found = re.match(r"[A-Z][A-Z0-9_]*", problem)
+    return found[0] if found else ""
 
 
 def load_settings(env: Mapping[str, str]) -> Settings:
@@ -131,10 +188,10 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     sender = get("PICLETTER_FROM") or ("Picletter <picletter@localhost>" if local else "")
     if not sender:
         problems.append('PICLETTER_FROM is required, e.g. "Picletter <picletter@example.com>"')
-    elif not _ADDRESS.match(parseaddr(sender)[1]):
+    elif not _ADDRESS.fullmatch(parseaddr(sender)[1]):
         problems.append(f"PICLETTER_FROM={sender!r} is not an email address")
     to_text = get("PICLETTER_TO") or ("you@localhost" if local else "")
-    recipients = _recipients(to_text, problems)
+    recipients = _recipients(to_text, mailer, problems)
 
     subject = get("PICLETTER_SUBJECT") or DEFAULT_SUBJECT
     try:

@@ -11,17 +11,41 @@ from collections.abc import Sequence
 from infra.cli import demo, dynos, import_jobs, schedule, synth
 from infra.errors import PicletterError
 
-__all__ = ["main"]
+__all__ = ["build_parser", "main"]
 
 _COMMANDS = (schedule, synth, demo, dynos, import_jobs)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m infra", description=__doc__)
+DESCRIPTION = """Operator tools for picletter: start, watch and stop one-off dynos of the Heroku app,
+preview schedules, and render a deploy offline for review. `COMMAND --help` describes each."""
+
+ENVIRONMENT = """environment variables:
+  HEROKU_API_KEY       the Heroku token for run, ps, logs and stop (from `heroku authorizations:create`)
+  HEROKU_APP           the app when --app is not given
+  HEROKU_API_URL       the Platform API (default https://api.heroku.com); https, or http on this machine
+  HEROKU_API_ATTEMPTS  attempts per request, 1 to 10 (default 5); each retry is reported on stderr
+  HEROKU_API_BACKOFF   seconds before the first retry, doubled each time, 0 to 30 (default 0.5)
+
+exit status: 0 done, 2 a problem to fix (one `error:` line says which and how), 130 interrupted;
+run --tail and logs --dyno --tail exit with the dyno's own status (3 when Heroku never reported one)."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line: every command from its module, each argument with its help."""
+    parser = argparse.ArgumentParser(
+        prog="python -m infra",
+        description=DESCRIPTION,
+        epilog=ENVIRONMENT,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in _COMMANDS:
         module.register(commands)
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     try:
         return int(args.run(args))
     except KeyboardInterrupt:

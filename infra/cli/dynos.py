@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import re
 import sys
 from datetime import datetime
 from typing import Any
@@ -26,11 +25,11 @@ from infra.heroku.facts import MAX_TIME_TO_LIVE, canonical_dyno_size
 from infra.heroku.follow import Followed, follow_app, follow_dyno
 from infra.heroku.payloads import Dyno
 from infra.job_command import job_of
+from infra.names import APP_NAME, DYNO_NAME, variable_name_refusal, variables_size_refusal
 
 __all__ = ["EXIT_STATUS_UNKNOWN", "register"]
 
 EXIT_STATUS_UNKNOWN = 3
-_ENV = re.compile(r"^(\w+)=(.*)$", re.DOTALL)
 
 
 def _add_app_option(parser: argparse.ArgumentParser) -> None:
@@ -62,7 +61,7 @@ def register(commands: Any) -> None:
     logs.set_defaults(run=_logs)
 
     stop = commands.add_parser("stop", help="stop a dyno, e.g. run.1234")
-    stop.add_argument("dyno")
+    stop.add_argument("dyno", help="the dyno's name as `infra ps` lists it, e.g. run.1234")
     _add_app_option(stop)
     stop.set_defaults(run=_stop)
 
@@ -72,6 +71,8 @@ def _client(args: argparse.Namespace) -> HerokuClient:
     args.app = args.app or environment.app
     if not args.app:
         raise UserError("no app: pass --app APP or set HEROKU_APP")
+    if refusal := APP_NAME.refusal(args.app):
+        raise UserError(f"--app (or HEROKU_APP): {refusal}")
     if not environment.api_key:
         raise UserError("HEROKU_API_KEY is not set: export a token from `heroku authorizations:create`")
     return HerokuClient(environment.api_key, base_url=environment.api_url, retry=retry_settings(environment))
@@ -80,11 +81,22 @@ def _client(args: argparse.Namespace) -> HerokuClient:
 def _env(pairs: list[str]) -> dict[str, str]:
     env = {}
     for pair in pairs:
-        match = _ENV.match(pair)
-        if not match:
-            raise UserError(f"--env {pair!r} must be NAME=value with NAME of letters, digits and underscores")
-        env[match[1]] = match[2]
+        name, equals, value = pair.partition("=")
+        if not equals:
+            raise UserError(f"--env {pair!r} must be NAME=value")
+        if refusal := variable_name_refusal(name):
+            raise UserError(f"--env {pair!r}: {refusal}")
+        env[name] = value
+    if refusal := variables_size_refusal(env, "the --env values"):
+        raise UserError(f"--env: {refusal}")
     return env
+
+
+def _dyno(option: str, dyno: str) -> str:
+    """DYNO, checked before anything is sent (the client checks its paths too; a log filter is no path)."""
+    if refusal := DYNO_NAME.refusal(dyno):
+        raise UserError(f"{option}: {refusal}")
+    return dyno
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -121,6 +133,8 @@ def _exit_code(followed: Followed, dyno: str) -> int:
 def _logs(args: argparse.Namespace) -> int:
     if args.max_seconds < 1:
         raise UserError("--max-seconds must be at least 1")
+    if args.dyno is not None:
+        _dyno("--dyno", args.dyno)
     with _client(args) as heroku:
         if args.dyno and args.tail:
             started = None
@@ -167,6 +181,7 @@ def _dyno_order(dyno: Dyno) -> tuple[str, int, str]:
 
 
 def _stop(args: argparse.Namespace) -> int:
+    _dyno("DYNO", args.dyno)
     with _client(args) as heroku:
         heroku.stop_dyno(args.app, args.dyno)
     print(f"stopping {args.dyno} on {args.app}")

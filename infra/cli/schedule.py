@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from datetime import UTC, datetime
 from typing import Any
 
 from infra.errors import UserError
-from infra.schedule import compile_schedule, next_runs
+from infra.schedule import compile_schedule, fixed_offset_warning, next_runs, parse_moment
 
 __all__ = ["register", "run"]
 
@@ -30,10 +31,7 @@ def _after(text: str | None, zone: str) -> datetime:
         return datetime.now(UTC)
     from zoneinfo import ZoneInfo
 
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise UserError(f"--after {text!r} is not an ISO date-time like 2026-03-29T06:00") from None
+    moment = parse_moment(text, "--after")
     return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(zone))
 
 
@@ -47,6 +45,8 @@ def run(args: argparse.Namespace) -> int:
     if not 1 <= args.count <= 1000:
         raise UserError("--count must be 1 to 1000")
     recurrence = compile_schedule(expression, args.time_zone)
+    if warning := fixed_offset_warning(args.time_zone):
+        print(f"warning: --time-zone: {warning}", file=sys.stderr)
     runs = next_runs(recurrence, _after(args.after, recurrence.iana_zone), args.count)
     if args.json:
         payload = {

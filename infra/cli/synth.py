@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +30,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.run_seconds < 1:
         raise UserError("--run-seconds must be at least 1")
-    if args.out.exists() and not args.out.is_dir():
-        raise UserError(f"--out {args.out} is a file; name a folder for the review files")
     result = synth(args.stack, args.out, run_seconds=args.run_seconds)
+    for warning in result.warnings:
+        print(warning, file=sys.stderr)
     print(result.summary)
     return 0

@@ -26,10 +26,10 @@ from pulumi.runtime.rpc import UNKNOWN
 
 from infra.heroku.current_code import CodeOnApp, code_on_app, current_release, describe_release, release_code
 from infra.heroku.errors import HerokuApiError, HerokuNotFound
-from infra.heroku.facts import APP_NAME
 from infra.heroku.payloads import Build
 from infra.heroku.provider_base import HerokuProvider
 from infra.heroku.source_bundle import make_bundle
+from infra.names import APP_NAME
 
 if TYPE_CHECKING:  # the HTTP stack loads in the provider host only, not at program start
     from infra.heroku.client import HerokuClient
@@ -181,7 +181,7 @@ def _ships(olds: dict[str, Any], news: dict[str, Any]) -> bool:
 
 def _known_app(app: Any) -> bool:
     """During a preview an app the stack creates has no name yet (Pulumi's unknown value)."""
-    return isinstance(app, str) and app != UNKNOWN and bool(APP_NAME.match(app))
+    return isinstance(app, str) and app != UNKNOWN and APP_NAME.accepts(app)
 
 
 @dataclass(frozen=True)

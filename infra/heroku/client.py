@@ -3,11 +3,18 @@
 With no request budget left (RateLimit-Remaining: 0) the client pauses before its next request.
 Retries follow what is safe per method (picletter.http): reads and PATCH/PUT/DELETE are retried on
 429, 5xx and network errors; POST (creates) only where Heroku did not act on it: 409 (dyno create
-races), 429, and connections that never reached the server.
+races), 429, and connections that never reached the server. Each retry is one line on stderr, so
+nothing waits silently.
+
+Answers are converted here, once: an error status, no answer, or an answer that is not JSON (a
+proxy's HTML page, an empty or cut-off body) becomes a HerokuApiError that names the host and, for
+a request that may have acted before the answer went wrong (a dyno create or stop, a write), what
+to check before trying again.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -23,6 +30,7 @@ from infra.heroku.errors import (
     HerokuConnectionError,
     HerokuLogStreamError,
     HerokuRequestError,
+    HerokuUnexpectedAnswer,
     error_for_status,
 )
 from infra.heroku.facts import ACCEPT, DEFAULT_API_URL
@@ -70,10 +78,12 @@ class HerokuClient:
         self._on_warning = on_warning or _warn_on_stderr
         self._budget_exhausted = False
         self._transport, self._retry, self._timeout = transport, retry, timeout
+        self._host = httpx.URL(base_url).host
+        self._retries = 0
         self._http = httpx.Client(
             base_url=base_url,
             # POST creates are retried only where Heroku did not act: 409 (dyno create races) and 429.
-            transport=retrying_transport(transport, retry, post_statuses=(409, 429)),
+            transport=retrying_transport(transport, retry, post_statuses=(409, 429), on_retry=self._retrying),
             timeout=httpx.Timeout(timeout, connect=10.0),
             headers={"Accept": ACCEPT, "Authorization": f"Bearer {token}", "User-Agent": USER_AGENT},
         )
@@ -96,10 +106,15 @@ class HerokuClient:
     ) -> httpx.Response:
         if self._budget_exhausted:
             self._sleep(RATE_LIMIT_PAUSE)
+        self._retries = 0
         try:
             response = self._http.request(method, path, json=json, headers=headers)
         except httpx.TransportError as exc:
-            raise HerokuConnectionError(method, path, exc) from None
+            # A connect error never reached Heroku; anything later may have, for a write.
+            reached = not isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout)
+            effect = effect_of(method, path) if reached else ""
+            attempts = self._retries + 1
+            raise HerokuConnectionError(method, path, exc, host=self._host, attempts=attempts, effect=effect) from None
         self._budget_exhausted = response.headers.get("RateLimit-Remaining") == "0"
         for header in WARNING_HEADERS:
             if warning := response.headers.get(header):
@@ -108,9 +123,27 @@ class HerokuClient:
             raise _error_from(method, path, response)
         return response
 
+    def _retrying(self, request: httpx.Request, reason: str, attempt: int, wait: float) -> None:
+        self._retries = attempt
+        print(
+            f"Heroku API {request.method} {request.url.path} on {self._host}: {reason}; retry {attempt} of "
+            f"{self._retry.attempts - 1} in {wait:.1f} s (HEROKU_API_ATTEMPTS, HEROKU_API_BACKOFF)",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    def _json(self, method: str, path: str, response: httpx.Response) -> Any:
+        """The answer's JSON; HerokuUnexpectedAnswer, saying what came back, when it is not JSON."""
+        try:
+            return response.json()
+        except ValueError:
+            raise _unexpected(method, path, response, self._host) from None
+
     def request(self, method: str, path: str, *, json: Any = None) -> Any:
         response = self.send(method, path, json=json)
-        return response.json() if response.content else None
+        if not response.content and response.status_code == 204:
+            return None
+        return self._json(method, path, response)
 
     def list_all(self, path: str) -> list[dict[str, Any]]:
         """Every item of a list endpoint, following Range pagination (206 + Next-Range)."""
@@ -118,7 +151,10 @@ class HerokuClient:
         range_header = f"id ..; max={PAGE_SIZE}"
         while True:
             response = self.send("GET", path, headers={"Range": range_header})
-            items.extend(response.json())
+            page = self._json("GET", path, response)
+            if not isinstance(page, list):
+                raise _unexpected("GET", path, response, self._host, "not the list Heroku sends")
+            items.extend(page)
             next_range = response.headers.get("Next-Range")
             if response.status_code != 206 or not next_range:
                 return items
@@ -324,16 +360,61 @@ class HerokuClient:
         return str(session["logplex_url"])
 
 
+# Requests that change something, and what to check when their answer went wrong after they were sent.
+_EFFECTS = (
+    (
+        "POST",
+        re.compile(r"/apps/[^/]+/dynos"),
+        "the dyno may have started: check `infra ps` before starting it again",
+    ),
+    (
+        "POST",
+        re.compile(r"/apps/[^/]+/dynos/[^/]+/actions/stop"),
+        "the dyno may be stopping: check `infra ps` before stopping it again",
+    ),
+)
+_WRITES = ("POST", "PATCH", "PUT", "DELETE")
+# Writes whose effect needs no check: a log session is only a URL to read, made anew each time.
+_HARMLESS = re.compile(r"/apps/[^/]+/log-sessions|/sources")
+
+
+def effect_of(method: str, path: str) -> str:
+    """For a request that may have acted although its answer went wrong: what may have happened."""
+    for effect_method, pattern, effect in _EFFECTS:
+        if method == effect_method and pattern.fullmatch(path):
+            return effect
+    if method in _WRITES and not _HARMLESS.fullmatch(path):
+        return "the change may have been made: look before running it again (a preview reads the current state)"
+    return ""
+
+
+def _unexpected(
+    method: str, path: str, response: httpx.Response, host: str, what: str = "not JSON"
+) -> HerokuUnexpectedAnswer:
+    kind = response.headers.get("Content-Type", "").split(";")[0].strip() or "no content type"
+    text = " ".join(response.text.split())
+    shown = "an empty body" if not text else f"{kind} starting {text[:60]!r}"
+    message = (
+        f"the answer is {what} ({shown}): {host} may not be the Platform API (a proxy or another service); "
+        "check HEROKU_API_URL"
+    )
+    effect = effect_of(method, path) if response.status_code < 300 else ""
+    request_id = response.headers.get("Request-Id", "")
+    return HerokuUnexpectedAnswer(method, path, response.status_code, "not_json", message, request_id, effect)
+
+
 def _error_from(method: str, path: str, response: httpx.Response) -> HerokuApiError:
     error_id, message = "unknown", response.reason_phrase
     try:
         payload = response.json()
         error_id = str(payload.get("id", error_id))
         message = str(payload.get("message", message))
-    except ValueError:
+    except (ValueError, AttributeError):
         pass
     request_id = response.headers.get("Request-Id", "")
-    return error_for_status(method, path, response.status_code, error_id, message, request_id)
+    # A server error after a write may come after the write took effect.
+    effect = effect_of(method, path) if response.status_code >= 500 else ""
+    return error_for_status(method, path, response.status_code, error_id, message, request_id, effect)
 
 
 def _warn_on_stderr(warning: str) -> None:

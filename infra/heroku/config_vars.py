@@ -32,8 +32,8 @@ import pulumi
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
 from infra.heroku.errors import HerokuAuthError, HerokuConfigVarConflict, HerokuNotFound
-from infra.heroku.facts import VARIABLE_NAME
 from infra.heroku.provider_base import HerokuProvider
+from infra.names import variable_name_refusal
 
 if TYPE_CHECKING:  # httpx loads in the provider host only (infra.heroku.provider_base)
     from infra.heroku.client import HerokuClient
@@ -208,8 +208,8 @@ class HerokuConfigVarsProvider(HerokuProvider):
             failures.append(CheckFailure("vars", "config vars must be a map of KEY: value"))
             values = {}
         for key, value in values.items():
-            if not VARIABLE_NAME.match(key):
-                failures.append(CheckFailure("vars", f"config var name {key!r}: use letters, digits and _"))
+            if refusal := variable_name_refusal(key):
+                failures.append(CheckFailure("vars", f"config var name {refusal}"))
             if not isinstance(value, str):
                 failures.append(CheckFailure("vars", f"config var {key} must be a string, quote it"))
         return CheckResult(news, failures)

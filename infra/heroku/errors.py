@@ -15,6 +15,7 @@ __all__ = [
     "HerokuRateLimited",
     "HerokuRequestError",
     "HerokuSettingsError",
+    "HerokuUnexpectedAnswer",
     "error_for_status",
 ]
 
@@ -47,9 +48,19 @@ class HerokuRequestError(HerokuError):
 
 
 class HerokuApiError(HerokuError):
-    """Heroku answered METHOD PATH with an error status; REQUEST_ID is Heroku's, for its support."""
+    """Heroku answered METHOD PATH with an error status; REQUEST_ID is Heroku's, for its support.
+    EFFECT says, for a request that may have acted before the answer went wrong, what to check."""
 
-    def __init__(self, method: str, path: str, status: int, error_id: str, message: str, request_id: str = "") -> None:
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        status: int,
+        error_id: str,
+        message: str,
+        request_id: str = "",
+        effect: str = "",
+    ) -> None:
         self.method = method
         self.path = path
         self.status = status
@@ -57,8 +68,14 @@ class HerokuApiError(HerokuError):
         self.message = message
         self.request_id = request_id
         hint = _HINTS.get(status, "")
-        text = f"Heroku API {method} {path} failed: {status} {error_id}: {message}"
+        # No status: no answer came (HerokuConnectionError), and the message says so.
+        text = (
+            f"Heroku API {method} {path} failed: {status} {error_id}: {message}"
+            if status
+            else f"Heroku API {method} {path}: {message}"
+        )
         text = f"{text} ({hint})" if hint else text
+        text = f"{text}; {effect}" if effect else text
         super().__init__(f"{text} [Request-Id {request_id}]" if request_id else text)
 
 
@@ -75,14 +92,28 @@ class HerokuRateLimited(HerokuApiError):
 
 
 class HerokuConnectionError(HerokuApiError):
-    """No HTTP answer at all (refused, reset, timed out) after every retry."""
+    """No HTTP answer at all (refused, reset, timed out) after every retry: names the host, the
+    variable that chose it, the attempts made, and for a request that may have acted, what to check."""
 
-    def __init__(self, method: str, path: str, cause: Exception) -> None:
-        super().__init__(method, path, 0, "connection_error", f"{type(cause).__name__}: {cause}")
+    def __init__(
+        self, method: str, path: str, cause: Exception, *, host: str = "", attempts: int = 1, effect: str = ""
+    ) -> None:
+        where = f"{host} (HEROKU_API_URL)" if host else "Heroku"
+        tries = "1 attempt" if attempts == 1 else f"{attempts} attempts"
+        message = (
+            f"no answer from {where} after {tries}: {type(cause).__name__}: {cause or 'timed out'}; check the "
+            "network, a proxy (HTTPS_PROXY), and that HEROKU_API_URL names the Platform API"
+        )
+        super().__init__(method, path, 0, "connection_error", message, effect=effect)
+
+
+class HerokuUnexpectedAnswer(HerokuApiError):
+    """An answer that is not what the Platform API sends (not JSON where JSON is due): a proxy, a
+    captive portal or another service at HEROKU_API_URL, or a cut-off body."""
 
 
 def error_for_status(
-    method: str, path: str, status: int, error_id: str, message: str, request_id: str = ""
+    method: str, path: str, status: int, error_id: str, message: str, request_id: str = "", effect: str = ""
 ) -> HerokuApiError:
     cls: type[HerokuApiError] = HerokuApiError
     if status in (401, 403):
@@ -91,4 +122,4 @@ def error_for_status(
         cls = HerokuNotFound
     elif status == 429:
         cls = HerokuRateLimited
-    return cls(method, path, status, error_id, message, request_id)
+    return cls(method, path, status, error_id, message, request_id, effect)

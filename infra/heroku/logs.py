@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 __all__ = ["REPLAY_SLACK", "LogLine", "SseEvent", "exit_status", "parse_log_line", "sse_events"]
 
-_LINE = re.compile(r"^(?P<time>\S+) (?P<source>[\w-]+)\[(?P<dyno>[^\]]+)\]: (?P<message>.*)$", re.DOTALL)
+_LINE = re.compile(r"(?P<time>\S+) (?P<source>[\w-]+)\[(?P<dyno>[^\]]+)\]: (?P<message>.*)", re.DOTALL)
 _EXITED = re.compile(r"Process exited with status (?P<status>\d+)")
 # A session replays up to 100 earlier lines, and one-off dyno names (run.NNNN) are reused: a line
 # older than the dyno itself, by more than this clock slack, belongs to an earlier dyno of that name.
@@ -61,7 +61,7 @@ class LogLine:
 
 def parse_log_line(text: str) -> LogLine:
     """TEXT as a Heroku log line; a line not in that form keeps its text, with no time or source."""
-    match = _LINE.match(text)
+    match = _LINE.fullmatch(text)
     if not match:
         return LogLine(text, None, "", "", text)
     try:

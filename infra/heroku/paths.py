@@ -6,23 +6,20 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from infra.heroku.errors import HerokuRequestError
-from infra.heroku.facts import APP_NAME, DYNO_NAME
+from infra.names import APP_NAME, DYNO_NAME
 
 __all__ = ["app_segment", "dyno_segment"]
 
 
 def app_segment(app: str) -> str:
     """APP as a path segment: a Heroku app name or id, URL-encoded; anything else is not sent."""
-    if not APP_NAME.match(app):
-        raise HerokuRequestError(
-            f"{app!r} is not a Heroku app name or id (3-30 lower-case letters, digits and dashes, starting "
-            "with a letter); use the name `heroku apps` shows"
-        )
+    if refusal := APP_NAME.refusal(app):
+        raise HerokuRequestError(refusal)
     return quote(app, safe="")
 
 
 def dyno_segment(dyno: str) -> str:
     """DYNO as a path segment: a dyno name like run.4821 or a dyno id, URL-encoded."""
-    if not DYNO_NAME.match(dyno):
-        raise HerokuRequestError(f"{dyno!r} is not a dyno name like run.4821 or web.1; see `infra ps`")
+    if refusal := DYNO_NAME.refusal(dyno):
+        raise HerokuRequestError(refusal)
     return quote(dyno, safe="")

@@ -6,8 +6,18 @@ recurrences; pure, so it imports nothing of infra's but infra.errors.
 
 from infra.schedule.compile import compile_schedule
 from infra.schedule.errors import ScheduleError
+from infra.schedule.moment import parse_moment
 from infra.schedule.next_runs import first_run_after, next_runs
 from infra.schedule.recurrence import Recurrence
-from infra.schedule.timezones import windows_zone
+from infra.schedule.timezones import fixed_offset_warning, windows_zone
 
-__all__ = ["Recurrence", "ScheduleError", "compile_schedule", "first_run_after", "next_runs", "windows_zone"]
+__all__ = [
+    "Recurrence",
+    "ScheduleError",
+    "compile_schedule",
+    "first_run_after",
+    "fixed_offset_warning",
+    "next_runs",
+    "parse_moment",
+    "windows_zone",
+]

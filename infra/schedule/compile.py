@@ -8,12 +8,12 @@ produce the same definition (no diff); Logic Apps computes the next run from it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from infra.schedule.cron import CronFields, parse_cron
 from infra.schedule.errors import ScheduleError
+from infra.schedule.moment import parse_moment
 from infra.schedule.plan import INTERVAL_LIMITS, Plan
 from infra.schedule.recurrence import FREQUENCIES, WEEK_DAYS, Recurrence
 from infra.schedule.timezones import LOGIC_APPS_ZONES, iana_zone, windows_zone
@@ -148,12 +148,7 @@ def _raw_recurrence(raw: Mapping[str, Any], zone: str | None) -> Recurrence:
     windows_id = windows_id or windows_zone(resolved_zone)
 
     start = raw.get("startTime", f"{START_ANCHOR}T00:00:00")
-    try:
-        parsed = datetime.fromisoformat(str(start).replace("Z", "+00:00"))
-    except ValueError:
-        raise ScheduleError(
-            f"recurrence startTime {start!r} must be an ISO date-time like 2026-01-01T07:00:00"
-        ) from None
+    parsed = parse_moment(str(start), "recurrence startTime")
     if parsed.tzinfo is not None:  # Logic Apps wants local time when timeZone is set
         parsed = parsed.astimezone(ZoneInfo(resolved_zone)).replace(tzinfo=None)
 

@@ -18,7 +18,23 @@ from tzlocal.windows_tz import tz_win, win_tz
 
 from infra.schedule.errors import ScheduleError
 
-__all__ = ["LOGIC_APPS_ZONES", "ZONES_FILE", "iana_zone", "windows_zone"]
+__all__ = ["ABBREVIATIONS", "LOGIC_APPS_ZONES", "ZONES_FILE", "fixed_offset_warning", "iana_zone", "windows_zone"]
+
+# Abbreviations people write for a zone, and the city zone they most likely mean. The IANA database
+# keeps EST and MST (and HST) as fixed offsets without daylight saving, for compatibility
+# (tzdata's `northamerica` file); the others are not zones at all.
+ABBREVIATIONS = {
+    "EST": "America/New_York",
+    "EDT": "America/New_York",
+    "CST": "America/Chicago",
+    "CDT": "America/Chicago",
+    "MST": "America/Denver",
+    "MDT": "America/Denver",
+    "PST": "America/Los_Angeles",
+    "PDT": "America/Los_Angeles",
+    "BST": "Europe/London",
+    "CEST": "Europe/Berlin",
+}
 
 # The Windows ids the Logic Apps designer offers for recurrence.timeZone (Azure/LogicAppsUX,
 # getTimezoneValues), shipped beside this module; the tests check it equals shared/reference's copy.
@@ -57,6 +73,15 @@ def _equivalent_offered_zone(zone: str) -> str | None:
 @functools.cache
 def windows_zone(name: str) -> str:
     """The Windows id Logic Apps takes for IANA zone NAME; ScheduleError with suggestions if unknown."""
+    if name in LOGIC_APPS_ZONES and name not in _available():
+        representative = win_tz.get(name)
+        use = f"use {representative}" if representative else "use an IANA name such as Europe/Berlin"
+        raise ScheduleError(
+            f"{name!r} is a Windows time-zone id; timeZone takes an IANA name: {use} (a recurrence object may "
+            "carry the Windows id in its own timeZone)"
+        )
+    if (city := ABBREVIATIONS.get(name.upper())) and name not in _available():
+        raise ScheduleError(f"{name!r} is an abbreviation, not a time zone: use {city}")
     if name not in _available():
         close = difflib.get_close_matches(name, sorted(_available()), n=3, cutoff=0.6)
         if not close:
@@ -75,6 +100,17 @@ def windows_zone(name: str) -> str:
             "use UTC or a nearby city's zone"
         )
     return equivalent
+
+
+def fixed_offset_warning(name: str) -> str | None:
+    """For a zone that is an abbreviation kept as a fixed offset (EST, MST): the city zone likely meant."""
+    city = ABBREVIATIONS.get(name)
+    if city is None or name not in _available():
+        return None
+    return (
+        f"{name} is a fixed offset all year, without daylight saving; for the clock of {city.split('/')[-1]} "
+        f"use {city} (or keep {name} if a fixed offset is meant)"
+    )
 
 
 def iana_zone(windows_id: str) -> str:

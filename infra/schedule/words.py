@@ -62,18 +62,23 @@ def _month_days(text: str) -> tuple[int, ...]:
     return tuple(sorted(days, key=lambda d: (d < 0, d)))
 
 
+def _minute_past(text: str | None, words: str) -> int:
+    """The `:MM` of an hourly schedule, 00 to 59 (refused here, not when the plan is pinned)."""
+    minute = int(text or 0)
+    if minute > 59:
+        raise ScheduleError(f"{words}: the minute past the hour must be :00 to :59, not :{minute}")
+    return minute
+
+
 def parse_words(text: str) -> Plan | None:
     """The plan for a plain-word schedule, or None if TEXT is not one (it may be cron)."""
     words = " ".join(text.lower().split())
     if m := re.fullmatch(r"every (?:(?P<n>\d+) )?minutes?", words):
         return Plan("Minute", int(m["n"] or 1))
     if m := re.fullmatch(r"every (?:(?P<n>\d+) )?hours?(?: at :(?P<m>\d\d))?", words):
-        return Plan("Hour", int(m["n"] or 1), start_clock=(0, int(m["m"] or 0)))
+        return Plan("Hour", int(m["n"] or 1), start_clock=(0, _minute_past(m["m"], words)))
     if m := re.fullmatch(r"hourly(?: at :(?P<m>\d\d))?", words):
-        minute = int(m["m"] or 0)
-        if minute > 59:
-            raise ScheduleError(f"hourly at :{minute}: the minute must be 00 to 59")
-        return Plan("Day", 1, hours=tuple(range(24)), minutes=(minute,))
+        return Plan("Day", 1, hours=tuple(range(24)), minutes=(_minute_past(m["m"], words),))
     if m := re.fullmatch(r"(?:daily|every (?:(?P<n>\d+) )?days?) at (?P<t>.+)", words):
         hours, minutes = _times(m["t"])
         return Plan("Day", int(m["n"] or 1), hours=hours, minutes=minutes)

@@ -21,11 +21,12 @@ from typing import Any
 from pulumi_azure_native import logic
 
 from infra.components.scheduled_dyno_job import ScheduledDynoJob
-from infra.errors import UserError
+from infra.errors import ConfigError, UserError
 from infra.heroku.build import HerokuBuild
 from infra.heroku.config_vars import HerokuConfigVars
 from infra.heroku.provider_base import type_token
 from infra.schedule import Recurrence, next_runs
+from infra.settings import settings_from_config
 from infra.synth.arm import arm_template
 from infra.synth.cost import ASSUMPTIONS, JobCost, estimate
 from infra.synth.mock_run import (
@@ -99,6 +100,7 @@ class SynthResult:
     out_dir: Path
     files: list[Path] = field(default_factory=list)
     summary: str = ""
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -202,25 +204,66 @@ def review(run: ProgramRun, stack: str, now: datetime, run_seconds: int) -> Revi
     return Review(files=files, summary_lines=lines)
 
 
+# What a render writes besides workflows/<job>.json: a folder holding these (or nothing) is a render.
+_RENDER_FILES = (
+    "resources.txt",
+    "resources.json",
+    "azuredeploy.json",
+    "schedules.json",
+    "heroku-config-vars.json",
+    "cost.json",
+    "cost.md",
+)
+
+
+def check_out_dir(out_dir: Path) -> None:
+    """UserError, before anything is run or written, when OUT_DIR cannot hold a render."""
+    for folder in (out_dir, *out_dir.parents):
+        if folder.exists() and not folder.is_dir():
+            where = "is a file" if folder == out_dir else f"is inside {folder}, which is a file"
+            raise UserError(f"--out {out_dir} {where}; name a folder for the review files")
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / "resources.txt").is_file():
+        raise UserError(
+            f"--out {out_dir} holds files that are not an earlier render; name an empty or new folder (a render "
+            "replaces the files of the last one)"
+        )
+
+
 def write_review(result: Review, out_dir: Path) -> SynthResult:
+    """The review's files in OUT_DIR; files of an earlier render that this one lacks (a removed
+    job's workflow) are removed, so the folder shows this render only."""
+    check_out_dir(out_dir)
     written = SynthResult(out_dir=out_dir)
+    stale = [out_dir / name for name in _RENDER_FILES] + sorted((out_dir / "workflows").glob("*.json"))
     for relative, content in result.files.items():
         path = out_dir / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(content if isinstance(content, str) else json.dumps(content, indent=2) + "\n")
         written.files.append(path)
+    for path in stale:
+        if path.is_file() and path not in written.files:
+            path.unlink()
     written.summary = "\n".join([*result.summary_lines, f"written to {out_dir}/"])
     return written
 
 
 def synth(stack_path: Path, out_dir: Path, *, now: datetime | None = None, run_seconds: int = 60) -> SynthResult:
     """Run the program offline with the stack file at STACK_PATH, and write its review to OUT_DIR."""
+    check_out_dir(out_dir)
     stack = load_stack_file(stack_path)
     # Offline and credential-free: a stack file without the token renders, and a token in the
     # environment is never read, so it cannot reach a review file.
     env = {**os.environ, "HEROKU_API_KEY": placeholder("picletter:herokuApiToken")}
+    # The settings first, as the program reads them: a bad key fails here, before anything runs,
+    # and what is accepted but likely not meant is shown.
+    try:
+        settings = settings_from_config(stack.config, env, stack.secret_keys)
+    except ConfigError as exc:
+        raise UserError(f"{stack_path}: {exc}") from None
     try:
         run = run_program(stack.config, secret_keys=stack.secret_keys, stack=stack.stack, env=env)
     except ProgramFailed as exc:
         raise UserError(f"{stack_path}: {exc}") from None
-    return write_review(review(run, stack.stack, now or datetime.now(UTC), run_seconds), out_dir)
+    result = write_review(review(run, stack.stack, now or datetime.now(UTC), run_seconds), out_dir)
+    result.warnings = [f"warning: {warning}" for warning in settings.warnings]
+    return result

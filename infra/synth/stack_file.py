@@ -37,15 +37,55 @@ def _replace_secure(value: Any, key: str, found: list[str]) -> Any:
     return rewrite(value, rule, key)
 
 
-def load_stack_file(path: Path) -> StackFile:
+# Keys of a project file (Pulumi.yaml) that a stack file never has (Pulumi's project schema).
+_PROJECT_KEYS = {"name", "runtime", "main", "backend"}
+
+
+def _stack_files_in(folder: Path) -> str:
+    found = sorted(p.name for p in folder.glob("Pulumi.*.yaml"))
+    return f" ({', '.join(found)} there)" if found else ""
+
+
+def _document(path: Path) -> dict[str, Any]:
+    """The stack file's YAML map; UserError saying what the file is when it is not a stack file."""
+    if path.is_dir():
+        raise UserError(
+            f"stack file {path} is a folder; pass the stack's file, --stack {path}/Pulumi.<stack>.yaml"
+            f"{_stack_files_in(path)}"
+        )
     if not path.is_file():
         raise UserError(f"stack file {path} does not exist; pass --stack Pulumi.<stack>.yaml")
     try:
         document = yaml.safe_load(path.read_text()) or {}
     except yaml.YAMLError as exc:
-        raise UserError(f"stack file {path} is not valid YAML: {exc}") from None
+        raise UserError(f"stack file {path} is not valid YAML: {' '.join(str(exc).split())}") from None
+    except UnicodeDecodeError:
+        raise UserError(f"stack file {path} is not text; pass --stack Pulumi.<stack>.yaml") from None
     if not isinstance(document, dict):
         raise UserError(f"stack file {path} must be a map with a `config:` map, not a {type(document).__name__}")
+    if (_PROJECT_KEYS & set(document) and "config" not in document) or {"name", "runtime"} <= set(document):
+        raise UserError(
+            f"{path} is the project file (it has name and runtime), not a stack's; pass --stack "
+            f"Pulumi.<stack>.yaml{_stack_files_in(path.parent)}"
+        )
+    outside = sorted(key for key in document if isinstance(key, str) and ":" in key)
+    if outside:
+        raise UserError(
+            f"stack file {path}: {', '.join(outside)} {'is' if len(outside) == 1 else 'are'} outside `config:`; "
+            "indent every namespace:key under a top-level `config:` map"
+        )
+    if document.get("environment") and not document.get("config"):
+        raise UserError(
+            f"stack file {path} takes its configuration from the Pulumi ESC environment "
+            f"{document['environment']!r}, which synth cannot open offline; render a stack file that lists "
+            "the keys under `config:` (e.g. a copy of Pulumi.example.yaml with the environment's values), or "
+            "run `pulumi preview` against the real stack"
+        )
+    return document
+
+
+def load_stack_file(path: Path) -> StackFile:
+    document = _document(path)
     raw_config = document.get("config") or {}
     if not isinstance(raw_config, dict):
         raise UserError(f"stack file {path}: `config` must be a map of namespace:key to value")

@@ -1,4 +1,11 @@
-"""SendGrid v3 `POST /v3/mail/send` (202 = accepted), the picture as an inline attachment."""
+"""SendGrid v3 `POST /v3/mail/send` (202 = accepted), the picture as an inline attachment.
+
+One personalization per recipient: SendGrid sends each personalization as its own email, so every
+recipient sees only their own address ("Personalizations", docs.sendgrid.com: "the fields defined
+within personalizations apply to each email, not the recipient"); one personalization with every
+address in `to` would show each recipient all the others. picletter.settings caps recipients at
+SendGrid's 1000 personalizations per request.
+"""
 
 from __future__ import annotations
 
@@ -24,7 +31,7 @@ def _address(text: str) -> dict[str, str]:
 def sendgrid_payload(letter: Letter) -> dict[str, Any]:
     picture = letter.picture
     return {
-        "personalizations": [{"to": [_address(r) for r in letter.recipients]}],
+        "personalizations": [{"to": [_address(r)]} for r in letter.recipients],
         "from": _address(letter.sender),
         "subject": letter.email.subject,
         "content": [

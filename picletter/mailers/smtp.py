@@ -56,7 +56,8 @@ def _deliver(url: str, letter: Letter, timeout: float) -> str:
         if parts.username:
             _login(server, unquote(parts.username), unquote(parts.password or ""))
         message = letter.mime()
-        refused = server.send_message(message)
+        # The envelope names every recipient; the To header may name none of them (picletter.message).
+        refused = server.send_message(message, to_addrs=list(letter.recipients))
         if refused:
             raise MailError(f"the server refused {len(refused)} recipient(s): {', '.join(sorted(refused))}")
         return str(message["Message-ID"])

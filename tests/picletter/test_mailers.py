@@ -52,7 +52,11 @@ def test_sendgrid_payload_and_202(web: FakeWeb) -> None:
     (request,) = web.called("POST", "/v3/mail/send")
     assert request.headers["Authorization"] == "Bearer SG.canary"
     body = request.json()
-    assert body["personalizations"] == [{"to": [{"email": "a@example.com"}, {"email": "b@example.com", "name": "B"}]}]
+    # One personalization each: SendGrid sends each as its own email, so no one sees the others.
+    assert body["personalizations"] == [
+        {"to": [{"email": "a@example.com"}]},
+        {"to": [{"email": "b@example.com", "name": "B"}]},
+    ]
     assert body["from"] == {"email": "p@example.com", "name": "Picletter"}
     assert [c["type"] for c in body["content"]] == ["text/plain", "text/html"]
     (attachment,) = body["attachments"]

@@ -166,7 +166,7 @@ def test_bad_retry_tuning_is_one_line_not_a_traceback(
     ("argv", "message"),
     [
         (["ps", "--app", "myapp/config-vars?"], "'myapp/config-vars?' is not a Heroku app name or id"),
-        (["stop", "run.1/../../x", "--app", APP], "is not a dyno name like run.4821"),
+        (["stop", "run.1/../../x", "--app", APP], "is not a dyno name: use a name like run.4821"),
         (["run", "", "--app", APP], "the command is empty"),
         (["run", "   ", "--app", APP], "the command is empty"),
     ],

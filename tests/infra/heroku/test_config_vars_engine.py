@@ -77,7 +77,7 @@ def test_lifecycle_create_noop_update_refresh_delete(host: ProviderHost, fake_he
 
 def test_check_failure_names_the_key(host: ProviderHost) -> None:
     _, failures = host.check(NAME, {}, {"app": APP, "vars": {"not-a-key": "x"}})
-    assert failures and "not-a-key" in failures[0] and "letters, digits and _" in failures[0]
+    assert failures and "not-a-key" in failures[0] and "letters, digits and underscores" in failures[0]
 
 
 def test_heroku_outage_mid_create_is_an_error_and_the_retry_converges(
