@@ -23,6 +23,7 @@ import yaml
 
 from infra.cli import build_parser, main
 from infra.settings import ConfigError, StackSettings, settings_from_config
+from infra.synth.mock_run import ProgramFailed, run_program
 from tests.fakes.heroku_api import FakeHeroku
 from tests.helpers import TOKEN, VALID_JOB, stack_settings
 
@@ -197,6 +198,7 @@ STACK_CONFIG: dict[str, list[tuple[dict[str, Any], str, str]]] = {
         (job(command="   "), "picletter:jobs[0].command", "Procfile process type"),
         (job(overlap=1), "picletter:jobs[0].overlap", "skip, queue or allow"),
         (job(timeZone=["Europe/Berlin"]), "picletter:jobs[0].timeZone", "must be a string"),
+        (recurrence(timeZone=3), "picletter:jobs[0].schedule", "must be a Windows time-zone id"),
         ({"deployCode": "no"}, "picletter:deployCode", "true or false"),
         ({"createApp": "1"}, "picletter:createApp", "true or false"),
         ({"jobs": {"name": "daily"}}, "picletter:jobs", "non-empty list"),
@@ -222,6 +224,19 @@ def test_stack_config(cls: str, overrides: dict[str, Any], key: str, fix: str) -
     assert len(problems) == 1, problems
     assert problems[0].startswith(f"{key}: ") and fix in problems[0], problems
     assert "Traceback" not in str(raised.value)
+
+
+FIRST_OF_EACH_CLASS = [cases[0] for cases in STACK_CONFIG.values()]
+
+
+@pytest.mark.parametrize(("overrides", "key", "fix"), FIRST_OF_EACH_CLASS, ids=list(STACK_CONFIG))
+def test_the_program_registers_nothing_for_a_bad_stack(overrides: dict[str, Any], key: str, fix: str) -> None:
+    """The program itself (under the SDK's mocks) refuses before its first resource, for one case of each class."""
+    config = {_key(k): v for k, v in {**GOOD, **overrides}.items()}
+    with pytest.raises(ProgramFailed) as raised:
+        run_program(config, secret_keys=["picletter:herokuApiToken"], env={"HEROKU_API_URL": "", "HEROKU_API_KEY": ""})
+    assert raised.value.run.resources == []
+    assert f"{key}: " in str(raised.value) and fix in str(raised.value)
 
 
 # -- accepted, with a warning: (overrides, the key the warning names, a piece of it) --------------
@@ -408,7 +423,12 @@ SYNTH: list[tuple[str, Any, str]] = [
     (
         "project file as stack file",
         lambda t: (_file(t, "Pulumi.yaml", "name: picletter\nruntime: python\n"), t / "out"),
-        "is the project file",
+        "is a project file (it has name, runtime)",
+    ),
+    (
+        "an impossible date in YAML",
+        lambda t: (_file(t, "Pulumi.dev.yaml", "config:\n  picletter:configVars: {DAY: 2026-02-30}\n"), t / "out"),
+        "holds a date that does not exist",
     ),
     (
         "keys outside config",
@@ -558,6 +578,10 @@ ANSWERS: list[tuple[list[str], tuple[int, str, bytes], list[str]]] = [
     (["stop", "run.1"], (502, "text/html", HTML), ["502", "the dyno may be stopping"]),
     (["logs"], (201, "text/html", HTML), ["POST /apps/picletter-test/log-sessions", "not JSON"]),
     (["logs", "--dyno", "run.1", "--tail"], (200, "text/html", HTML), ["not JSON", "HEROKU_API_URL"]),
+    (["ps"], (200, "application/json", b"[1, 2]"), ["not the list Heroku sends"]),
+    (["run", "picletter"], (201, "application/json", b"{}"), ["no name", "may have started"]),
+    (["logs"], (201, "application/json", b'{"id": "x"}'), ["no logplex_url"]),
+    (["logs", "--dyno", "run.1", "--tail"], (200, "application/json", b"[]"), ["no name"]),
     (["ps"], (401, "text/html", HTML), ["401", "HEROKU_API_KEY"]),
     (["ps"], (404, "text/plain", b"not here"), ["404", "check the app name"]),
 ]

@@ -139,11 +139,16 @@ class HerokuClient:
         except ValueError:
             raise _unexpected(method, path, response, self._host) from None
 
-    def request(self, method: str, path: str, *, json: Any = None) -> Any:
+    def request(self, method: str, path: str, *, json: Any = None, fields: tuple[str, ...] = ()) -> Any:
+        """The answer's JSON; with FIELDS, an object that has them (the ones the caller reads)."""
         response = self.send(method, path, json=json)
         if not response.content and response.status_code == 204:
             return None
-        return self._json(method, path, response)
+        payload = self._json(method, path, response)
+        if fields and not (isinstance(payload, dict) and all(name in payload for name in fields)):
+            what = f"not the object Heroku sends (no {', '.join(fields)})"
+            raise _unexpected(method, path, response, self._host, what)
+        return payload
 
     def list_all(self, path: str) -> list[dict[str, Any]]:
         """Every item of a list endpoint, following Range pagination (206 + Next-Range)."""
@@ -152,7 +157,7 @@ class HerokuClient:
         while True:
             response = self.send("GET", path, headers={"Range": range_header})
             page = self._json("GET", path, response)
-            if not isinstance(page, list):
+            if not isinstance(page, list) or not all(isinstance(item, dict) for item in page):
                 raise _unexpected("GET", path, response, self._host, "not the list Heroku sends")
             items.extend(page)
             next_range = response.headers.get("Next-Range")
@@ -217,20 +222,21 @@ class HerokuClient:
             body["time_to_live"] = time_to_live
         if env:
             body["env"] = dict(env)
-        return cast(Dyno, self.request("POST", f"/apps/{app_segment(app)}/dynos", json=body))
+        return cast(Dyno, self.request("POST", f"/apps/{app_segment(app)}/dynos", json=body, fields=("name",)))
 
     def dynos(self, app: str) -> list[Dyno]:
         return cast(list[Dyno], self.list_all(f"/apps/{app_segment(app)}/dynos"))
 
     def dyno(self, app: str, dyno: str) -> Dyno:
-        return cast(Dyno, self.request("GET", f"/apps/{app_segment(app)}/dynos/{dyno_segment(dyno)}"))
+        path = f"/apps/{app_segment(app)}/dynos/{dyno_segment(dyno)}"
+        return cast(Dyno, self.request("GET", path, fields=("name",)))
 
     def stop_dyno(self, app: str, dyno: str) -> None:
         self.request("POST", f"/apps/{app_segment(app)}/dynos/{dyno_segment(dyno)}/actions/stop")
 
     def create_source(self) -> tuple[str, str]:
         """A place to upload a source tarball: (get_url, put_url)."""
-        blob = self.request("POST", "/sources")["source_blob"]
+        blob = self.request("POST", "/sources", fields=("source_blob",))["source_blob"]
         return str(blob["get_url"]), str(blob["put_url"])
 
     def upload_blob(self, put_url: str, data: bytes) -> None:
@@ -356,7 +362,7 @@ class HerokuClient:
         body: dict[str, Any] = {"tail": tail}
         if dyno_name:
             body["dyno_name"] = dyno_name
-        session = self.request("POST", f"/apps/{app_segment(app)}/log-sessions", json=body)
+        session = self.request("POST", f"/apps/{app_segment(app)}/log-sessions", json=body, fields=("logplex_url",))
         return str(session["logplex_url"])
 
 

@@ -137,6 +137,8 @@ def _raw_recurrence(raw: Mapping[str, Any], zone: str | None) -> Recurrence:
         raise ScheduleError(f"recurrence interval for {frequency} must be a whole number 1 to {limit}")
 
     windows_id = raw.get("timeZone")
+    if windows_id is not None and not isinstance(windows_id, str):
+        raise ScheduleError(f"recurrence timeZone {windows_id!r} must be a Windows time-zone id such as UTC")
     if windows_id is not None and windows_id not in LOGIC_APPS_ZONES:
         iana_zone(windows_id)  # raises with suggestions
     if zone and windows_id and windows_zone(zone) != windows_id:

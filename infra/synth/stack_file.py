@@ -61,11 +61,16 @@ def _document(path: Path) -> dict[str, Any]:
         raise UserError(f"stack file {path} is not valid YAML: {' '.join(str(exc).split())}") from None
     except UnicodeDecodeError:
         raise UserError(f"stack file {path} is not text; pass --stack Pulumi.<stack>.yaml") from None
+    except ValueError as exc:  # YAML reads 2026-02-30 as a date, and a date that does not exist fails
+        raise UserError(
+            f"stack file {path} holds a date that does not exist ({exc}); correct it, or quote it if it is text"
+        ) from None
     if not isinstance(document, dict):
         raise UserError(f"stack file {path} must be a map with a `config:` map, not a {type(document).__name__}")
-    if (_PROJECT_KEYS & set(document) and "config" not in document) or {"name", "runtime"} <= set(document):
+    project_keys = sorted(_PROJECT_KEYS & set(document))
+    if (project_keys and "config" not in document) or {"name", "runtime"} <= set(document):
         raise UserError(
-            f"{path} is the project file (it has name and runtime), not a stack's; pass --stack "
+            f"{path} is a project file (it has {', '.join(project_keys)}), not a stack's; pass --stack "
             f"Pulumi.<stack>.yaml{_stack_files_in(path.parent)}"
         )
     outside = sorted(key for key in document if isinstance(key, str) and ":" in key)
