@@ -575,7 +575,7 @@ SCALAR_KEYS = tuple(key for key in STACK_FIELDS if key not in (*OBJECT_KEYS, "lo
 SECRET_ONLY_KEYS = ("herokuRunToken", "herokuDeployToken")
 
 
-def _deploy_code(stack: Mapping[str, Any], raw: Mapping[str, Any]) -> bool:
+def _deploy_code(stack: Mapping[str, Any], *, jobs_given: bool) -> bool:
     """Whether to ship the sample job's code. By default only where the stack needs it and owns the
     app's code: an app the stack creates, or a stack that schedules the sample job (it cannot run
     without its code). A stack that lists its own jobs never ships code unless asked, and whatever
@@ -583,7 +583,7 @@ def _deploy_code(stack: Mapping[str, Any], raw: Mapping[str, Any]) -> bool:
     A wrong value is reported by its parser; jobs are then read as if it were unset."""
     if isinstance(stack["deployCode"], bool):
         return stack["deployCode"]
-    return stack["createApp"] is True or raw.get("jobs") is None
+    return stack["createApp"] is True or not jobs_given
 
 
 # The job's own settings (picletter.settings) that the stack may set: checked at preview with the
@@ -630,54 +630,58 @@ def _stack_key(name: str) -> str:
     return "azure-native:location" if name == "location" else f"picletter:{name}"
 
 
-def _parse_settings(raw: Mapping[str, Any], env: Mapping[str, str], secret_keys: Collection[str]) -> StackSettings:
-    """RAW holds the values of picletter:* keys (without the namespace) and `azure-native:location`;
-    SECRET_KEYS the names among them the CLI keeps encrypted."""
-    problems = _Problems()
+def _plaintext_warnings(
+    raw: Mapping[str, Any], config_vars: Any, secret_keys: Collection[str], problems: _Problems
+) -> None:
+    """Secrets the stack file holds in plaintext: accepted, with the command that encrypts them."""
     if raw.get("herokuApiToken") and "herokuApiToken" not in secret_keys:
         problems.warn(
             "picletter:herokuApiToken",
             "is stored in plaintext in the stack file; set it with `pulumi config set --secret "
             "picletter:herokuApiToken <token>` (and revoke this one if the file was shared)",
         )
-    stack = _parse_fields(STACK_FIELDS, raw, _stack_key, problems)
-    run_token, deploy_token = _tokens(stack, env, problems)
-    deploy_code = _deploy_code(stack, raw)
-    if isinstance(stack["replaceRelease"], int) and not deploy_code:
-        problems.add(
-            "picletter:replaceRelease", "only applies when picletter:deployCode is true", "remove it, or deploy code"
-        )
-    if not isinstance(stack["configVars"], _Invalid) and "configVars" not in secret_keys:
-        for name in sorted(stack["configVars"]):
-            if looks_secret(name, stack["configVars"][name]):
-                problems.warn(
-                    f"picletter:configVars.{name}",
-                    "looks like a secret but is stored in plaintext; set it with `pulumi config set --secret "
-                    f"--path 'picletter:configVars.{name}' <value>`",
-                )
-    if not isinstance(stack["configVars"], _Invalid):
-        _job_settings_problems(stack["configVars"], "picletter:configVars", {}, problems)
+    if isinstance(config_vars, _Invalid) or "configVars" in secret_keys:
+        return
+    for name in sorted(config_vars):
+        if looks_secret(name, config_vars[name]):
+            problems.warn(
+                f"picletter:configVars.{name}",
+                "looks like a secret but is stored in plaintext; set it with `pulumi config set --secret "
+                f"--path 'picletter:configVars.{name}' <value>`",
+            )
 
-    config_vars, adopt = stack["configVars"], stack["adoptConfigVars"]
-    if not isinstance(config_vars, _Invalid) and not isinstance(adopt, _Invalid):
-        for name in adopt:
-            if name not in config_vars:
-                problems.add(
-                    "picletter:adoptConfigVars",
-                    f"{name} is not in picletter:configVars, so there is nothing to adopt",
-                    "add it to configVars with the value the stack should set, or remove it here",
-                )
+
+def _adopted_are_owned(config_vars: Any, adopt: Any, problems: _Problems) -> None:
+    if isinstance(config_vars, _Invalid) or isinstance(adopt, _Invalid):
+        return
+    for name in adopt:
+        if name not in config_vars:
+            problems.add(
+                "picletter:adoptConfigVars",
+                f"{name} is not in picletter:configVars, so there is nothing to adopt",
+                "add it to configVars with the value the stack should set, or remove it here",
+            )
+
+
+def _jobs_of(stack: Mapping[str, Any], deploy_code: bool, problems: _Problems) -> list[JobSettings]:
+    """Each job read with the stack's deployCode, then the rules between a job and the stack."""
     jobs: list[JobSettings] = []
-    if not isinstance(stack["jobs"], _Invalid):
-        for index, job_raw in enumerate(stack["jobs"]):
-            if job := _job(job_raw, index, problems, deploy_code):
-                jobs.append(job)
-                _dyno_environment_fits(config_vars, job, index, problems)
-                if job.env and not isinstance(config_vars, _Invalid):
-                    _job_settings_problems(config_vars, f"picletter:jobs[{index}].env", job.env, problems)
-        names = [job.get("name") for job in stack["jobs"] if isinstance(job, Mapping)]
-        for duplicate in sorted({n for n in names if names.count(n) > 1 and isinstance(n, str)}):
-            problems.add("picletter:jobs", f"job name {duplicate!r} is used twice", "give every job its own name")
+    if isinstance(stack["jobs"], _Invalid):
+        return jobs
+    config_vars = stack["configVars"]
+    for index, job_raw in enumerate(stack["jobs"]):
+        if job := _job(job_raw, index, problems, deploy_code):
+            jobs.append(job)
+            _dyno_environment_fits(config_vars, job, index, problems)
+            if job.env and not isinstance(config_vars, _Invalid):
+                _job_settings_problems(config_vars, f"picletter:jobs[{index}].env", job.env, problems)
+    names = [job.get("name") for job in stack["jobs"] if isinstance(job, Mapping)]
+    for duplicate in sorted({n for n in names if names.count(n) > 1 and isinstance(n, str)}):
+        problems.add("picletter:jobs", f"job name {duplicate!r} is used twice", "give every job its own name")
+    return jobs
+
+
+def _azure_and_app_rules(stack: Mapping[str, Any], problems: _Problems) -> None:
     if stack["location"] is None and stack["resourceGroup"] is None:
         problems.add(
             "azure-native:location",
@@ -692,6 +696,24 @@ def _parse_settings(raw: Mapping[str, Any], env: Mapping[str, str], secret_keys:
                 "set picletter:createApp true, or remove it",
             )
 
+
+def _parse_settings(raw: Mapping[str, Any], env: Mapping[str, str], secret_keys: Collection[str]) -> StackSettings:
+    """RAW holds the values of picletter:* keys (without the namespace) and `azure-native:location`;
+    SECRET_KEYS the names among them the CLI keeps encrypted."""
+    problems = _Problems()
+    stack = _parse_fields(STACK_FIELDS, raw, _stack_key, problems)
+    run_token, deploy_token = _tokens(stack, env, problems)
+    deploy_code = _deploy_code(stack, jobs_given=raw.get("jobs") is not None)
+    if isinstance(stack["replaceRelease"], int) and not deploy_code:
+        problems.add(
+            "picletter:replaceRelease", "only applies when picletter:deployCode is true", "remove it, or deploy code"
+        )
+    _plaintext_warnings(raw, stack["configVars"], secret_keys, problems)
+    if not isinstance(stack["configVars"], _Invalid):
+        _job_settings_problems(stack["configVars"], "picletter:configVars", {}, problems)
+    _adopted_are_owned(stack["configVars"], stack["adoptConfigVars"], problems)
+    jobs = _jobs_of(stack, deploy_code, problems)
+    _azure_and_app_rules(stack, problems)
     if problems:
         raise ConfigError(list(problems))
     return StackSettings(
@@ -705,8 +727,8 @@ def _parse_settings(raw: Mapping[str, Any], env: Mapping[str, str], secret_keys:
         heroku_app=stack["herokuApp"],
         heroku_run_token=run_token,
         heroku_deploy_token=deploy_token,
-        config_vars=config_vars,
-        adopt_config_vars=adopt,
+        config_vars=stack["configVars"],
+        adopt_config_vars=stack["adoptConfigVars"],
         jobs=tuple(jobs),
         resource_group=stack["resourceGroup"],
         location=stack["location"],
@@ -723,13 +745,8 @@ NAME_KEYS = (
 )
 
 
-def settings_from_config(
-    config: Mapping[str, Any], env: Mapping[str, str], secret_keys: Collection[str] = ()
-) -> StackSettings:
-    """From namespaced stack config (`picletter:KEY`, `azure-native:location`), as Pulumi or a stack
-    file holds it; SECRET_KEYS are the keys the CLI marks secret (an object with a secure value
-    anywhere inside is secret as a whole). Optional keys are declared in Pulumi.yaml with "" as
-    their default: "" means unset."""
+def _key_problems(config: Mapping[str, Any], secret_keys: Collection[str]) -> _Problems:
+    """Keys that would be ignored (a typo in the namespace), and keys that must not be secret."""
     problems = _Problems()
     known = {key.lower(): key for key in (*SCALAR_KEYS, *OBJECT_KEYS)}
     for key in sorted(config):
@@ -750,8 +767,7 @@ def settings_from_config(
                 "is stored in plaintext, so the stack file and `pulumi config` show the token",
                 f"run `pulumi config set --secret {key} <token>` (docs/how-to/tokens.md)",
             )
-    secret_name_keys = [name for name in NAME_KEYS if name in secret_keys]
-    for name in secret_name_keys:
+    for name in (name for name in NAME_KEYS if name in secret_keys):
         problems.add(
             name,
             "is set with --secret, but it is a name, not a secret, and the program needs to read it",
@@ -765,6 +781,18 @@ def settings_from_config(
             "put the secret in picletter:configVars (`pulumi config set --secret --path "
             "'picletter:configVars.NAME' VALUE`): every dyno of the app sees it, encrypted by Heroku",
         )
+    return problems
+
+
+def settings_from_config(
+    config: Mapping[str, Any], env: Mapping[str, str], secret_keys: Collection[str] = ()
+) -> StackSettings:
+    """From namespaced stack config (`picletter:KEY`, `azure-native:location`), as Pulumi or a stack
+    file holds it; SECRET_KEYS are the keys the CLI marks secret (an object with a secure value
+    anywhere inside is secret as a whole). Optional keys are declared in Pulumi.yaml with "" as
+    their default: "" means unset."""
+    problems = _key_problems(config, secret_keys)
+    secret_name_keys = [name for name in NAME_KEYS if name in secret_keys]
     raw = {
         key.split(":", 1)[1]: (None if value == "" else value)
         for key, value in config.items()

@@ -18,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import pulumi
 import pytest
 import yaml
 
@@ -29,6 +30,7 @@ from tests.helpers import TOKEN, VALID_JOB, stack_settings
 
 GOOD: dict[str, Any] = {"herokuApp": "picletter-prod", "herokuApiToken": "t", "location": "westeurope"}
 APP = "picletter-test"
+PROGRAM_ENV = {"HEROKU_API_URL": "", "HEROKU_API_KEY": ""}
 
 
 MAX_BYTES = "picletter:configVars.PICLETTER_MAX_IMAGE_BYTES"
@@ -234,7 +236,7 @@ def test_the_program_registers_nothing_for_a_bad_stack(overrides: dict[str, Any]
     """The program itself (under the SDK's mocks) refuses before its first resource, for one case of each class."""
     config = {_key(k): v for k, v in {**GOOD, **overrides}.items()}
     with pytest.raises(ProgramFailed) as raised:
-        run_program(config, secret_keys=["picletter:herokuApiToken"], env={"HEROKU_API_URL": "", "HEROKU_API_KEY": ""})
+        run_program(config, secret_keys=["picletter:herokuApiToken"], env=PROGRAM_ENV)
     assert raised.value.run.resources == []
     assert f"{key}: " in str(raised.value) and fix in str(raised.value)
 
@@ -263,6 +265,21 @@ def test_accepted_with_one_warning(overrides: dict[str, Any], key: str, piece: s
     settings = settings_from_config(config, {}, secret)
     assert len(settings.warnings) == 1 and settings.warnings[0].startswith(f"{key}: "), settings.warnings
     assert piece in settings.warnings[0]
+
+
+def test_the_program_shows_warnings_at_preview(monkeypatch: pytest.MonkeyPatch) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(pulumi.log, "warn", lambda message, *args, **kwargs: shown.append(message))
+    config = {_key(k): v for k, v in {**GOOD, **job(timeZone="MST")}.items()}
+    run = run_program(config, secret_keys=["picletter:herokuApiToken"], env=PROGRAM_ENV)
+    assert (
+        run.resources
+        and (
+            "picletter:jobs[0].timeZone: MST is a fixed offset all year, without daylight saving; for the clock of "
+            "Denver use America/Denver (or keep MST if a fixed offset is meant)"
+        )
+        in shown
+    )
 
 
 def test_what_the_fixes_accept() -> None:
