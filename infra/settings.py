@@ -40,6 +40,7 @@ __all__ = [
     "OBJECT_KEYS",
     "SCALAR_KEYS",
     "SECRET_ONLY_KEYS",
+    "SECRET_PLACEHOLDER_PREFIX",
     "STACK_FIELDS",
     "ConfigError",
     "JobSettings",
@@ -586,6 +587,10 @@ def _deploy_code(stack: Mapping[str, Any], *, jobs_given: bool) -> bool:
     return stack["createApp"] is True or not jobs_given
 
 
+# How an offline render (infra.synth) writes a value set with --secret, which it cannot decrypt: such
+# a value is not judged as a job setting (it is known only to Pulumi).
+SECRET_PLACEHOLDER_PREFIX = "synth-placeholder-"
+
 # The job's own settings (picletter.settings) that the stack may set: checked at preview with the
 # job's parser, so that a typo fails the deploy instead of every run.
 _JOB_SETTING_PREFIX = "PICLETTER_"
@@ -598,7 +603,11 @@ def _job_settings_problems(
     app's config vars with ENV over them. Only variables given here are judged (others may be set
     on the app outside the stack); with ENV, only those ENV gives (config vars are judged alone)."""
     given = env or config_vars
-    judged = {name for name in given if name.startswith(_JOB_SETTING_PREFIX) or name == "TZ"}
+    judged = {
+        name
+        for name, value in given.items()
+        if (name.startswith(_JOB_SETTING_PREFIX) or name == "TZ") and not value.startswith(SECRET_PLACEHOLDER_PREFIX)
+    }
     if not judged:
         return
     for variable, problem in settings_problems({**config_vars, **env}):

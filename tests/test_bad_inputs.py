@@ -525,6 +525,13 @@ def test_synth_into_an_earlier_render_removes_the_files_of_removed_jobs(tmp_path
     assert sorted(p.name for p in (tmp_path / "out/workflows").iterdir()) == ["a.json"]
 
 
+def test_synth_judges_no_placeholder_as_a_job_setting(tmp_path: Path) -> None:
+    """A config var set with --secret is a placeholder offline: the job's parser must not judge it."""
+    config_vars = {"PICLETTER_TO": {"secure": "AAAB"}, "PICLETTER_MAILER": "outbox"}
+    stack = _file(tmp_path, "Pulumi.dev.yaml", _stack_text(**{"picletter:configVars": config_vars}))
+    assert main(["synth", "--stack", str(stack), "--out", str(tmp_path / "out")]) == 0
+
+
 def test_synth_shows_warnings_on_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     stack = _file(tmp_path, "Pulumi.dev.yaml", _stack_text(**{"picletter:jobs": [{**VALID_JOB, "timeZone": "EST"}]}))
     assert main(["synth", "--stack", str(stack), "--out", str(tmp_path / "out")]) == 0

@@ -9,13 +9,14 @@ from typing import Any
 import yaml
 
 from infra.errors import UserError
+from infra.settings import SECRET_PLACEHOLDER_PREFIX
 from infra.tree import DESCEND, rewrite
 
 __all__ = ["StackFile", "load_stack_file", "placeholder"]
 
 
 def placeholder(key: str) -> str:
-    return f"synth-placeholder-{key.replace(':', '-').replace('.', '-')}"
+    return f"{SECRET_PLACEHOLDER_PREFIX}{key.replace(':', '-').replace('.', '-')}"
 
 
 @dataclass(frozen=True)
