@@ -17,7 +17,8 @@ _COMMANDS = (schedule, synth, demo, dynos, import_jobs)
 
 
 DESCRIPTION = """Operator tools for picletter: start, watch and stop one-off dynos of the Heroku app,
-preview schedules, and render a deploy offline for review. `COMMAND --help` describes each."""
+preview schedules, render a deploy offline for review, and bring jobs over from Cron To Go or
+Heroku Scheduler. `COMMAND --help` describes each."""
 
 ENVIRONMENT = """environment variables:
   HEROKU_API_KEY       the Heroku token for run, ps, logs and stop (from `heroku authorizations:create`)
