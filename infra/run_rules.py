@@ -53,20 +53,16 @@ _SAMPLED_RUNS = 1500
 _DST_SPREAD = timedelta(hours=2)
 
 
-def blocks_next_run(dyno: Mapping[str, Any], job: str, command: str | None) -> bool:
+def blocks_next_run(dyno: Mapping[str, Any], job: str) -> bool:
     """Whether DYNO (as `GET /apps/{app}/dynos` lists it) makes a `skip` run of JOB cancel itself.
 
-    COMMAND is None when the job's dynos carry its name (they start through the wrapper); a job
-    started with its plain command can only be recognised by that command. The prefix is compared
+    Every job's dyno command names its job (infra.job_command), on any app. The prefix is compared
     ignoring case, as the guard's `startsWith` does ("isn't case-sensitive": Microsoft's functions
     reference).
     """
     if dyno.get("type") != "run" or dyno.get("state") not in RUNNING_STATES:
         return False
-    shown = str(dyno.get("command", ""))
-    if command is not None:
-        return shown == command
-    return shown.casefold().startswith(job_prefix(job).casefold())
+    return str(dyno.get("command", "")).casefold().startswith(job_prefix(job).casefold())
 
 
 def trigger_concurrency(overlap: Overlap) -> dict[str, int] | None:

@@ -21,7 +21,7 @@ from typing import Any, Final, cast
 from infra.azure_regions import location_problem
 from infra.errors import ConfigError
 from infra.heroku.facts import DYNO_SIZES, MAX_TIME_TO_LIVE, canonical_dyno_size
-from infra.job_command import CALLBACK_ENV
+from infra.job_command import REPORTER_ENV, REPORTER_KEYS, reporter_script
 from infra.names import (
     APP_NAME,
     JOB_NAME,
@@ -82,11 +82,9 @@ class JobSettings:
     env: dict[str, str] = field(default_factory=dict)
     enabled: bool = True
     overlap: Overlap = "skip"
-    # The dyno reports its exit status to the run, which ends Succeeded only on 0 (bin/picletter-run).
+    # The dyno reports its exit status to the run, which ends Succeeded only on 0 (bin/picletter-run,
+    # carried by every job's dyno on any app: infra.job_command).
     report_exit: bool = True
-    # The dyno's command runs through bin/picletter-run, which names the job in it (infra.job_command)
-    # and reports the exit status when report_exit asks; without it the command is started as given.
-    runs_through_wrapper: bool = True
     # Missed recurrences run when Logic Apps is back or the workflow is enabled again (Sliding Window).
     catch_up: bool = False
     # Further attempts, each on a new dyno, after the job exits non-zero or sends no report.
@@ -263,12 +261,14 @@ def _time_to_live(value: Any, key: str, problems: _Problems) -> int | _Invalid:
 
 def _job_env(value: Any, key: str, problems: _Problems) -> dict[str, str] | _Invalid:
     env = _variables(value, key, problems, 'write e.g. {"PICLETTER_SOURCE": "apod"}')
-    if not isinstance(env, _Invalid) and CALLBACK_ENV in env:
+    reserved = sorted(set(env) & set(REPORTER_KEYS)) if not isinstance(env, _Invalid) else []
+    for name in reserved:
         problems.add(
-            f"{key}.{CALLBACK_ENV}",
-            "is reserved: each run sets it to the run's callback URL for bin/picletter-run",
+            f"{key}.{name}",
+            "is reserved: each run sets it for the dyno's exit reporter (bin/picletter-run)",
             "choose another name",
         )
+    if reserved:
         return INVALID
     if not isinstance(env, _Invalid) and (refusal := variables_size_refusal(env, "they")):
         problems.add(key, refusal, "a job's env is written into its workflow definition: keep large data out of it")
@@ -364,7 +364,7 @@ def _job_schedule(schedule: Any, time_zone: Any, where: str, problems: _Problems
         return INVALID
 
 
-def _job(raw: Any, index: int, problems: _Problems, deploy_code: bool) -> JobSettings | None:
+def _job(raw: Any, index: int, problems: _Problems) -> JobSettings | None:
     where = f"picletter:jobs[{index}]"
     if not isinstance(raw, Mapping):
         problems.add(where, "must be an object", 'write e.g. {"name": "daily", "command": "picletter", ...}')
@@ -373,9 +373,9 @@ def _job(raw: Any, index: int, problems: _Problems, deploy_code: bool) -> JobSet
     _unknown_job_keys(raw, where, problems)
     job = _parse_fields(JOB_FIELDS, raw, lambda name: f"{where}.{name}", problems)
     recurrence = _job_schedule(job["schedule"], job["timeZone"], where, problems)
-    # The wrapper that reports the exit status ships with the job's code; an app deployed otherwise
-    # reports only if its own code carries bin/picletter-run (docs/explanation/how-it-works.md).
-    report_exit = deploy_code if job["reportExit"] is None else job["reportExit"]
+    # Every dyno carries its reporter (infra.job_command, docs/explanation/exit-reports.md): on by
+    # default on every app.
+    report_exit = True if job["reportExit"] is None else job["reportExit"]
     overlap, catch_up = job["overlap"], job["catchUp"]
     known = not any(isinstance(v, _Invalid) for v in (overlap, report_exit, catch_up))
     if known and (reason := overlap_refusal(overlap, report_exit, catch_up)):
@@ -391,7 +391,7 @@ def _job(raw: Any, index: int, problems: _Problems, deploy_code: bool) -> JobSet
         problems.add(
             f"{where}.retries",
             "needs reportExit: without the dyno's exit report a run cannot tell that the job failed",
-            "set reportExit: true (bin/picletter-run must be in the app's code), or remove retries",
+            "set reportExit: true (the default), or remove retries",
         )
     if len(problems) > before or not isinstance(recurrence, Recurrence):
         return None
@@ -408,7 +408,6 @@ def _job(raw: Any, index: int, problems: _Problems, deploy_code: bool) -> JobSet
         enabled=job["enabled"],
         overlap=overlap,
         report_exit=report_exit,
-        runs_through_wrapper=deploy_code or report_exit,
         catch_up=catch_up,
         retries=job["retries"],
     )
@@ -628,10 +627,12 @@ def looks_secret(name: str, value: str) -> bool:
 
 
 def _dyno_environment_fits(config_vars: Any, job: JobSettings, index: int, problems: _Problems) -> None:
-    """A job's dyno sees the app's config vars and its env: together within Heroku's 64 KB."""
+    """A job's dyno sees the app's config vars and its env, which also carries the exit reporter:
+    together within Heroku's 64 KB."""
     if isinstance(config_vars, _Invalid) or not job.env:
         return
-    if refusal := variables_size_refusal({**config_vars, **job.env}, "with picletter:configVars, they"):
+    dyno_env = {**config_vars, **job.env, REPORTER_ENV: reporter_script()}
+    if refusal := variables_size_refusal(dyno_env, "with picletter:configVars and the exit reporter, they"):
         problems.add(f"picletter:jobs[{index}].env", refusal, "keep large data out of config vars and env")
 
 
@@ -672,14 +673,14 @@ def _adopted_are_owned(config_vars: Any, adopt: Any, problems: _Problems) -> Non
             )
 
 
-def _jobs_of(stack: Mapping[str, Any], deploy_code: bool, problems: _Problems) -> list[JobSettings]:
-    """Each job read with the stack's deployCode, then the rules between a job and the stack."""
+def _jobs_of(stack: Mapping[str, Any], problems: _Problems) -> list[JobSettings]:
+    """Each job, then the rules between a job and the stack."""
     jobs: list[JobSettings] = []
     if isinstance(stack["jobs"], _Invalid):
         return jobs
     config_vars = stack["configVars"]
     for index, job_raw in enumerate(stack["jobs"]):
-        if job := _job(job_raw, index, problems, deploy_code):
+        if job := _job(job_raw, index, problems):
             jobs.append(job)
             _dyno_environment_fits(config_vars, job, index, problems)
             if job.env and not isinstance(config_vars, _Invalid):
@@ -721,7 +722,7 @@ def _parse_settings(raw: Mapping[str, Any], env: Mapping[str, str], secret_keys:
     if not isinstance(stack["configVars"], _Invalid):
         _job_settings_problems(stack["configVars"], "picletter:configVars", {}, problems)
     _adopted_are_owned(stack["configVars"], stack["adoptConfigVars"], problems)
-    jobs = _jobs_of(stack, deploy_code, problems)
+    jobs = _jobs_of(stack, problems)
     _azure_and_app_rules(stack, problems)
     if problems:
         raise ConfigError(list(problems))

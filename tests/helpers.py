@@ -158,6 +158,16 @@ MALFORMED_CONFIGS: list[tuple[dict[str, Any], str, str]] = [
         "picletter:jobs[0].env.PICLETTER_CALLBACK_URL",
         "choose another name",
     ),
+    (
+        {"jobs": [{**VALID_JOB, "env": {"PICLETTER_RUN": "x"}}]},
+        "picletter:jobs[0].env.PICLETTER_RUN",
+        "exit reporter",
+    ),
+    (
+        {"jobs": [{**VALID_JOB, "env": {"PICLETTER_REPORTER": "x"}}]},
+        "picletter:jobs[0].env.PICLETTER_REPORTER",
+        "choose another name",
+    ),
     ({"jobs": [{**VALID_JOB, "scheduel": "x"}]}, "picletter:jobs[0].scheduel", "did you mean schedule"),
     ({"jobs": [VALID_JOB, VALID_JOB]}, "picletter:jobs", "used twice"),
     ({"resourceGroup": "bad/name"}, "picletter:resourceGroup", "1-90"),

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from infra.job_command import wrapped_command
+from infra.job_command import REPORTER_ENV, RUN_ENV, RUN_NAME, dyno_command, reporter_script
 from infra.settings import ConfigError
 from infra.synth.mock_run import (
     ProgramFailed,
@@ -121,8 +121,8 @@ def test_seed_like_job_starts_the_same_dyno_without_inlining_the_token() -> None
     assert start["inputs"]["uri"] == "https://api.heroku.com/apps/picletter-prod/dynos"
     assert start["inputs"]["body"] == {
         "attach": False,
-        "command": wrapped_command("worker", "worker"),
-        "env": {"TZ": "UTC"},
+        "command": dyno_command("worker", "worker"),
+        "env": {REPORTER_ENV: reporter_script(), RUN_ENV: RUN_NAME, "TZ": "UTC"},
         "size": "standard-1X",
         "time_to_live": 1800,
         "type": "run",
@@ -193,11 +193,17 @@ def test_several_jobs_with_zones_sizes_env_and_a_disabled_one() -> None:
     # "@" starts a Logic Apps expression; a literal is written "@@".
     assert body == {
         "attach": False,
-        "command": "bin/picletter-run report 'python -m report --at @now'",
+        "command": dyno_command("report", "python -m report --at @now"),
         "size": "performance-M",
         "time_to_live": 600,
         "type": "run",
-        "env": {"MODE": "@@full", "PICLETTER_CALLBACK_URL": "@{listCallbackUrl()}", "TZ": "UTC"},
+        "env": {
+            "MODE": "@@full",
+            "PICLETTER_CALLBACK_URL": "@{listCallbackUrl()}",
+            REPORTER_ENV: reporter_script(),
+            RUN_ENV: RUN_NAME,
+            "TZ": "UTC",
+        },
     }
     outputs = program.outputs["jobs"]
     assert set(outputs) == {"morning", "report"}

@@ -24,7 +24,7 @@ from infra.heroku.errors import HerokuNotFound
 from infra.heroku.facts import MAX_TIME_TO_LIVE, canonical_dyno_size
 from infra.heroku.follow import Followed, follow_app, follow_dyno
 from infra.heroku.payloads import Dyno
-from infra.job_command import job_of
+from infra.job_command import job_and_command
 from infra.names import APP_NAME, DYNO_NAME, variable_name_refusal, variables_size_refusal
 
 __all__ = ["EXIT_STATUS_UNKNOWN", "register"]
@@ -167,8 +167,9 @@ def _ps(args: argparse.Namespace) -> int:
         return 0
     for dyno in sorted(dynos, key=_dyno_order):
         command = dyno.get("command", "")
-        # A scheduled job's dyno names its job in its command (infra.job_command); `-` for the others.
-        job = job_of(command) or "-"
+        # A scheduled job's dyno names its job in its command (infra.job_command): the job and its
+        # own command are shown, not the reporter that runs it; `-` for the others.
+        job, command = job_and_command(command) or ("-", command)
         columns = (dyno["name"], dyno.get("state", ""), dyno.get("size", ""), dyno.get("created_at", ""), job)
         print("{:<14} {:<9} {:<13} {:<21} {:<16}".format(*columns), command)
     return 0

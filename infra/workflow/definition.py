@@ -59,10 +59,7 @@ def _trigger(job: JobSettings, window_start: str | None) -> dict[str, Any]:
 
 def _running_expression(job: JobSettings) -> str:
     """The Query's `where`, the expression form of run_rules.blocks_next_run."""
-    if job.runs_through_wrapper:
-        same_job = f"startsWith(item()?['command'], {quoted(job_prefix(job.name))})"
-    else:
-        same_job = f"equals(item()?['command'], {quoted(job.command)})"
+    same_job = f"startsWith(item()?['command'], {quoted(job_prefix(job.name))})"
     states = ", ".join(f"equals(item()?['state'], {quoted(state)})" for state in RUNNING_STATES)
     return f"@and(equals(item()?['type'], 'run'), {same_job}, or({states}))"
 

@@ -2,10 +2,11 @@
 
 With `reportExit` (the default) the start is an HttpWebhook action: its `subscribe` call is the
 `POST /apps/{app}/dynos`, with the action's callback URL in the dyno's env; the run waits there until
-bin/picletter-run POSTs `{"exitStatus": N, "dyno": "run.NNNN", "job": ...}` to it, which becomes the
-action's body (Microsoft, connectors-native-webhook.md: "Output details"). The action's
-`limit.timeout` ends the wait if the dyno never reports. Without it, a plain HTTP action starts the
-dyno and the run ends there.
+the dyno's reporter (bin/picletter-run, carried in the dyno's env on any app) POSTs
+`{"exitStatus": N, "dyno": "run.NNNN", "job": ...}` to it, which becomes the action's body
+(Microsoft, connectors-native-webhook.md: "Output details"). The action's `limit.timeout` ends the
+wait if the dyno never reports. Without it, a plain HTTP action starts the dyno and the run ends
+there.
 
 How each ending becomes the run's status follows Microsoft's rule (error-exception-handling.md,
 "Manage the "run after" behavior"): a branch ending in a Skipped action takes that action's
@@ -28,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from infra.heroku.facts import ACCEPT
-from infra.job_command import CALLBACK_ENV, wrapped_command
+from infra.job_command import CALLBACK_ENV, REPORTER_ENV, RUN_ENV, RUN_NAME, dyno_command, reporter_script
 from infra.settings import JobSettings
 from infra.workflow.expressions import literal, quoted
 
@@ -104,13 +105,20 @@ def secure_data(*parts: str) -> dict[str, Any]:
 def _dyno_body(job: JobSettings) -> dict[str, Any]:
     # The job's date follows its schedule's zone (a 07:00 Pacific/Auckland run is 18:00 UTC the day
     # before), unless its env says otherwise.
-    env = {"TZ": job.time_zone, **{key: literal(value) for key, value in job.env.items()}}
+    # The reporter (infra.job_command) rides in the env on every app; the run's name lets it refuse a
+    # dyno started outside a run (a webhook subscribing when the workflow is saved).
+    env = {
+        "TZ": job.time_zone,
+        **{key: literal(value) for key, value in job.env.items()},
+        REPORTER_ENV: literal(reporter_script()),
+        RUN_ENV: RUN_NAME,
+    }
     if job.report_exit:
         # In env, never in the command: Heroku shows commands in `ps` and in the logs.
         env[CALLBACK_ENV] = "@{listCallbackUrl()}"
     return {
         "attach": False,
-        "command": literal(wrapped_command(job.name, job.command) if job.runs_through_wrapper else job.command),
+        "command": literal(dyno_command(job.name, job.command)),
         "env": dict(sorted(env.items())),
         "size": job.size,
         "time_to_live": job.time_to_live,

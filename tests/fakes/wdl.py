@@ -98,6 +98,7 @@ FUNCTIONS: dict[str, tuple[int, int]] = {
     "ticks": (1, 1),
     "addSeconds": (2, 3),
     "convertFromUtc": (2, 3),
+    "workflow": (0, 0),
 }
 ACTION_FUNCTIONS = {"body", "outputs", "actions"}
 
@@ -253,6 +254,10 @@ class Context:
     item: Any = None
     parameters: Mapping[str, Any] = field(default_factory=dict)
     callback_url: str = "https://prod-00.westeurope.logic.azure.com/callback?sig=secret"
+    # workflow(): "By default, a workflow object has these properties: name, type, id, location, run,
+    # and tags. The run property value is a JSON object that includes these properties: name, type,
+    # and id" (workflow-definition-language-functions-reference.md, "workflow").
+    run_name: str = "08584321987654321098765432109CU12"
     equals_ignores_case: bool = False
     # What trigger() returns: the run's trigger as the REST API shows it (logic-apps-rest-2019-05-01
     # logic.json, WorkflowRunTrigger: "scheduledTime", "startTime"); and the clock utcNow() reads.
@@ -339,6 +344,11 @@ def evaluate(node: Any, context: Context) -> Any:
         "ticks": lambda t: (_parse_time(t) - datetime(1, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1) * 10,
         "addSeconds": lambda t, n, *fmt: _timestamp(_parse_time(t) + timedelta(seconds=n)),
         "convertFromUtc": lambda t, zone, *fmt: _local_text(_parse_time(t), zone, fmt[0] if fmt else None),
+        "workflow": lambda: {
+            "name": "picletter-job",
+            "type": "Microsoft.Logic/workflows",
+            "run": {"name": context.run_name, "type": "Microsoft.Logic/workflows/runs"},
+        },
     }
     return functions[node.name](*args)
 

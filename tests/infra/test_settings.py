@@ -34,14 +34,14 @@ def test_defaults_give_one_daily_picletter_job() -> None:
     assert job.schedule.to_arm()["schedule"] == {"hours": [7], "minutes": [0]}
 
 
-def test_jobs_report_their_exit_and_name_themselves_when_the_stack_ships_the_code() -> None:
+def test_jobs_report_their_exit_on_every_app_whoever_ships_its_code() -> None:
     (job,) = parse().jobs
-    assert (job.report_exit, job.runs_through_wrapper, job.catch_up) == (True, True, False)
-    # An app deployed otherwise may lack bin/picletter-run: plain start unless reportExit says so.
-    (plain,) = parse(deployCode=False).jobs
-    assert (plain.report_exit, plain.runs_through_wrapper) == (False, False)
-    (own,) = parse(deployCode="false", jobs=[{**VALID_JOB, "reportExit": True}]).jobs
-    assert (own.report_exit, own.runs_through_wrapper) == (True, True)
+    assert (job.report_exit, job.catch_up) == (True, False)
+    # The dyno carries its reporter: an app deployed otherwise (a Rails app) reports too.
+    (theirs,) = parse(deployCode=False).jobs
+    assert theirs.report_exit
+    (quiet,) = parse(deployCode="false", jobs=[{**VALID_JOB, "reportExit": False}]).jobs
+    assert not quiet.report_exit
 
 
 def test_catch_up_and_queue_are_accepted_where_they_hold() -> None:

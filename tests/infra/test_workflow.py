@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from infra.job_command import CALLBACK_ENV, wrapped_command
+from infra.job_command import CALLBACK_ENV, REPORTER_ENV, RUN_ENV, RUN_NAME, dyno_command, reporter_script
 from infra.run_rules import OVERLAPS, blocks_next_run
 from infra.settings import JobSettings
 from infra.workflow import START_ACTION, build_definition, literal, report_deadline, request_of
@@ -32,18 +32,9 @@ def definition(job: JobSettings = JOB, window_start: str | None = None) -> dict[
 def variants() -> list[JobSettings]:
     """Every combination of the settings that shape a definition."""
     jobs = []
-    for overlap, report, named, catch_up in itertools.product(OVERLAPS, (True, False), (True, False), (True, False)):
+    for overlap, report, catch_up in itertools.product(OVERLAPS, (True, False), (True, False)):
         schedule = HOURLY if catch_up else JOB.schedule
-        jobs.append(
-            replace(
-                JOB,
-                overlap=overlap,
-                report_exit=report,
-                runs_through_wrapper=named,
-                catch_up=catch_up,
-                schedule=schedule,
-            )
-        )
+        jobs.append(replace(JOB, overlap=overlap, report_exit=report, catch_up=catch_up, schedule=schedule))
     return jobs
 
 
@@ -78,9 +69,7 @@ def test_literals_never_become_expressions(text: str, written: str) -> None:
     assert literal(text) == written
 
 
-@pytest.mark.parametrize(
-    "job", variants(), ids=lambda j: f"{j.overlap}-report{j.report_exit}-wrapped{j.runs_through_wrapper}-cu{j.catch_up}"
-)
+@pytest.mark.parametrize("job", variants(), ids=lambda j: f"{j.overlap}-report{j.report_exit}-cu{j.catch_up}")
 def test_every_variant_reads_as_logic_apps_reads_it(job: JobSettings) -> None:
     built = definition(job, "2026-11-23T18:00:00" if job.catch_up else None)
     # Every expression parses, uses documented functions, and refers to actions that ran before it.
@@ -106,9 +95,15 @@ def test_the_dyno_is_created_by_the_webhook_with_the_callback_url_in_its_env_onl
     assert start["type"] == "HttpWebhook"
     body = start["inputs"]["subscribe"]["body"]
     validate_request("POST", "/apps/app-name/dynos", body)
-    assert body["env"] == {"PICLETTER_SOURCE": "apod", "TZ": "Pacific/Auckland", CALLBACK_ENV: "@{listCallbackUrl()}"}
+    assert body["env"] == {
+        "PICLETTER_SOURCE": "apod",
+        "TZ": "Pacific/Auckland",
+        CALLBACK_ENV: "@{listCallbackUrl()}",
+        RUN_ENV: RUN_NAME,
+        REPORTER_ENV: reporter_script(),
+    }
     # Heroku shows commands in `ps` and in the logs: the callback URL (a bearer secret) is never there.
-    assert body["command"] == wrapped_command(job.name, job.command)
+    assert body["command"] == dyno_command(job.name, job.command)
     assert "listCallbackUrl" not in body["command"]
     # Hidden from run history: the inputs (URL and token). The report stays visible as outputs.
     assert start["runtimeConfiguration"] == {"secureData": {"properties": ["inputs"]}}
@@ -117,10 +112,21 @@ def test_the_dyno_is_created_by_the_webhook_with_the_callback_url_in_its_env_onl
     assert report_deadline(job) > job.time_to_live
 
 
-def test_the_callback_url_reaches_the_dyno_at_run_time() -> None:
+def test_the_callback_url_the_run_name_and_the_reporter_reach_the_dyno_at_run_time() -> None:
     result = run_job(replace(JOB, overlap="allow"), Start_dyno=exited(0))
     env = result.results[START_ACTION]["inputs"]["body"]["env"]
-    assert env[CALLBACK_ENV] == Context().callback_url
+    assert (env[CALLBACK_ENV], env[RUN_ENV]) == (Context().callback_url, Context().run_name)
+    # The reporter's text is taken literally (it is no expression, whatever it holds).
+    assert env[REPORTER_ENV] == reporter_script()
+
+
+@pytest.mark.parametrize("report", [True, False])
+def test_every_dyno_carries_the_reporter_and_names_its_job_on_any_app(report: bool) -> None:
+    job = replace(JOB, overlap="allow", report_exit=report)
+    result = run_job(job, Start_dyno=exited(0))
+    body = result.results[START_ACTION]["inputs"]["body"]
+    assert body["command"] == dyno_command(job.name, job.command)
+    assert (RUN_ENV in body["env"], REPORTER_ENV in body["env"], CALLBACK_ENV in body["env"]) == (True, True, report)
 
 
 def test_a_job_env_tz_wins_over_the_schedule_zone() -> None:
@@ -197,26 +203,23 @@ DYNOS = [
     {"type": "run", "state": state, "command": command, "name": "run.5"}
     for state in ("starting", "up", "crashed", "down", "idle")
     for command in (
-        wrapped_command(JOB.name, JOB.command),
-        wrapped_command(JOB.name, "another --command"),
-        wrapped_command(f"{JOB.name}-2", JOB.command),
-        wrapped_command(JOB.name, JOB.command).upper(),
+        dyno_command(JOB.name, JOB.command),
+        dyno_command(JOB.name, "another --command"),
+        dyno_command(f"{JOB.name}-2", JOB.command),
+        dyno_command(JOB.name, JOB.command).upper(),
         JOB.command,
         "bash",
     )
-] + [{"type": "web", "state": "up", "command": wrapped_command(JOB.name, JOB.command), "name": "web.1"}]
+] + [{"type": "web", "state": "up", "command": dyno_command(JOB.name, JOB.command), "name": "web.1"}]
 
 
-@pytest.mark.parametrize("named", [True, False])
 @pytest.mark.parametrize("equals_ignores_case", [False, True])
-def test_skip_cancels_exactly_when_the_rule_says_the_jobs_dyno_is_running(
-    named: bool, equals_ignores_case: bool
-) -> None:
-    job = replace(JOB, runs_through_wrapper=named)
+def test_skip_cancels_exactly_when_the_rule_says_the_jobs_dyno_is_running(equals_ignores_case: bool) -> None:
+    job = JOB
     for dyno in DYNOS:
         context = Context(parameters={"herokuApiToken": "token"}, equals_ignores_case=equals_ignores_case)
         result = run(definition(job), {"List_dynos": {"outputs": {"body": [dyno]}}, START_ACTION: exited(0)}, context)
-        blocked = blocks_next_run(dyno, job.name, None if named else job.command)
+        blocked = blocks_next_run(dyno, job.name)
         assert result.status == ("Cancelled" if blocked else "Succeeded"), dyno
         assert (START_ACTION in result.ran) is not blocked
         if blocked:
@@ -297,9 +300,7 @@ def ended_by(result: Run) -> str:
     return name
 
 
-@pytest.mark.parametrize(
-    "job", variants(), ids=lambda j: f"{j.overlap}-report{j.report_exit}-wrapped{j.runs_through_wrapper}"
-)
+@pytest.mark.parametrize("job", variants(), ids=lambda j: f"{j.overlap}-report{j.report_exit}-cu{j.catch_up}")
 @pytest.mark.parametrize("answer", [SERVER_ERROR, {"status": "Failed", "outputs": {"statusCode": 408}}])
 def test_the_create_is_sent_once_whatever_heroku_answers(job: JobSettings, answer: dict[str, Any]) -> None:
     # A 5xx or a timeout can come after Heroku created the dyno: a resent create would run the job
@@ -395,7 +396,7 @@ def test_the_dyno_list_is_hidden_and_the_skip_reason_is_not() -> None:
     hidden = hidden_in_history(built)
     assert hidden["List_dynos"] == {"inputs", "outputs"}
     assert hidden["Overlap_reason"] == set()
-    up = {"type": "run", "state": "up", "command": wrapped_command(JOB.name, JOB.command), "name": "run.5"}
+    up = {"type": "run", "state": "up", "command": dyno_command(JOB.name, JOB.command), "name": "run.5"}
     result = run_job(JOB, List_dynos={"outputs": {"body": [up]}})
     assert result.status == "Cancelled"
     assert result.results["Overlap_reason"]["outputs"].startswith("Skipped: dyno run.5")
@@ -492,9 +493,7 @@ PLAIN_ENDINGS: list[tuple[str, dict[str, Any], str, str | None]] = [
 ]
 
 
-@pytest.mark.parametrize(
-    "job", variants(), ids=lambda j: f"{j.overlap}-report{j.report_exit}-wrapped{j.runs_through_wrapper}-cu{j.catch_up}"
-)
+@pytest.mark.parametrize("job", variants(), ids=lambda j: f"{j.overlap}-report{j.report_exit}-cu{j.catch_up}")
 def test_every_variant_runs_through_every_ending(job: JobSettings) -> None:
     built = definition(job, "2026-11-23T18:00:00" if job.catch_up else None)
     for ending, calls, status, code in ENDINGS if job.report_exit else PLAIN_ENDINGS:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from infra.job_command import wrapped_command
+from infra.job_command import dyno_command
 from infra.settings import MAX_RETRIES, JobSettings
 from infra.workflow import START_ACTION, all_actions, build_definition
 from infra.workflow.start import backoff_minutes
@@ -165,7 +165,7 @@ def test_a_create_that_may_have_started_a_dyno_ends_the_run_without_more_attempt
 @pytest.mark.parametrize("retries", [1, 3])
 def test_skip_never_starts_an_attempt_beside_another_dyno_of_the_job(retries: int) -> None:
     # During the back-off another run may have started the job: this run ends, Failed, saying so.
-    up = {"type": "run", "state": "up", "command": wrapped_command(JOB.name, JOB.command), "name": "run.99"}
+    up = {"type": "run", "state": "up", "command": dyno_command(JOB.name, JOB.command), "name": "run.99"}
     result = run_attempts(job_with(retries), [exited(1, "run.1")], List_dynos_attempt_2={"outputs": {"body": [up]}})
     assert result.status == "Failed" and result.error is not None
     assert result.error["code"] == "NotRetried"

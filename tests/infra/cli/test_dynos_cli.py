@@ -6,7 +6,7 @@ import pytest
 
 from infra.cli import main
 from infra.cli.dynos import EXIT_STATUS_UNKNOWN
-from infra.job_command import wrapped_command
+from infra.job_command import dyno_command
 from tests.fakes.heroku_api import FakeHeroku
 from tests.helpers import TOKEN
 
@@ -96,18 +96,12 @@ def test_ps_names_the_job_a_scheduled_dyno_belongs_to(
     heroku_env: FakeHeroku, capsys: pytest.CaptureFixture[str]
 ) -> None:
     heroku_env.dyno_exit_status = None
-    main(["run", wrapped_command("nightly-report", "picletter --dry-run"), "--app", APP])
+    main(["run", dyno_command("nightly-report", "picletter --dry-run"), "--app", APP])
     main(["run", "picletter", "--app", APP])
     capsys.readouterr()
     assert main(["ps", "--app", APP]) == 0
     scheduled, by_hand = capsys.readouterr().out.splitlines()
-    assert scheduled.split()[4:] == [
-        "nightly-report",
-        "bin/picletter-run",
-        "nightly-report",
-        "'picletter",
-        "--dry-run'",
-    ]
+    assert scheduled.split()[4:] == ["nightly-report", "picletter", "--dry-run"]
     assert by_hand.split()[4:] == ["-", "picletter"]
 
 
