@@ -22,7 +22,8 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from infra.job_command import CALLBACK_ENV, REPORTER_ENV, RUN_ENV, dyno_command, reporter_script
+from infra.job_command import CALLBACK_ENV, REPORTER_ENV, RUN_ENV, WRAPPER, dyno_command, reporter_script
+from tests.helpers import REPO
 
 __all__ = ["RUN_NAME", "SHELLS", "Dyno", "install_shell", "proc_text", "stand_in"]
 
@@ -61,7 +62,11 @@ class Dyno:
     token: str = field(default_factory=lambda: uuid.uuid4().hex)
     process: subprocess.Popen[str] | None = None
 
-    def start(self, job: str, command: str, url: str | None, run: str | None = RUN_NAME) -> subprocess.Popen[str]:
+    def start(
+        self, job: str, command: str, url: str | None, run: str | None = RUN_NAME, via_file: bool = False
+    ) -> subprocess.Popen[str]:
+        """The dyno command run by the dyno's shell; VIA_FILE: `bin/picletter-run JOB COMMAND` instead,
+        as an app that ships the file could run it (its shebang's /bin/sh, not this dyno's `sh`)."""
         env = {
             "PATH": f"{self.bin}:{os.environ['PATH']}",
             "HOME": str(self.app),
@@ -75,8 +80,11 @@ class Dyno:
             env[RUN_ENV] = run
         if url is not None:
             env[CALLBACK_ENV] = url
+        if via_file:
+            del env[REPORTER_ENV]
+        argv = [str(REPO / WRAPPER), job, command] if via_file else [self.shell, "-c", dyno_command(job, command)]
         self.process = subprocess.Popen(
-            [self.shell, "-c", dyno_command(job, command)],
+            argv,
             cwd=self.app,
             env=env,
             stdout=subprocess.PIPE,

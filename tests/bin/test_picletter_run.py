@@ -18,6 +18,7 @@ import pytest
 from infra.job_command import WRAPPER
 from tests.bin.dyno import SHELLS, Dyno, install_shell, stand_in
 from tests.fakes.web import FakeWeb, Reply, Request, running_fake_web
+from tests.helpers import REPO
 
 JOB = "nightly-report"
 RAKE = "bundle exec rake reports:nightly"
@@ -325,3 +326,14 @@ def test_the_tarball_ships_the_reporter_executable() -> None:
     from infra.heroku.source_bundle import BUNDLED_ROOT_FILES
 
     assert WRAPPER in BUNDLED_ROOT_FILES
+
+
+def test_the_shipped_file_is_the_same_reporter(dyno: Dyno, callback: FakeWeb, secret: str) -> None:
+    # `bin/picletter-run JOB 'COMMAND'` from an app's own slug or by hand: the same script, read from
+    # its file instead of the env.
+    dyno.env["REPORTS_END"] = "5"
+    process = dyno.start(JOB, RAKE, url_of(callback, secret), via_file=True)
+    assert process.args[0] == str(REPO / WRAPPER)
+    code, out, _ = dyno.finish()
+    assert (code, out.strip()) == (5, "bundle exec rake reports:nightly")
+    assert reports(callback) == [report_of(5)]
