@@ -255,10 +255,15 @@ def test_a_command_line_of_several_commands_is_reported_as_its_shell_ends_after_
     assert reports(callback) == [report_of(143)] and order == [True]
 
 
-def test_sigterm_to_the_reporter_alone_still_reaches_the_job(dyno: Dyno, callback: FakeWeb, secret: str) -> None:
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_to_the_reporter_alone_still_stops_the_job(
+    signum: int, dyno: Dyno, callback: FakeWeb, secret: str
+) -> None:
+    # The job runs in the background of a non-interactive shell, which ignores SIGINT there (POSIX):
+    # the reporter passes either signal on as SIGTERM.
     process = dyno.start(JOB, RAKE, url_of(callback, secret))
     wait_for(dyno.app / "started")
-    process.send_signal(signal.SIGTERM)
+    process.send_signal(signum)
     code, _, _ = dyno.finish(timeout=15)
     assert code == 143 and reports(callback) == [report_of(143)]
 
