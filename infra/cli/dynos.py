@@ -138,6 +138,7 @@ def _logs(args: argparse.Namespace) -> int:
     with _client(args) as heroku:
         if args.dyno and args.tail:
             started = None
+            heroku.app(args.app)  # an unknown app is bad input, said now; a gone dyno is not
             with contextlib.suppress(HerokuNotFound):  # gone already: its lines still come
                 started = _started(heroku.dyno(args.app, args.dyno))
             followed = follow_dyno(

@@ -88,8 +88,10 @@ def follow_dyno(
                 continue
         except HerokuLogStreamError:
             pass  # expired, dropped or idle: a new session, or another last look
-        except HerokuAuthError as exc:
-            return Followed(None, f"Heroku refused to go on: {exc}")  # the token will not heal by itself
+        except (HerokuAuthError, HerokuNotFound) as exc:
+            # The token will not heal by itself, nor a deleted app come back (only the app's own
+            # endpoints are asked here; a gone dyno answers 404 in _gone, not here).
+            return Followed(None, f"Heroku refused to go on: {exc}")
         except HerokuApiError as exc:
             # 5xx, 429 or no answer after the client's own retries: asked again until the deadline.
             reason = f"Heroku kept failing: {exc}"

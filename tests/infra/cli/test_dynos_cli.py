@@ -255,3 +255,27 @@ def test_a_token_refused_while_following_ends_at_once_as_unknown(
     assert len(sessions) == 1, "a refused token is not asked again and again until the deadline"
     err = capsys.readouterr().err
     assert "401" in err and TOKEN not in err
+
+
+def test_following_a_dyno_of_an_app_that_does_not_exist_ends_at_once(
+    heroku_env: FakeHeroku, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Heroku answers 404 for an app it does not know (the schema's app identity); asking again for
+    # the whole --max-seconds cannot make it exist: a mistyped --app is bad input, said at once.
+    code = main(["logs", "--app", "no-such-app", "--dyno", "run.1", "--tail", "--max-seconds", "600"])
+    assert code == 2
+    sessions = [r for r in heroku_env.requests if r.path.endswith("/log-sessions")]
+    assert len(sessions) <= 1, "an unknown app is not asked again and again until the deadline"
+    assert "no-such-app" in capsys.readouterr().err
+
+
+def test_an_app_deleted_while_following_ends_the_follow_as_unknown(
+    heroku_env: FakeHeroku, capsys: pytest.CaptureFixture[str]
+) -> None:
+    heroku_env.dyno_exit_status = None
+    main(["run", "picletter", "--app", APP])
+    heroku_env.fail("POST", f"/apps/{APP}/log-sessions", 404, times=10_000, error_id="not_found")
+    assert main(["logs", "--app", APP, "--dyno", "run.1", "--tail", "--max-seconds", "600"]) == EXIT_STATUS_UNKNOWN
+    sessions = [r for r in heroku_env.requests if r.path.endswith("/log-sessions")]
+    assert len(sessions) == 1
+    assert "404" in capsys.readouterr().err
