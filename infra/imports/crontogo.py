@@ -1,9 +1,11 @@
 """Cron To Go manifests, as `heroku cron:jobs:export FILE` writes them (crazyantlabs'
 heroku-cli-plugin-cron, src/commands/cron/jobs/export.ts): `jobs:`, each with nickname, schedule,
-timezone, dyno, command, timeout, retries, jitter and state; examples/manifest.yml shows the same
-keys written by hand. `cron:jobs:import` (import.ts) reads the manifest with these defaults: timezone
-UTC, timeout 1800 s, state enabled; its validation (src/lib/validation-service.ts) takes a five-field
-cron or a rate expression `N minute(s)|hour(s)|day(s)`, a timeout of 30 to 86,400 s, 0 to 20 retries.
+start_date (null when the job has none), timezone, dyno, command, timeout, retries, jitter and state,
+and with `--with-id` the job's `id`, which names it inside Cron To Go only and means nothing here;
+examples/manifest.yml shows the same keys written by hand. `cron:jobs:import` (import.ts) reads the
+manifest with these defaults: timezone UTC, dyno Basic, timeout 1800 s, state enabled; its
+validation (src/lib/validation-service.ts) takes a five-field cron or a rate expression
+`N minute(s)|hour(s)|day(s)`, a timeout of 30 to 86,400 s, 0 to 20 retries.
 
 Pure.
 """
@@ -26,7 +28,12 @@ FORMAT = "Cron To Go manifest"
 _RATE = re.compile(r"(\d+)\s+(minute|minutes|hour|hours|day|days)")
 # validation-service.ts: Cron To Go takes 0 to 20 retries.
 _CRON_TO_GO_RETRIES = 20
-_KNOWN = {"nickname", "schedule", "timezone", "dyno", "command", "timeout", "retries", "jitter", "state"}
+_KNOWN = {
+    *("id", "nickname", "schedule", "start_date", "timezone", "dyno", "command"),
+    *("timeout", "retries", "jitter", "state"),
+}
+# import.ts: a job without `dyno` runs on Target.Size DynoSize.BASIC.
+_DEFAULT_SIZE = "Basic"
 
 
 def from_crontogo(manifest: Mapping[str, Any]) -> Import:
@@ -53,7 +60,8 @@ def _job(raw: Any, index: int, taken: set[str]) -> ImportedJob | Refused:
     if not isinstance(schedule_raw, str) or not schedule_raw.strip():
         return Refused(label, "has no schedule")
     notes: list[str] = []
-    schedule = _schedule(schedule_raw.strip(), notes)
+    start_date = raw.get("start_date")
+    schedule = _schedule(schedule_raw.strip(), notes, start_date)
     if problem := schedule_problem(schedule, zone):
         return Refused(label, f"schedule {schedule_raw!r} in {zone}: {problem}")
 
@@ -63,12 +71,11 @@ def _job(raw: Any, index: int, taken: set[str]) -> ImportedJob | Refused:
         "schedule": schedule,
         "timeZone": zone,
     }
-    if "dyno" in raw:
-        size, note = dyno_size(raw["dyno"])
-        if size is None:
-            return Refused(label, f"{note}; name one of Heroku's sizes, e.g. standard-1X")
-        fields["size"] = size
-        notes += [note] if note else []
+    size, note = dyno_size(raw.get("dyno", _DEFAULT_SIZE))
+    if size is None:
+        return Refused(label, f"{note}; name one of Heroku's sizes, e.g. standard-1X")
+    fields["size"] = size
+    notes += [note] if note else []
     if "timeout" in raw:
         fields["timeToLive"] = raw["timeout"]
     if raw.get("state", "enabled") == "paused":
@@ -89,6 +96,11 @@ def _job(raw: Any, index: int, taken: set[str]) -> ImportedJob | Refused:
         )
     if jitter := raw.get("jitter"):
         notes.append(f"jitter: {jitter} not converted: a Logic Apps recurrence starts at its set time")
+    if start_date:
+        notes.append(
+            f"start_date: {start_date} not converted: picletter runs the job from its first schedule time "
+            "after `pulumi up`; enable it then if it must not start sooner"
+        )
     notes += [
         f"{key}: {raw[key]!r} not converted: not a Cron To Go manifest field" for key in sorted(set(raw) - _KNOWN)
     ]
@@ -98,23 +110,23 @@ def _job(raw: Any, index: int, taken: set[str]) -> ImportedJob | Refused:
     return ImportedJob(label, fields, tuple(notes))
 
 
-def _schedule(text: str, notes: list[str]) -> str:
+def _schedule(text: str, notes: list[str], start_date: Any = None) -> str:
     """Cron stays cron; a rate expression becomes picletter's words."""
     match = _RATE.fullmatch(text)
     if match is None:
         return text
     count, unit = int(match[1]), match[2].rstrip("s")
     every = f"every {count} {unit}s" if count > 1 else f"every {unit}"
-    # Cron To Go counts a rate from the job's creation; a Logic Apps interval counts from its start
-    # time, which picletter fixes at midnight (2026-01-01T00:00) in the job's zone.
+    # Cron To Go counts a rate from the job's start_date (import.ts sends it as StartDate), else from
+    # the job's creation; a Logic Apps interval counts from its start time, which picletter fixes at
+    # midnight (2026-01-01T00:00) in the job's zone.
+    origin = f"its start_date ({start_date})" if start_date else "the job's creation"
     if unit == "day":
         notes.append(
             f"rate {text!r} runs at 00:00 of every {count} day(s) in the job's zone; Cron To Go counted "
-            "it from the job's creation: set the time you want"
+            f"it from {origin}: set the time you want"
         )
         return f"{every} at 00:00"
     if unit == "hour":
-        notes.append(
-            f"rate {text!r} counts from 00:00 in the job's zone; Cron To Go counted it from the job's creation"
-        )
+        notes.append(f"rate {text!r} counts from 00:00 in the job's zone; Cron To Go counted it from {origin}")
     return every

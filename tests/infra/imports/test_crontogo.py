@@ -42,9 +42,15 @@ def test_a_cron_job_keeps_its_schedule_zone_size_and_timeout() -> None:
 
 
 def test_the_plugins_defaults_apply_to_what_a_manifest_leaves_out() -> None:
-    # import.ts: timezone UTC and state enabled when absent; no dyno -> picletter's own default size.
+    # import.ts: timezone UTC, dyno Basic and state enabled when absent.
     job = only_job({"schedule": "0 * * * *", "command": "bin/sweep"})
-    assert job.fields == {"name": "bin-sweep", "command": "bin/sweep", "schedule": "0 * * * *", "timeZone": "UTC"}
+    assert job.fields == {
+        "name": "bin-sweep",
+        "command": "bin/sweep",
+        "schedule": "0 * * * *",
+        "timeZone": "UTC",
+        "size": "basic",
+    }
 
 
 def test_a_paused_job_is_imported_disabled() -> None:
@@ -146,3 +152,35 @@ def test_an_empty_jobs_key_imports_nothing() -> None:
 def test_jobs_that_are_not_a_list_are_one_clear_error() -> None:
     with pytest.raises(UserError, match="lists them"):
         convert({"jobs": {"nickname": "x"}})
+
+
+def test_a_job_as_cron_jobs_export_writes_it_has_no_unknown_field_notes() -> None:
+    # export.ts writes every job with `start_date` (null when the job has none) and, with --with-id,
+    # its `id`; import.ts reads both back. Neither is "not a Cron To Go manifest field".
+    job = only_job(
+        {
+            "id": "12345678-1234-5678-1234-567812345678",
+            "nickname": "Sweep",
+            "schedule": "0 * * * *",
+            "start_date": None,
+            "timezone": "UTC",
+            "dyno": "Basic",
+            "command": "bin/sweep",
+            "timeout": 1800,
+            "retries": 0,
+            "jitter": 0,
+            "state": "enabled",
+        }
+    )
+    assert job.notes == ()
+
+
+def test_a_start_date_is_named_as_cron_to_gos_own_field() -> None:
+    job = only_job({"schedule": "3 hours", "command": "x", "start_date": "2021-01-01T00:00:00.000Z"})
+    assert not any("not a Cron To Go manifest field" in note for note in job.notes)
+    assert any("2021-01-01T00:00:00.000Z" in note for note in job.notes)
+
+
+def test_a_job_without_dyno_keeps_the_size_cron_to_go_gives_it() -> None:
+    # import.ts's job payload defaults Target.Size to DynoSize.BASIC when the manifest names none.
+    assert only_job({"schedule": "0 * * * *", "command": "bin/sweep"}).fields["size"] == "basic"
