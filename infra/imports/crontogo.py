@@ -113,7 +113,7 @@ def _job(raw: Any, index: int, taken: set[str]) -> ImportedJob | Refused:
 def _schedule(text: str, notes: list[str], start_date: Any = None) -> str:
     """Cron stays cron; a rate expression becomes picletter's words."""
     match = _RATE.fullmatch(text)
-    if match is None:
+    if match is None or int(match[1]) == 0:  # validation-service.ts refuses a rate of 0; so does the compiler
         return text
     count, unit = int(match[1]), match[2].rstrip("s")
     every = f"every {count} {unit}s" if count > 1 else f"every {unit}"

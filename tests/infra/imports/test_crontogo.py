@@ -122,6 +122,8 @@ def test_a_retired_dyno_size_becomes_its_successor_with_a_note() -> None:
         ({"nickname": "n", "command": "x", "schedule": "0 9 * * *", "timeout": 90_000}, "timeToLive"),
         ({"nickname": "n", "command": "x", "schedule": "0 9 * * *", "state": "sleeping"}, "not enabled or paused"),
         ({"nickname": "n", "command": "x", "schedule": "every tuesday"}, "schedule"),
+        # validation-service.ts refuses a rate of 0 ("the value is a positive number"): never every minute.
+        ({"nickname": "n", "command": "x", "schedule": "0 minutes"}, "schedule"),
     ],
 )
 def test_a_job_picletter_cannot_run_is_refused_with_its_reason(manifest_job: dict[str, Any], reason: str) -> None:
