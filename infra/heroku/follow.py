@@ -19,7 +19,7 @@ from datetime import datetime
 
 from infra.heroku.client import HerokuClient
 from infra.heroku.errors import HerokuApiError, HerokuAuthError, HerokuLogStreamError, HerokuNotFound
-from infra.heroku.logs import exit_status, from_before, parse_log_line
+from infra.heroku.logs import LogLine, exit_status, from_before, parse_log_line
 
 __all__ = ["DYNO_CHECK_SECONDS", "IDLE_SECONDS", "LAST_LOOKS", "Followed", "follow_app", "follow_dyno"]
 
@@ -77,7 +77,7 @@ def follow_dyno(
             )
             for text in events:
                 line = parse_log_line(text)
-                if from_before(line, started):
+                if from_before(line, started) or not _of_dyno(line, dyno):
                     continue
                 emit(text)
                 status = exit_status(line, dyno)
@@ -124,7 +124,8 @@ def follow_app(
         try:
             url = heroku.create_log_session(app, dyno_name=dyno, tail=tail)
             for text in _unseen(heroku, url, seen, idle_seconds=idle_seconds, max_seconds=remaining):
-                emit(text)
+                if dyno is None or _of_dyno(parse_log_line(text), dyno):
+                    emit(text)
         except HerokuLogStreamError:
             if not tail:
                 raise
@@ -151,6 +152,14 @@ def _unseen(
             if text not in seen:
                 seen.add(text)
                 yield text
+
+
+def _of_dyno(line: LogLine, dyno: str) -> bool:
+    """Whether LINE is DYNO's (a process type such as `web` takes its dynos): the session is asked
+    for that dyno by the schema's `dyno_name`, while the Heroku CLI sends `dyno` (heroku/cli
+    src/lib/run/log-displayer.ts), so a session that streams every dyno's lines is filtered here.
+    A line not in Heroku's form is kept."""
+    return not line.dyno or line.dyno == dyno or line.dyno.startswith(f"{dyno}.")
 
 
 def _gone(heroku: HerokuClient, app: str, dyno: str) -> bool:

@@ -198,6 +198,11 @@ class FakeHeroku:
         self.drop_next_streams = 0  # that many next streams close after drop_after_events events
         self.drop_after_events = 1
         self.silent_streams = False  # no keep-alives: an idle stream
+        # Sources disagree on how a log session is limited to one dyno: the Platform API schema's
+        # log-session Create takes `dyno_name` ("dyno name to limit results to"), which the client
+        # sends; the Heroku CLI sends `dyno` (heroku/cli src/lib/run/log-displayer.ts,
+        # buildRequestBodyParameters). True: Heroku ignores `dyno_name`, streaming every dyno's lines.
+        self.log_sessions_ignore_dyno_name = False
         self.url = ""
         self.account_forbidden = False
         # Heroku's request budget (4,500 an hour), counted down per request and sent back as
@@ -302,7 +307,12 @@ class FakeHeroku:
             return [
                 (index, entry.text)
                 for index, entry in enumerate(app.log)
-                if entry.visible_at <= now and (not session.dyno_name or f"[{session.dyno_name}]:" in entry.text)
+                if entry.visible_at <= now
+                and (
+                    not session.dyno_name
+                    or self.log_sessions_ignore_dyno_name
+                    or f"[{session.dyno_name}]:" in entry.text
+                )
             ]
 
         shown = visible()[-session.lines :] if session.lines else []

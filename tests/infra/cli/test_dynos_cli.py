@@ -279,3 +279,22 @@ def test_an_app_deleted_while_following_ends_the_follow_as_unknown(
     sessions = [r for r in heroku_env.requests if r.path.endswith("/log-sessions")]
     assert len(sessions) == 1
     assert "404" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("ignored", [False, True])
+def test_following_a_dyno_shows_only_its_lines_whichever_field_heroku_reads(
+    heroku_env: FakeHeroku, capsys: pytest.CaptureFixture[str], ignored: bool
+) -> None:
+    # The schema limits a log session by `dyno_name`, the Heroku CLI sends `dyno`: either way the
+    # follow shows the one dyno's lines, not the web dynos' traffic beside it.
+    heroku_env.log_sessions_ignore_dyno_name = ignored
+    heroku_env.dyno_exit_status = 0
+    heroku_env.log(APP, "app", "web.1", "GET /healthz 200", after=0.01)
+    heroku_env.log(APP, "heroku", "router", "at=info method=GET path=/", after=0.01)
+    assert main(["run", "picletter", "--app", APP, "--tail"]) == 0
+    out = capsys.readouterr().out
+    assert "Process exited with status 0" in out
+    assert "web.1" not in out and "router" not in out
+    assert main(["logs", "--app", APP, "--dyno", "run.1"]) == 0
+    out = capsys.readouterr().out
+    assert "app[run.1]" in out and "web.1" not in out
