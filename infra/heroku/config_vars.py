@@ -266,9 +266,10 @@ class HerokuConfigVarsProvider(HerokuProvider):
             except HerokuNotFound as exc:
                 _refuse_to_forget(exc, props)
                 return ReadResult(None, {})  # the app is gone, and its config vars with it
+            app_id = props.get("appId") or _app_id(heroku, props)
         owned = _owned_keys(props)
         current = {key: live[key] for key in owned if key in live}
-        return ReadResult(id_, _outputs(props, props.get("appId", ""), current, props.get("previous") or {}, owned))
+        return ReadResult(id_, _outputs(props, app_id, current, props.get("previous") or {}, owned))
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         app, values, stated = news["app"], _owned(news), _owned(olds)
@@ -312,8 +313,9 @@ class HerokuConfigVarsProvider(HerokuProvider):
             }
             taken = _take(heroku, app, app_ref, values, live, set(news.get("adopt") or []), owned_before, write)
             _patch(heroku, app_ref, write, live)
+            app_id = olds.get("appId") or _app_id(heroku, {**news, "appId": None})
         previous = {key: value for key, value in {**earlier, **taken}.items() if key in values}
-        return UpdateResult(_outputs(news, olds.get("appId", ""), values, previous))
+        return UpdateResult(_outputs(news, app_id, values, previous))
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         owned = _owned_keys(props)
@@ -327,6 +329,12 @@ class HerokuConfigVarsProvider(HerokuProvider):
                 return  # the app is gone, and its config vars with it
             release = _release(props["app"], owned, _owned(props), props.get("previous") or {}, live)
             _patch(heroku, _app_ref(props), release, live)
+
+
+def _app_id(heroku: HerokuClient, props: Mapping[str, Any]) -> str:
+    """The app's id, for a state that holds none (written before it was recorded, or imported):
+    kept from now on, so that drift shows in preview and a rename is followed."""
+    return str(heroku.app(_app_ref(props)).get("id", ""))
 
 
 def _refuse_to_forget(exc: HerokuNotFound, props: Mapping[str, Any]) -> None:

@@ -410,3 +410,19 @@ def test_a_hand_set_of_exactly_the_stacks_one_key_is_not_taken_for_its_own_write
     assert outs is not None and outs["previous"] == {"A": "1"}
     provider.delete("id", outs)
     assert live(fake)["A"] == "1", "left as it was"
+
+
+def test_a_state_written_before_the_app_id_was_kept_gets_it_at_refresh_and_update(fake: FakeHeroku) -> None:
+    # A state written before the id was recorded (3dfff06), or read by `pulumi import`, holds no
+    # appId: without one, preview sees no drift and a renamed app is not found. Refresh and update
+    # record it, so the next runs have what those rules need.
+    provider = provider_for(fake)
+    outs = provider.create({"app": APP, "vars": {"A": "1"}}).outs
+    assert outs is not None
+    old_state = {key: value for key, value in outs.items() if key != "appId"}
+    read = provider.read(f"{APP}/config-vars", dict(old_state)).outs
+    assert read is not None and read["appId"] == fake.apps[APP].id
+    updated = provider.update("id", dict(old_state), {"app": APP, "vars": {"A": "2"}}).outs
+    assert updated is not None and updated["appId"] == fake.apps[APP].id
+    live(fake)["A"] = "rotated by hand"
+    assert provider.diff("id", updated, {"app": APP, "vars": {"A": "2"}}).changes is True, "drift shows"
