@@ -75,14 +75,20 @@ def follow_dyno(
                 max_seconds=remaining,
                 check=None if last_looks else (dyno_check_seconds, still_there),
             )
-            for text in events:
-                line = parse_log_line(text)
-                if from_before(line, started) or not _of_dyno(line, dyno):
-                    continue
-                emit(text)
-                status = exit_status(line, dyno)
-                if status is not None:
-                    return Followed(status)
+            try:
+                for text in events:
+                    line = parse_log_line(text)
+                    if from_before(line, started) or not _of_dyno(line, dyno):
+                        continue
+                    emit(text)
+                    status = exit_status(line, dyno)
+                    if status is not None:
+                        return Followed(status)
+            except HerokuLogStreamError:
+                if last_looks:
+                    raise
+                # Expired, dropped or idle (a stream without keep-alives only ever ends so): the
+                # dyno is looked at all the same, or a gone one is followed until the deadline.
             if not last_looks and _gone(heroku, app, dyno):
                 last_looks = 1
                 continue

@@ -149,3 +149,16 @@ def test_a_dyno_gone_while_its_stream_stays_open_is_noticed_while_the_stream_is_
     assert status.exit_status is None and "gone" in status.reason
     sessions = [r for r in fake_heroku.requests if r.path.endswith("/log-sessions")]
     assert [s.body["tail"] for s in sessions] == [True] + [False] * LAST_LOOKS, "one tailing session, then last looks"
+
+
+def test_a_dyno_gone_while_its_streams_go_idle_is_noticed_between_sessions(fake_heroku: FakeHeroku) -> None:
+    # Without keep-alives, every tailing session ends by going idle (an error), never by ending: the
+    # dyno must be looked at after those too, or a gone dyno is followed until MAX_SECONDS.
+    fake_heroku.dyno_exit_status = None
+    fake_heroku.silent_streams = True
+    fake_heroku.stream_open_seconds = 30.0
+    with client(fake_heroku) as heroku:
+        name, started = run_dyno(fake_heroku, heroku)
+        fake_heroku.apps[APP].dynos.pop(name)
+        status = follow_dyno(heroku, APP, name, started=started, max_seconds=5.0, emit=lambda _: None, idle_seconds=0.2)
+    assert status.exit_status is None and "gone" in status.reason, status.reason
