@@ -37,6 +37,7 @@ ALLOWED = {
         "picletter.http",
         "picletter.render",
     },
+    "infra.azure": {"infra.errors", "infra.workflow", "picletter.http"},
     "infra.stack_config": {"infra.settings"},
     "infra.imports": {"infra.errors", "infra.heroku.facts", "infra.schedule", "infra.settings", "infra.imports"},
     "infra.gc_tuning": set(),

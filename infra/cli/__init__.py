@@ -8,17 +8,18 @@ import os
 import sys
 from collections.abc import Sequence
 
-from infra.cli import demo, dynos, import_jobs, schedule, synth
+from infra.cli import demo, dynos, import_jobs, runs, schedule, synth
 from infra.errors import PicletterError
 
 __all__ = ["build_parser", "main"]
 
-_COMMANDS = (schedule, synth, demo, dynos, import_jobs)
+_COMMANDS = (schedule, synth, demo, dynos, import_jobs, runs)
 
 
 DESCRIPTION = """Operator tools for picletter: start, watch and stop one-off dynos of the Heroku app,
-preview schedules, render a deploy offline for review, and bring jobs over from Cron To Go or
-Heroku Scheduler. `COMMAND --help` describes each."""
+read a job's run history and run it now through its Logic App, preview schedules, render a deploy
+offline for review, and bring jobs over from Cron To Go or Heroku Scheduler. `COMMAND --help`
+describes each."""
 
 ENVIRONMENT = """environment variables:
   HEROKU_API_KEY       the Heroku token for run, ps, logs and stop (from `heroku authorizations:create`)
@@ -26,9 +27,11 @@ ENVIRONMENT = """environment variables:
   HEROKU_API_URL       the Platform API (default https://api.heroku.com); https, or http on this machine
   HEROKU_API_ATTEMPTS  attempts per request, 1 to 10 (default 5); each retry is reported on stderr
   HEROKU_API_BACKOFF   seconds before the first retry, doubled each time, 0 to 30 (default 0.5)
+  PICLETTER_ARM_URL    Azure's management endpoint for history, trigger and runs (default
+                       https://management.azure.com); the Azure login is `az login` or AZURE_* variables
 
 exit status: 0 done, 2 a problem to fix (one `error:` line says which and how), 130 interrupted;
-run --tail and logs --dyno --tail exit with the dyno's own status (3 when Heroku never reported one)."""
+run --tail, logs --dyno --tail and trigger --tail exit with the dyno's own status (3 when it is not known)."""
 
 
 def build_parser() -> argparse.ArgumentParser:
