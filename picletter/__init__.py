@@ -1,8 +1,16 @@
 """Picletter: a picture of the day, emailed. Runs as a one-off Heroku dyno; needs only httpx and jinja2.
 
 Owns the job: settings from the environment, picture sources, rendering, mailers. Imports nothing
-of infra's (the job's tarball holds picletter/ alone); picture.py and plugins.py at the bottom,
-sources and mailers loaded by name through plugins.py.
+of infra's (the job's tarball holds picletter/ alone). Sources and mailers are loaded by name
+through plugins.py. Layers, highest first, each importing only those below it (`|`: siblings that
+never import each other), checked with infra's by pyproject.toml's [tool.importlinter] contracts:
+
+    __main__
+    job
+    mailers | sources
+    context | message
+    settings | render | http
+    logfmt | plugins | picture
 """
 
 __version__ = "0.1.0"
