@@ -8,11 +8,14 @@ one `error:` line with exit status 2; nothing below the command line converts er
     ├── UserError                     an argument, or a file an argument names (infra.errors)
     ├── ConfigError                   the stack configuration, every problem at once (infra.errors)
     ├── ScheduleError                 a schedule or time zone (infra.schedule.errors)
+    ├── ProgramFailed                 the program raised under synth's mocks (infra.synth.mock_run)
     ├── HerokuError                   the Heroku side (infra.heroku.errors)
     │   ├── HerokuSettingsError       HEROKU_API_URL, HEROKU_API_ATTEMPTS or HEROKU_API_BACKOFF
     │   ├── HerokuRequestError        an app or dyno name that would not make a valid path (not sent)
     │   ├── HerokuLogStreamError      a log session expired, not found, dropped or idle
     │   ├── HerokuConfigVarConflict   a config var the stack would overwrite or delete but does not own
+    │   ├── HerokuMissingToken        neither picletter:herokuApiToken nor HEROKU_API_KEY is set
+    │   ├── HerokuBuildFailed         a build of the job's code failed, timed out or was overtaken
     │   └── HerokuApiError            Heroku answered with an error, or did not answer
     │       ├── HerokuAuthError       401, 403
     │       ├── HerokuNotFound        404

@@ -25,7 +25,7 @@ from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, 
 from pulumi.runtime.rpc import UNKNOWN
 
 from infra.heroku.current_code import CodeOnApp, code_on_app, current_release, describe_release, release_code
-from infra.heroku.errors import HerokuApiError, HerokuNotFound
+from infra.heroku.errors import HerokuApiError, HerokuBuildFailed, HerokuNotFound
 from infra.heroku.payloads import Build
 from infra.heroku.provider_base import HerokuProvider
 from infra.heroku.source_bundle import make_bundle
@@ -34,17 +34,13 @@ from infra.names import APP_NAME
 if TYPE_CHECKING:  # the HTTP stack loads in the provider host only, not at program start
     from infra.heroku.client import HerokuClient
 
-__all__ = ["BuildFailed", "HerokuBuild", "HerokuBuildArgs", "HerokuBuildProvider"]
+__all__ = ["HerokuBuild", "HerokuBuildArgs", "HerokuBuildProvider"]
 
 LOG_TAIL_LINES = 30
 # How far back to look: the current release is among the newest few (a failed or pending newest
 # release does not run), and the build that made its slug among the newest builds.
 RELEASES_READ = 10
 BUILDS_READ = 100
-
-
-class BuildFailed(RuntimeError):
-    pass
 
 
 class HerokuBuildProvider(HerokuProvider):
@@ -115,7 +111,7 @@ class HerokuBuildProvider(HerokuProvider):
         app = props["app"]
         bundle = make_bundle(Path(props["sourceDir"]))
         if bundle.sha256 != props["checksum"]:
-            raise BuildFailed("the job's files changed since this update was planned; run `pulumi up` again")
+            raise HerokuBuildFailed("the job's files changed since this update was planned; run `pulumi up` again")
         with self.client() as heroku:
             heroku.app(app)
             self._still_runs_what_check_saw(heroku, app, props)
@@ -126,7 +122,9 @@ class HerokuBuildProvider(HerokuProvider):
             build = self._wait(heroku, app, build)
         if build["status"] != "succeeded":
             log = "\n".join(tail) or "(no build output)"
-            raise BuildFailed(f"Heroku build {build['id']} for {app} {build['status']}; last build output:\n{log}")
+            raise HerokuBuildFailed(
+                f"Heroku build {build['id']} for {app} {build['status']}; last build output:\n{log}"
+            )
         release = build.get("release") or {}
         return {
             "app": app,
@@ -151,7 +149,7 @@ class HerokuBuildProvider(HerokuProvider):
         now = release_code(release) if release else None
         if now != (props["replacesCode"] or None):
             assert release is not None  # the code changed, so some release runs it
-            raise BuildFailed(
+            raise HerokuBuildFailed(
                 f"app {app} now runs other code than when this update was planned (its current release is "
                 f"{describe_release(release)}); nothing was built. Run `pulumi preview` to see what a deploy "
                 "would replace"
@@ -165,7 +163,7 @@ class HerokuBuildProvider(HerokuProvider):
         deadline = time.monotonic() + self.build_timeout
         while build["status"] == "pending":
             if time.monotonic() > deadline:
-                raise BuildFailed(
+                raise HerokuBuildFailed(
                     f"Heroku build {build['id']} for {app} still pending after {int(self.build_timeout)} s; "
                     "see `heroku builds:info` and run `pulumi up` again"
                 )

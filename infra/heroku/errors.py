@@ -7,10 +7,12 @@ from infra.errors import PicletterError
 __all__ = [
     "HerokuApiError",
     "HerokuAuthError",
+    "HerokuBuildFailed",
     "HerokuConfigVarConflict",
     "HerokuConnectionError",
     "HerokuError",
     "HerokuLogStreamError",
+    "HerokuMissingToken",
     "HerokuNotFound",
     "HerokuRateLimited",
     "HerokuRequestError",
@@ -29,6 +31,20 @@ _HINTS = {
 
 class HerokuError(PicletterError):
     """The Heroku side (infra.errors draws the hierarchy)."""
+
+
+class HerokuMissingToken(HerokuError):
+    """No Heroku API token: neither the stack's secret CONFIG_KEY nor a token it falls back on."""
+
+    def __init__(self, config_key: str) -> None:
+        super().__init__(
+            f"{config_key} is not set: run `pulumi config set --secret {config_key} <token>` "
+            "(docs/how-to/tokens.md), or set picletter:herokuApiToken or HEROKU_API_KEY"
+        )
+
+
+class HerokuBuildFailed(HerokuError):
+    """A build of the job's code failed, timed out or was overtaken; the message says which and what to do."""
 
 
 class HerokuSettingsError(HerokuError):

@@ -12,13 +12,14 @@ from typing import TYPE_CHECKING
 from pulumi.dynamic import ConfigureRequest, Resource, ResourceProvider
 
 from infra.heroku.environment import HerokuEnvironment, heroku_environment
+from infra.heroku.errors import HerokuMissingToken
 
 if TYPE_CHECKING:
     import httpx
 
     from infra.heroku.client import HerokuClient
 
-__all__ = ["DEPLOY_TOKEN_CONFIG_KEY", "TOKEN_CONFIG_KEY", "HerokuProvider", "MissingTokenError", "type_token"]
+__all__ = ["DEPLOY_TOKEN_CONFIG_KEY", "TOKEN_CONFIG_KEY", "HerokuProvider", "type_token"]
 
 # The providers deploy (config vars, builds, an app): the deploy token, else the token both share.
 DEPLOY_TOKEN_CONFIG_KEY = "picletter:herokuDeployToken"
@@ -29,14 +30,6 @@ def type_token(resource_class: type[Resource]) -> str:
     """The type token Pulumi registers a dynamic RESOURCE_CLASS under (`pulumi-python:dynamic/heroku:App`),
     as pulumi.dynamic.Resource derives it from the class's `module` and `name`."""
     return f"pulumi-python:{resource_class._resource_type_name}"
-
-
-class MissingTokenError(RuntimeError):
-    def __init__(self) -> None:
-        super().__init__(
-            f"{DEPLOY_TOKEN_CONFIG_KEY} is not set: run `pulumi config set --secret {DEPLOY_TOKEN_CONFIG_KEY} "
-            "<token>` (docs/how-to/tokens.md), or set picletter:herokuApiToken or HEROKU_API_KEY"
-        )
 
 
 class HerokuProvider(ResourceProvider):
@@ -55,7 +48,7 @@ class HerokuProvider(ResourceProvider):
         from infra.heroku.client import HerokuClient, retry_settings
 
         if not self._token:
-            raise MissingTokenError()
+            raise HerokuMissingToken(DEPLOY_TOKEN_CONFIG_KEY)
         environment = self._environment or heroku_environment()
         return HerokuClient(
             self._token, base_url=environment.api_url, transport=self.transport, retry=retry_settings(environment)

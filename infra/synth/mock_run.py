@@ -25,6 +25,7 @@ from pulumi_azure_native import logic, resources
 
 from infra.components.catch_up_start import CatchUpStart, start_ahead
 from infra.components.failure_alerts import ACTION_GROUP_TYPE
+from infra.errors import PicletterError
 from infra.heroku.app import HerokuApp
 from infra.heroku.build import HerokuBuild
 from infra.heroku.config_vars import HerokuConfigVars
@@ -107,7 +108,7 @@ class ProgramRun:
         return next((r for r in self.resources if r.urn == urn), None)
 
 
-class ProgramFailed(Exception):
+class ProgramFailed(PicletterError):
     """The program raised; `run` holds what it had registered by then, `__cause__` the error."""
 
     def __init__(self, message: str, run: ProgramRun) -> None:

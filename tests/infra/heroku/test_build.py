@@ -17,9 +17,9 @@ from pulumi.dynamic import Config, ConfigureRequest
 from pulumi.runtime.proto import provider_pb2
 from pulumi.runtime.rpc import UNKNOWN
 
-from infra.heroku.build import BuildFailed, HerokuBuildProvider
+from infra.heroku.build import HerokuBuildProvider
 from infra.heroku.client import HerokuClient
-from infra.heroku.errors import HerokuNotFound
+from infra.heroku.errors import HerokuBuildFailed, HerokuNotFound
 from infra.heroku.source_bundle import BUNDLED_ROOT_FILES, FIXED_MTIME, make_bundle
 from picletter.picture import Picture
 from picletter.render import TEMPLATES, template_environment
@@ -113,7 +113,7 @@ def test_create_uploads_builds_and_outputs_the_release(fake: FakeHeroku, project
 
 def test_failed_build_fails_with_the_end_of_its_log(fake: FakeHeroku, project: Path) -> None:
     fake.build_outcome = "failed"
-    with pytest.raises(BuildFailed) as raised:
+    with pytest.raises(HerokuBuildFailed) as raised:
         provider_for(fake).create(props(project))
     assert "failed" in str(raised.value) and "No matching distribution found for jinja3" in str(raised.value)
 
@@ -123,14 +123,14 @@ def test_stuck_build_times_out_with_advice(fake: FakeHeroku, project: Path) -> N
     provider = provider_for(fake)
     provider.build_timeout = 0.05
     provider.poll_interval = 0.01
-    with pytest.raises(BuildFailed, match=r"still pending.*heroku builds:info"):
+    with pytest.raises(HerokuBuildFailed, match=r"still pending.*heroku builds:info"):
         provider.create(props(project))
 
 
 def test_changed_files_after_planning_are_refused(fake: FakeHeroku, project: Path) -> None:
     planned = props(project)
     (project / "picletter" / "job.py").write_text("# edited mid-deploy\n")
-    with pytest.raises(BuildFailed, match="changed since this update was planned"):
+    with pytest.raises(HerokuBuildFailed, match="changed since this update was planned"):
         provider_for(fake).create(planned)
     assert fake.blobs == {}
 
@@ -315,7 +315,7 @@ def test_a_push_between_preview_and_up_is_not_overwritten(fake: FakeHeroku, proj
     planned = provider.check({}, shipping_to(EXISTING_APP, project, replaceRelease=5)).inputs
     app.release("Set DATABASE_URL config vars")  # the stack's own config vars: same code, fine
     app.release("Deploy 0c0ffee", slug=fake.add_slug("web: bundle exec puma\n"))  # someone pushed
-    with pytest.raises(BuildFailed, match=r'now runs other code .* v7 "Deploy 0c0ffee"'):
+    with pytest.raises(HerokuBuildFailed, match=r'now runs other code .* v7 "Deploy 0c0ffee"'):
         provider.create(planned)
     assert fake.blobs == {} and not [r for r in fake.writes() if r.path.endswith("/builds")]
 

@@ -6,8 +6,7 @@ import pytest
 from pulumi.dynamic import Config, ConfigureRequest
 
 from infra.heroku.config_vars import HerokuConfigVarsProvider
-from infra.heroku.errors import HerokuApiError, HerokuConfigVarConflict, HerokuNotFound
-from infra.heroku.provider_base import MissingTokenError
+from infra.heroku.errors import HerokuApiError, HerokuConfigVarConflict, HerokuMissingToken, HerokuNotFound
 from tests.fakes.heroku_api import FakeHeroku
 from tests.helpers import TOKEN
 
@@ -133,7 +132,7 @@ def test_token_falls_back_to_heroku_api_key(fake: FakeHeroku, monkeypatch: pytes
 
 def test_missing_token_names_both_settings(fake: FakeHeroku, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("HEROKU_API_KEY", raising=False)
-    with pytest.raises(MissingTokenError, match=r"picletter:herokuApiToken.*HEROKU_API_KEY"):
+    with pytest.raises(HerokuMissingToken, match=r"picletter:herokuApiToken.*HEROKU_API_KEY"):
         provider_for(fake, token=None).create({"app": APP, "vars": {"A": "1"}})
     assert fake.requests == []
 

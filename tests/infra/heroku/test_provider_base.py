@@ -6,7 +6,7 @@ import pytest
 from pulumi.dynamic import Config, ConfigureRequest
 
 from infra.heroku.build import HerokuBuildProvider
-from infra.heroku.provider_base import MissingTokenError
+from infra.heroku.errors import HerokuMissingToken
 from tests.fakes.heroku_api import FakeHeroku
 
 APP = "picletter-test"
@@ -41,5 +41,5 @@ def test_without_any_token_the_provider_names_the_deploy_setting(monkeypatch: py
     monkeypatch.delenv("HEROKU_API_KEY", raising=False)
     provider = HerokuBuildProvider()
     provider.configure(ConfigureRequest(Config({"picletter:herokuRunToken": "run-only"}, "picletter")))
-    with pytest.raises(MissingTokenError, match="picletter:herokuDeployToken is not set"):
+    with pytest.raises(HerokuMissingToken, match="picletter:herokuDeployToken is not set"):
         provider.client()
