@@ -20,7 +20,13 @@ from typing import Any, Final, cast
 
 from infra.azure_regions import location_problem
 from infra.errors import ConfigError
-from infra.heroku.facts import DYNO_SIZES, MAX_TIME_TO_LIVE, canonical_dyno_size
+from infra.heroku.facts import (
+    DEFAULT_DYNO_SIZE,
+    DEFAULT_TIME_TO_LIVE,
+    DYNO_SIZES,
+    MAX_TIME_TO_LIVE,
+    canonical_dyno_size,
+)
 from infra.job_command import REPORTER_ENV, REPORTER_KEYS, reporter_script
 from infra.names import (
     APP_NAME,
@@ -49,8 +55,6 @@ __all__ = [
 ]
 
 DEFAULT_JOB: dict[str, Any] = {"name": "picletter", "command": "picletter", "schedule": "daily at 07:00"}
-DEFAULT_SIZE = "standard-1X"
-DEFAULT_TIME_TO_LIVE = 1800
 # Keys of earlier versions, refused with what replaced them.
 RETIRED_JOB_KEYS = {
     "waitForCompletion": "remove it: a run now lasts as long as its job and records the exit status (reportExit, "
@@ -239,7 +243,7 @@ def _size(value: Any, key: str, problems: _Problems) -> str | _Invalid:
     if size is None:
         close = difflib.get_close_matches(str(value), DYNO_SIZES, n=2, cutoff=0.5)
         problems.add(
-            key, f"{value!r} is not a Heroku dyno size", f"use {' or '.join(close) if close else DEFAULT_SIZE}"
+            key, f"{value!r} is not a Heroku dyno size", f"use {' or '.join(close) if close else DEFAULT_DYNO_SIZE}"
         )
         return INVALID
     return size
@@ -318,7 +322,7 @@ JOB_FIELDS: dict[str, Field] = {
     "command": Field(_command),
     "schedule": Field(_schedule),
     "timeZone": Field(_time_zone),
-    "size": Field(_size, DEFAULT_SIZE),
+    "size": Field(_size, DEFAULT_DYNO_SIZE),
     "timeToLive": Field(_time_to_live, DEFAULT_TIME_TO_LIVE),
     "env": Field(_job_env),
     "enabled": Field(_boolean, True),

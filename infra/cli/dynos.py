@@ -21,7 +21,7 @@ from infra.errors import UserError
 from infra.heroku.client import HerokuClient, retry_settings
 from infra.heroku.environment import heroku_environment
 from infra.heroku.errors import HerokuNotFound
-from infra.heroku.facts import MAX_TIME_TO_LIVE, canonical_dyno_size
+from infra.heroku.facts import DEFAULT_DYNO_SIZE, DEFAULT_TIME_TO_LIVE, MAX_TIME_TO_LIVE, canonical_dyno_size
 from infra.heroku.follow import Followed, follow_app, follow_dyno
 from infra.heroku.payloads import Dyno
 from infra.job_command import job_and_command
@@ -41,8 +41,13 @@ def register(commands: Any) -> None:
     run.add_argument("command", help="Procfile process type or shell command, e.g. picletter")
     _add_app_option(run)
     run.add_argument("--env", action="append", default=[], metavar="K=V", help="extra config for this run; repeatable")
-    run.add_argument("--size", default="standard-1X", help="dyno size (default standard-1X)")
-    run.add_argument("--ttl", type=int, default=1800, help="seconds before Heroku kills it (1-86400, default 1800)")
+    run.add_argument("--size", default=DEFAULT_DYNO_SIZE, help=f"dyno size (default {DEFAULT_DYNO_SIZE})")
+    run.add_argument(
+        "--ttl",
+        type=int,
+        default=DEFAULT_TIME_TO_LIVE,
+        help=f"seconds before Heroku kills it (1-{MAX_TIME_TO_LIVE}, default {DEFAULT_TIME_TO_LIVE})",
+    )
     run.add_argument(
         "--max-seconds", type=int, default=0, help="with --tail, stop following after this long (default: ttl + 60)"
     )
@@ -102,7 +107,9 @@ def _dyno(option: str, dyno: str) -> str:
 def _run(args: argparse.Namespace) -> int:
     env = _env(args.env)
     if canonical_dyno_size(args.size) is None:
-        raise UserError(f"--size {args.size!r} is not a Heroku dyno size (e.g. standard-1X, basic, performance-M)")
+        raise UserError(
+            f"--size {args.size!r} is not a Heroku dyno size (e.g. {DEFAULT_DYNO_SIZE}, basic, performance-M)"
+        )
     if not 1 <= args.ttl <= MAX_TIME_TO_LIVE:
         raise UserError(f"--ttl must be 1 to {MAX_TIME_TO_LIVE} seconds")
     with _client(args) as heroku:

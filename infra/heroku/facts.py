@@ -4,7 +4,15 @@ the project's."""
 
 from __future__ import annotations
 
-__all__ = ["ACCEPT", "DEFAULT_API_URL", "DYNO_SIZES", "MAX_TIME_TO_LIVE", "canonical_dyno_size"]
+__all__ = [
+    "ACCEPT",
+    "DEFAULT_API_URL",
+    "DEFAULT_DYNO_SIZE",
+    "DEFAULT_TIME_TO_LIVE",
+    "DYNO_SIZES",
+    "MAX_TIME_TO_LIVE",
+    "canonical_dyno_size",
+]
 
 DEFAULT_API_URL = "https://api.heroku.com"
 # Platform API v3, which every request must ask for (devcenter: platform-api-reference, "Clients").
@@ -21,6 +29,11 @@ DYNO_SIZES = (
 )  # fmt: skip
 # A one-off dyno's time_to_live, in seconds: Heroku kills it after at most 24 hours.
 MAX_TIME_TO_LIVE = 86_400
+# picletter's defaults for a job's dyno and for `python -m infra run`: Heroku's smallest size that
+# any paid team can use, and half an hour before Heroku kills the dyno.
+DEFAULT_DYNO_SIZE = "standard-1X"
+DEFAULT_TIME_TO_LIVE = 1800
+
 _SIZES_BY_LOWER = {size.lower(): size for size in DYNO_SIZES}
 
 

@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from infra.heroku.facts import DEFAULT_TIME_TO_LIVE
 from infra.imports.fields import dyno_size, job_problems
 from infra.imports.model import Import, ImportedJob, Refused, job_name
 
@@ -32,7 +33,8 @@ API_FORMAT = "Heroku Scheduler jobs API (JSON:API)"
 TERRAFORM_FORMAT = "herokux_scheduler_job resources"
 _FILE_NOTES = (
     "Heroku Scheduler runs in UTC: the jobs keep timeZone UTC; give each its own zone if you want local times",
-    "Heroku Scheduler has no timeout: picletter's timeToLive default (1800 s) applies; raise it for longer jobs",
+    f"Heroku Scheduler has no timeout: picletter's timeToLive default ({DEFAULT_TIME_TO_LIVE} s) applies; "
+    "raise it for longer jobs",
     "remove the jobs from Heroku Scheduler once picletter runs them, or both will",
 )
 _FREQUENCY = re.compile(r"every_ten_minutes|every_hour_at_(\d{1,2})|every_day_at_(\d{1,2}):(\d{2})")
