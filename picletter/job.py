@@ -12,9 +12,10 @@ from email.utils import parseaddr
 
 import httpx
 
+from netkit.retries import RetrySettings
 from picletter import __version__
 from picletter.context import RunContext
-from picletter.http import RetrySettings, http_client
+from picletter.http import http_client
 from picletter.logfmt import Log
 from picletter.mailers import MailError, send
 from picletter.message import Letter

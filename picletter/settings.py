@@ -14,13 +14,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from jinja2 import TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
 
+from netkit.loopback import https_or_loopback, loopback_http
 from picletter.plugins import MAILERS as MAILER_PLUGINS
 from picletter.plugins import SOURCES as SOURCE_PLUGINS
 from picletter.plugins import MailerName
 
 __all__ = [
     "DEFAULT_SUBJECT",
-    "LOOPBACK_HOSTS",
     "MAILERS",
     "SOURCES",
     "Settings",
@@ -37,8 +37,6 @@ DEFAULT_SUBJECT = "{{ picture.title }} · picture of the day, {{ date.strftime('
 DEFAULT_MAX_IMAGE_BYTES = 10 * 1024 * 1024
 # Matched whole (fullmatch): `$` would accept a trailing newline.
 _ADDRESS = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+|[^@\s<>]+@localhost")
-# Hosts where plain http and SMTP without STARTTLS are acceptable: this machine only.
-LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 class SettingsError(ValueError):
@@ -70,8 +68,8 @@ class Settings:
         """Whether this run may call an https URL: any picture service (their image links are
         https), an https image URL, or SendGrid's API. Only a run with the sample picture or plain
         http URLs on this machine, and an outbox, SMTP or a local SendGrid, needs none."""
-        remote_source = any(source not in ("sample",) and not _loopback_http(source) for source in self.sources)
-        remote_mail = self.mailer == "sendgrid" and not _loopback_http(self.sendgrid_api_url)
+        remote_source = any(source not in ("sample",) and not loopback_http(source) for source in self.sources)
+        remote_mail = self.mailer == "sendgrid" and not loopback_http(self.sendgrid_api_url)
         return remote_source or remote_mail
 
     @property
@@ -84,18 +82,6 @@ class Settings:
             password = urlsplit(self.smtp_url).password
             values += [password, self.smtp_url]
         return [v for v in values if v]
-
-
-def _loopback_http(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS
-
-
-def _https_or_loopback(url: str) -> bool:
-    parts = urlsplit(url)
-    return bool(parts.hostname) and (
-        parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS)
-    )
 
 
 # A comma or semicolon that separates addresses: not inside a quoted display name ("Doe, Jane" <j@example.com>).
@@ -204,7 +190,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         source = source.strip()
         if source.lower() in SOURCES:
             sources.append(source.lower())
-        elif source.startswith(("https://", "http://")) and _https_or_loopback(source):
+        elif source.startswith(("https://", "http://")) and https_or_loopback(source):
             sources.append(source)
         else:
             problems.append(f"PICLETTER_SOURCE has {source!r}: use {', '.join(SOURCES)} or an https:// image URL")
@@ -216,7 +202,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     sendgrid_url = (get("SENDGRID_API_URL") or "https://api.sendgrid.com").rstrip("/")
     if mailer == "sendgrid" and not sendgrid_key:
         problems.append("SENDGRID_API_KEY is required for PICLETTER_MAILER=sendgrid")
-    if not _https_or_loopback(sendgrid_url):
+    if not https_or_loopback(sendgrid_url):
         problems.append(f"SENDGRID_API_URL={sendgrid_url!r} must be https://, e.g. https://api.eu.sendgrid.com for EU")
 
     smtp_url = get("SMTP_URL") or None
@@ -246,7 +232,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         ("UNSPLASH_API_URL", "https://api.unsplash.com"),
     ):
         urls[name] = (get(name) or default).rstrip("/")
-        if not _https_or_loopback(urls[name]):
+        if not https_or_loopback(urls[name]):
             problems.append(f"{name} must be an https:// URL")
 
     if problems:

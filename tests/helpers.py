@@ -19,7 +19,7 @@ from infra.heroku.build import HerokuBuild
 from infra.heroku.config_vars import HerokuConfigVars
 from infra.heroku.provider_base import type_token
 from infra.settings import StackSettings, settings_from_config
-from picletter.http import RetrySettings
+from netkit.retries import RetrySettings
 from tests.fakes.heroku_api import TOKEN
 from tests.fakes.heroku_schema import validate_request
 from tests.job_install import install_like_heroku, uv_executable

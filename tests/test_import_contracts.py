@@ -47,7 +47,7 @@ WRONG_IMPORTS = {
 
 @pytest.mark.parametrize("case", WRONG_IMPORTS)
 def test_each_kind_of_wrong_import_breaks_a_contract(tmp_path: Path, case: str) -> None:
-    for name in ("infra", "picletter"):
+    for name in ("infra", "picletter", "netkit"):
         shutil.copytree(REPO / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(REPO / "pyproject.toml", tmp_path)
     module, line, message = WRONG_IMPORTS[case]

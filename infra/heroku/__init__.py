@@ -1,8 +1,9 @@
 """Heroku's side: its facts (facts.py), the environment that points at it (environment.py), the
 Platform API client and the dynamic providers built on it (config vars, job code, app).
 
-May import infra.errors, infra.tree and the job's picletter.http and picletter.render (to build and
-ship it); never the settings, components, synth or command line.
+May import the layers below it (infra/__init__.py draws them), netkit (retries, loopback hosts) and
+the job's picletter.render (to build and ship its templates); never the settings, components, synth
+or command line.
 """
 
 from infra.heroku.errors import (

@@ -1,7 +1,7 @@
 """The one Heroku Platform API client: headers, timeouts, retries, pagination, typed errors.
 
 With no request budget left (RateLimit-Remaining: 0) the client pauses before its next request.
-Retries follow what is safe per method (picletter.http): reads and PATCH/PUT/DELETE are retried on
+Retries follow what is safe per method (netkit.retries): reads and PATCH/PUT/DELETE are retried on
 429, 5xx and network errors; POST (creates) only where Heroku did not act on it: 409 (dyno create
 races), 429, and connections that never reached the server. Each retry is one line on stderr, so
 nothing waits silently.
@@ -37,7 +37,7 @@ from infra.heroku.facts import ACCEPT, DEFAULT_API_URL
 from infra.heroku.logs import SseEvent, sse_events
 from infra.heroku.paths import app_segment, dyno_segment
 from infra.heroku.payloads import App, Build, Dyno, Release
-from picletter.http import RetrySettings, retrying_transport
+from netkit.retries import RetrySettings, retrying_transport
 
 __all__ = ["USER_AGENT", "HerokuClient", "RetrySettings", "retry_settings"]
 

@@ -15,10 +15,10 @@ import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from infra.heroku.errors import HerokuSettingsError
 from infra.heroku.facts import DEFAULT_API_URL
+from netkit.loopback import LOOPBACK_HOSTS, https_or_loopback
 
 __all__ = [
     "ATTEMPTS_RANGE",
@@ -30,7 +30,6 @@ __all__ = [
 ]
 
 DEFAULT_ATTEMPTS = 5
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
 DEFAULT_BACKOFF = 0.5
 # Beyond these a request waits for minutes (the client caps each wait at 30 s and all of them at
 # 120 s, picletter.http.RetrySettings) or hammers Heroku's rate limit: refused, not clamped.
@@ -78,12 +77,12 @@ def heroku_environment(environ: Mapping[str, str] | None = None) -> HerokuEnviro
     attempts = _attempts(env.get("HEROKU_API_ATTEMPTS") or str(DEFAULT_ATTEMPTS))
     backoff = _backoff(env.get("HEROKU_API_BACKOFF") or str(DEFAULT_BACKOFF))
     api_url = (env.get("HEROKU_API_URL") or DEFAULT_API_URL).rstrip("/")
-    parts = urlsplit(api_url)
-    if not parts.hostname or not (parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in LOOPBACK)):
+    if not https_or_loopback(api_url):
         # The token goes with every request: never in clear text over a network.
         raise HerokuSettingsError(
-            f"HEROKU_API_URL={api_url!r} is neither https:// nor http:// on this machine (127.0.0.1, localhost, "
-            "::1); the token would travel unencrypted. Use https://api.heroku.com or an https proxy"
+            f"HEROKU_API_URL={api_url!r} is neither https:// nor http:// on this machine "
+            f"({', '.join(LOOPBACK_HOSTS)}); the token would travel unencrypted. "
+            "Use https://api.heroku.com or an https proxy"
         )
     return HerokuEnvironment(
         api_url=api_url,

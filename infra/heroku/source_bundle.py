@@ -1,6 +1,6 @@
 """The job's source tarball for a Heroku build: deterministic, and only what the job runs.
 
-Holds the Procfile, the `picletter/` package and what Heroku's Python buildpack needs to install the
+Holds the Procfile, the `picletter/` and `netkit/` packages and what Heroku's Python buildpack needs to install the
 job with uv: pyproject.toml, uv.lock and .python-version (the buildpack requires .python-version with
 uv, and refuses a second package manager's files, so no requirements.txt). The buildpack runs
 `uv sync --locked --no-default-groups` (heroku-buildpack-python, lib/uv.sh), which installs the
@@ -25,8 +25,10 @@ from jinja2 import FileSystemLoader
 from infra.job_command import WRAPPER
 from picletter.render import COMPILED_TEMPLATES, TEMPLATES, template_environment
 
-__all__ = ["BUNDLED_ROOT_FILES", "SourceBundle", "bundle_files", "make_bundle"]
+__all__ = ["BUNDLED_PACKAGES", "BUNDLED_ROOT_FILES", "SourceBundle", "bundle_files", "make_bundle"]
 
+# The job's package and the one it stands on (pyproject.toml's import contracts keep infra out of both).
+BUNDLED_PACKAGES = ("picletter", "netkit")
 BUNDLED_ROOT_FILES = ("Procfile", "pyproject.toml", "uv.lock", ".python-version", WRAPPER)
 # Files that must stay executable on the dyno.
 _EXECUTABLE = {WRAPPER}
@@ -50,7 +52,7 @@ class SourceBundle:
 def bundle_files(root: Path) -> dict[str, bytes]:
     """Archive name -> content, for the files the job needs at run time."""
     files = {name: (root / name).read_bytes() for name in BUNDLED_ROOT_FILES}
-    for path in sorted((root / "picletter").rglob("*")):
+    for path in sorted(path for package in BUNDLED_PACKAGES for path in (root / package).rglob("*")):
         relative = path.relative_to(root)
         if path.is_file() and not (_SKIP_DIRS & set(relative.parts)) and path.suffix not in _SKIP_SUFFIXES:
             files[relative.as_posix()] = path.read_bytes()

@@ -8,10 +8,10 @@ import ssl
 import time
 from urllib.parse import unquote, urlsplit
 
+from netkit.loopback import LOOPBACK_HOSTS
 from picletter.context import RunContext
 from picletter.mailers.base import MailError
 from picletter.message import Letter
-from picletter.settings import LOOPBACK_HOSTS
 
 __all__ = ["ATTEMPTS", "send_smtp"]
 

@@ -6,7 +6,7 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
-from picletter.http import RetrySettings
+from netkit.retries import RetrySettings
 from picletter.job import run_job
 from picletter.logfmt import Log
 from picletter.sources.sample import sample_png

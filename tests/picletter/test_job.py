@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 from email import policy
 from pathlib import Path
 
+from infra.heroku.source_bundle import BUNDLED_PACKAGES
 from picletter.__main__ import today
 from tests.fakes.web import FakeWeb, Reply
 from tests.helpers import runtime_requirements
@@ -118,14 +119,16 @@ def test_job_needs_only_its_runtime_dependencies() -> None:
     assert not [m for m in modules if m.split(".")[0] in ("pulumi", "pulumi_azure_native", "infra", "yaml", "tzlocal")]
     allowed = {requirement.split("==")[0].lower() for requirement in runtime_requirements()}
     imported: set[str] = set()
-    for path in (REPO / "picletter").rglob("*.py"):
+    for path in [path for package in BUNDLED_PACKAGES for path in (REPO / package).rglob("*.py")]:
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                 imported.add(node.module.split(".")[0])
             elif isinstance(node, ast.Import):
                 imported.update(alias.name.split(".")[0] for alias in node.names)
     third_party = {
-        name for name in imported if name not in sys.stdlib_module_names and name not in ("picletter", "__future__")
+        name
+        for name in imported
+        if name not in sys.stdlib_module_names and name not in (*BUNDLED_PACKAGES, "__future__")
     }
     assert {name.replace("_", "-") for name in third_party} <= allowed, third_party
 

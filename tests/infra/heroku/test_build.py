@@ -20,7 +20,7 @@ from pulumi.runtime.rpc import UNKNOWN
 from infra.heroku.build import HerokuBuildProvider
 from infra.heroku.client import HerokuClient
 from infra.heroku.errors import HerokuBuildFailed, HerokuNotFound
-from infra.heroku.source_bundle import BUNDLED_ROOT_FILES, FIXED_MTIME, make_bundle
+from infra.heroku.source_bundle import BUNDLED_PACKAGES, BUNDLED_ROOT_FILES, FIXED_MTIME, make_bundle
 from picletter.picture import Picture
 from picletter.render import TEMPLATES, template_environment
 from tests.fakes.heroku_api import EXISTING_APP, FakeApp, FakeHeroku
@@ -39,7 +39,8 @@ def project(tmp_path: Path) -> Path:
     for name in BUNDLED_ROOT_FILES:
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(REPO / name, root / name)
-    shutil.copytree(REPO / "picletter", root / "picletter", ignore=shutil.ignore_patterns("__pycache__"))
+    for package in BUNDLED_PACKAGES:
+        shutil.copytree(REPO / package, root / package, ignore=shutil.ignore_patterns("__pycache__"))
     return root
 
 
@@ -59,6 +60,7 @@ def test_tarball_holds_only_the_job_and_is_deterministic(project: Path) -> None:
         ".python-version",
         "picletter/__main__.py",
         "picletter/templates/email.html",
+        "netkit/retries.py",  # the job's HTTP retries
     } <= set(names)
     assert not [n for n in names if n.startswith(("infra", "tests")) or n.endswith(".pyc") or "Pulumi" in n]
     # Heroku's buildpack refuses an app with a second package manager's files beside uv.lock.

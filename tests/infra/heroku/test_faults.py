@@ -15,7 +15,7 @@ import pytest
 from infra.heroku import HerokuAuthError, HerokuConnectionError, HerokuNotFound
 from infra.heroku.client import HerokuClient
 from infra.heroku.errors import HerokuApiError
-from picletter.http import RetrySettings
+from netkit.retries import RetrySettings
 from tests.fakes.heroku_api import FakeHeroku
 from tests.helpers import TOKEN
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from picletter.http import RetryingTransport, RetrySettings, retry_after_seconds, retrying_transport
+from netkit.retries import RetryingTransport, RetrySettings, retry_after_seconds, retrying_transport
 
 SETTINGS = RetrySettings(attempts=4, backoff_factor=0.5, max_backoff_wait=30.0, total_sleep=120.0)
 
