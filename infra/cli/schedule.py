@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from infra.errors import UserError
-from infra.schedule import compile_schedule, fixed_offset_warning, next_runs, parse_moment
+from infra.schedule import compile_schedule, fixed_offset_warning, next_runs, parse_moment, runs_as_json
 
 __all__ = ["register", "run"]
 
@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
         payload = {
             "recurrence": recurrence.to_arm(),
             "timeZone": recurrence.iana_zone,
-            "nextRuns": [{"local": r.isoformat(), "utc": r.astimezone(UTC).isoformat()} for r in runs],
+            "nextRuns": runs_as_json(runs),
         }
         print(json.dumps(payload, indent=2))
         return 0

@@ -7,7 +7,7 @@ recurrences; pure, so it imports nothing of infra's but infra.errors.
 from infra.schedule.compile import compile_schedule
 from infra.schedule.errors import ScheduleError
 from infra.schedule.moment import parse_moment
-from infra.schedule.next_runs import first_run_after, next_runs
+from infra.schedule.next_runs import first_run_after, next_runs, runs_as_json
 from infra.schedule.recurrence import Recurrence
 from infra.schedule.timezones import fixed_offset_warning, windows_zone
 
@@ -19,5 +19,6 @@ __all__ = [
     "fixed_offset_warning",
     "next_runs",
     "parse_moment",
+    "runs_as_json",
     "windows_zone",
 ]

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from infra.schedule.recurrence import WEEK_DAYS, Recurrence
 
-__all__ = ["first_run_after", "next_runs"]
+__all__ = ["first_run_after", "next_runs", "runs_as_json"]
 
 _HORIZON_DAYS = 366 * 5
 
@@ -85,6 +85,12 @@ def next_runs(rec: Recurrence, after: datetime, count: int = 5) -> list[datetime
         _elapsed_runs(rec, start, after) if rec.frequency in ("Minute", "Hour") else _calendar_runs(rec, start, after)
     )
     return list(itertools.islice(runs, count))
+
+
+def runs_as_json(runs: list[datetime]) -> list[dict[str, str]]:
+    """RUNS as `python -m infra schedule --json` and synth's schedules.json show them: each local
+    time in the recurrence's zone and the same moment in UTC, as ISO 8601."""
+    return [{"local": run.isoformat(), "utc": run.astimezone(UTC).isoformat()} for run in runs]
 
 
 def first_run_after(rec: Recurrence, after: datetime) -> str:
