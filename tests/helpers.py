@@ -17,8 +17,8 @@ from infra.components.scheduled_dyno_job import ScheduledDynoJob
 from infra.heroku.app import HerokuApp
 from infra.heroku.build import HerokuBuild
 from infra.heroku.config_vars import HerokuConfigVars
-from infra.heroku.provider_base import type_token
 from infra.settings import StackSettings, settings_from_config
+from infra.type_tokens import type_token
 from netkit.retries import RetrySettings
 from tests.fakes.heroku_api import TOKEN
 from tests.fakes.heroku_schema import validate_request
@@ -50,16 +50,11 @@ __all__ = [
 REPO = Path(__file__).resolve().parents[1]
 
 
-def _pulumi_type(resource_class: type) -> str:
-    token: str = getattr(resource_class, "pulumi_type")  # noqa: B009 -- set by @pulumi.type_token
-    return token
-
-
 # Type tokens, taken from the classes that own them.
-RESOURCE_GROUP_TYPE = _pulumi_type(resources.ResourceGroup)
-WORKFLOW_TYPE = _pulumi_type(logic.Workflow)
-ACTION_GROUP_TYPE = _pulumi_type(monitor.ActionGroup)
-METRIC_ALERT_TYPE = _pulumi_type(monitor.MetricAlert)
+RESOURCE_GROUP_TYPE = type_token(resources.ResourceGroup)
+WORKFLOW_TYPE = type_token(logic.Workflow)
+ACTION_GROUP_TYPE = type_token(monitor.ActionGroup)
+METRIC_ALERT_TYPE = type_token(monitor.MetricAlert)
 JOB_TYPE = ScheduledDynoJob.TYPE
 ALERTS_TYPE = FailureAlerts.TYPE
 APP_TYPE = type_token(HerokuApp)

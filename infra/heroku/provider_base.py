@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pulumi.dynamic import ConfigureRequest, Resource, ResourceProvider
+from pulumi.dynamic import ConfigureRequest, ResourceProvider
 
 from infra.heroku.environment import HerokuEnvironment, heroku_environment
 from infra.heroku.errors import HerokuMissingToken
@@ -19,17 +19,11 @@ if TYPE_CHECKING:
 
     from infra.heroku.client import HerokuClient
 
-__all__ = ["DEPLOY_TOKEN_CONFIG_KEY", "TOKEN_CONFIG_KEY", "HerokuProvider", "type_token"]
+__all__ = ["DEPLOY_TOKEN_CONFIG_KEY", "TOKEN_CONFIG_KEY", "HerokuProvider"]
 
 # The providers deploy (config vars, builds, an app): the deploy token, else the token both share.
 DEPLOY_TOKEN_CONFIG_KEY = "picletter:herokuDeployToken"
 TOKEN_CONFIG_KEY = "picletter:herokuApiToken"
-
-
-def type_token(resource_class: type[Resource]) -> str:
-    """The type token Pulumi registers a dynamic RESOURCE_CLASS under (`pulumi-python:dynamic/heroku:App`),
-    as pulumi.dynamic.Resource derives it from the class's `module` and `name`."""
-    return f"pulumi-python:{resource_class._resource_type_name}"
 
 
 class HerokuProvider(ResourceProvider):

@@ -29,8 +29,8 @@ from infra.errors import PicletterError
 from infra.heroku.app import HerokuApp
 from infra.heroku.build import HerokuBuild
 from infra.heroku.config_vars import HerokuConfigVars
-from infra.heroku.provider_base import type_token
 from infra.tree import DESCEND, rewrite
+from infra.type_tokens import type_token
 
 __all__ = [
     "PROGRAM",
@@ -116,20 +116,14 @@ class ProgramFailed(PicletterError):
         self.run = run
 
 
-def _pulumi_type(resource_class: type) -> str:
-    """An azure-native class's type token, which its @pulumi.type_token decorator sets (untyped)."""
-    token: str = getattr(resource_class, "pulumi_type")  # noqa: B009 -- invisible to mypy
-    return token
-
-
 def _fake_outputs(args: mocks.MockResourceArgs) -> tuple[str, dict[str, Any]]:
     """Outputs a real deploy would have, shaped like Azure's and the providers'."""
     outputs = dict(args.inputs)
-    if args.typ == _pulumi_type(resources.ResourceGroup):
+    if args.typ == type_token(resources.ResourceGroup):
         name = f"{args.name}-rg0000"
         outputs["name"] = name
         return f"/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/{name}", outputs
-    if args.typ == _pulumi_type(logic.Workflow):
+    if args.typ == type_token(logic.Workflow):
         name = f"{args.name}0000"
         group = outputs.get("resourceGroupName", "rg")
         outputs["name"] = name

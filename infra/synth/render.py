@@ -24,8 +24,7 @@ from infra.components.scheduled_dyno_job import ScheduledDynoJob
 from infra.errors import ConfigError, UserError
 from infra.heroku.build import HerokuBuild
 from infra.heroku.config_vars import HerokuConfigVars
-from infra.heroku.provider_base import type_token
-from infra.schedule import Recurrence, next_runs
+from infra.schedule import Recurrence, next_runs, runs_as_json
 from infra.settings import settings_from_config
 from infra.synth.arm import arm_template
 from infra.synth.cost import ASSUMPTIONS, JobCost, estimate
@@ -38,6 +37,7 @@ from infra.synth.mock_run import (
     run_program,
 )
 from infra.synth.stack_file import load_stack_file, placeholder
+from infra.type_tokens import type_token
 from infra.workflow import START_ACTION, all_actions, request_of
 
 __all__ = ["RegisteredJob", "Review", "SynthResult", "registered_jobs", "resource_tree", "review", "synth"]
@@ -78,7 +78,7 @@ class RegisteredJob:
 
 def registered_jobs(run: ProgramRun) -> list[RegisteredJob]:
     """Each ScheduledDynoJob the program registered, with the Logic App it parents."""
-    workflow_type = getattr(logic.Workflow, "pulumi_type")  # noqa: B009 -- set by @pulumi.type_token
+    workflow_type = type_token(logic.Workflow)
     jobs = []
     for component in run.of_type(ScheduledDynoJob.TYPE):
         (workflow,) = [r for r in run.resources if r.parent == component.urn and r.type == workflow_type]
@@ -176,7 +176,7 @@ def review(run: ProgramRun, stack: str, now: datetime, run_seconds: int) -> Revi
             "timeZone": job.time_zone,
             "recurrence": job.schedule.to_arm(),
             "enabled": job.enabled,
-            "nextRuns": [{"local": r.isoformat(), "utc": r.astimezone(UTC).isoformat()} for r in runs],
+            "nextRuns": runs_as_json(runs),
         }
     files["azuredeploy.json"] = arm_template(workflows)
     files["schedules.json"] = schedules
