@@ -19,7 +19,6 @@ import pulumi
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, Resource
 
 from infra.heroku.errors import HerokuApiError, HerokuNotFound
-from infra.heroku.paths import app_segment
 from infra.heroku.payloads import App
 from infra.heroku.provider_base import HerokuProvider
 
@@ -50,12 +49,9 @@ class HerokuAppProvider(HerokuProvider):
         return DiffResult(changes=bool(changed), replaces=changed, delete_before_replace=True)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        body = {"name": props["name"]}
-        if props.get("region"):
-            body["region"] = props["region"]
         with self.client() as heroku:
             try:
-                app: App = heroku.request("POST", "/apps", json=body)
+                app = heroku.create_app(props["name"], region=props.get("region"))
             except HerokuApiError as exc:
                 if exc.status == 422:
                     raise HerokuApiError(
@@ -78,7 +74,7 @@ class HerokuAppProvider(HerokuProvider):
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         with self.client() as heroku, contextlib.suppress(HerokuNotFound):  # already gone
-            heroku.request("DELETE", f"/apps/{app_segment(props['name'])}")
+            heroku.delete_app(props["name"])
 
 
 @dataclass(frozen=True)

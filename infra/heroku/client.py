@@ -170,6 +170,14 @@ class HerokuClient:
     def app(self, app: str) -> App:
         return cast(App, self.request("GET", f"/apps/{app_segment(app)}"))
 
+    def create_app(self, name: str, *, region: str | None = None) -> App:
+        """A new app named NAME, in REGION (Heroku's default, us, when None)."""
+        body = {"name": name, **({"region": region} if region else {})}
+        return cast(App, self.request("POST", "/apps", json=body))
+
+    def delete_app(self, app: str) -> None:
+        self.request("DELETE", f"/apps/{app_segment(app)}")
+
     def config_vars(self, app: str) -> dict[str, str]:
         return cast(dict[str, str], self.request("GET", f"/apps/{app_segment(app)}/config-vars"))
 
