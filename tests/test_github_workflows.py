@@ -131,3 +131,37 @@ def test_no_secret_is_written_into_a_workflow() -> None:
         for line in path.read_text().splitlines():
             if any(name in line for name in ("PULUMI_ACCESS_TOKEN:", "HEROKU_API_KEY:")):
                 assert "${{ secrets." in line, (path.name, line)
+
+
+FETCH_REFERENCES = ".github/fetch-references.sh"
+
+
+@pytest.mark.parametrize(("name", "job"), [("pull-request.yml", "test"), ("deploy.yml", "test")])
+def test_the_tests_run_against_references_downloaded_from_their_publishers(name: str, job: str) -> None:
+    runs = [s.get("run", "") for s in steps(load(name), job)]
+    fetch = next(i for i, run in enumerate(runs) if run.startswith(FETCH_REFERENCES))
+    assert fetch < runs.index("./dev test")
+
+
+def test_the_fetch_script_asks_the_publishers_and_prints_hashes(tmp_path: Path) -> None:
+    # curl stands in for the network: it records what it was asked and writes that as the document.
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "curl").write_text(
+        '#!/usr/bin/env bash\nout=""; args="$*"\n'
+        'while [[ $# -gt 0 ]]; do [[ $1 == -o ]] && out=$2; shift; done\necho "$args" > "$out"\n'
+    )
+    (bin_dir / "curl").chmod(0o755)
+    github_env = tmp_path / "github_env"
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "GITHUB_ENV": str(github_env)}
+    done = subprocess.run(
+        [str(REPO / FETCH_REFERENCES), str(tmp_path / "ref")], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    heroku = (tmp_path / "ref" / "heroku-platform-api-schema.json").read_text()
+    assert "https://api.heroku.com/schema" in heroku and "Accept: application/vnd.heroku+json; version=3" in heroku
+    logic = (tmp_path / "ref" / "Microsoft.Logic.json").read_text()
+    assert "Azure/azure-resource-manager-schemas/main/schemas/2019-05-01/Microsoft.Logic.json" in logic
+    printed = {line.split()[1] for line in done.stdout.splitlines()}
+    assert printed == {"heroku-platform-api-schema.json", "Microsoft.Logic.json"}
+    assert github_env.read_text() == f"PICLETTER_REFERENCE_DIR={tmp_path / 'ref'}\n"

@@ -37,7 +37,10 @@ ABBREVIATIONS = {
 }
 
 # The Windows ids the Logic Apps designer offers for recurrence.timeZone (Azure/LogicAppsUX,
-# getTimezoneValues), shipped beside this module; the tests check it equals shared/reference's copy.
+# getTimezoneValues). The program's own data, shipped beside this module, because it is needed at run
+# time on a user's machine and no package carries it: tzlocal's windows_tz is CLDR's mapping, which
+# names zones the designer does not offer. tests/infra/schedule/test_zones_file.py checks it equals
+# the reference copy (tests/reference.py).
 ZONES_FILE = Path(__file__).with_name("logicapps-timezones.tsv")
 LOGIC_APPS_ZONES: frozenset[str] = frozenset(
     line.split("\t", 1)[0] for line in ZONES_FILE.read_text().splitlines() if line and not line.startswith("#")

@@ -10,17 +10,14 @@ import functools
 import json
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
 import jsonschema
 
-__all__ = ["SCHEMA_PATH", "Link", "SchemaViolation", "find_link", "validate_request"]
+from tests.reference import reference
 
-# Copies of shared/reference, so the suite also runs where shared/ is not checked out (GitHub CI);
-# tests/test_reference_copies.py keeps them equal.
-SCHEMA_PATH = Path(__file__).resolve().parents[1] / "reference" / "heroku-platform-api-schema.json"
+__all__ = ["Link", "SchemaViolation", "find_link", "validate_request"]
 
 
 class SchemaViolation(AssertionError):
@@ -39,7 +36,7 @@ class Link:
 
 @functools.cache
 def _schema() -> dict[str, Any]:
-    return json.loads(SCHEMA_PATH.read_text())  # type: ignore[no-any-return]
+    return json.loads(reference("heroku-platform-api-schema.json").read_text())  # type: ignore[no-any-return]
 
 
 def _href_pattern(href: str) -> re.Pattern[str]:

@@ -1,25 +1,25 @@
-"""Validators from the ARM schema of Microsoft.Logic/workflows (2019-05-01) in shared/reference."""
+"""Validators from Microsoft's ARM schema of Microsoft.Logic/workflows (2019-05-01), read by tests/reference.py."""
 
 from __future__ import annotations
 
 import functools
 import json
-from pathlib import Path
 from typing import Any
 
 import jsonschema
 from referencing import Registry, Resource
 
-__all__ = ["LOGIC_SCHEMA_PATH", "logic_validator"]
+from tests.reference import reference
 
-LOGIC_SCHEMA_PATH = Path(__file__).resolve().parents[1] / "reference" / "Microsoft.Logic.json"
+__all__ = ["logic_validator"]
+
 _COMMON = "https://schema.management.azure.com/schemas/common/definitions.json"
 _BASE = "https://schema.management.azure.com/schemas/2019-05-01/Microsoft.Logic.json"
 
 
 @functools.cache
 def _registry() -> tuple[dict[str, Any], Registry]:
-    schema = json.loads(LOGIC_SCHEMA_PATH.read_text())
+    schema = json.loads(reference("Microsoft.Logic.json").read_text())
     # The common ARM definitions are not in the reference; an ARM expression is a "[...]" string.
     common = {"definitions": {"expression": {"type": "string", "pattern": r"^\[.*\]$"}}}
     registry = Registry().with_resources(
