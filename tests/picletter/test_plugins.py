@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import json
 import subprocess
 import sys
@@ -10,19 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from picletter import settings
 from picletter.plugins import MAILERS, SOURCES, load
 from tests.helpers import REPO
 
 
-def test_the_settings_accept_exactly_the_declared_names() -> None:
-    assert tuple(SOURCES) == settings.SOURCES and tuple(MAILERS) == settings.MAILERS
-
-
 @pytest.mark.parametrize("spec", [*SOURCES.values(), *MAILERS.values()])
-def test_every_declared_plugin_loads_and_takes_what_it_is_given(spec: str) -> None:
-    function = load(spec)
-    assert list(inspect.signature(function).parameters)[1] == "ctx"
+def test_every_declared_plugin_loads(spec: str) -> None:
+    assert callable(load(spec))
 
 
 def test_a_run_imports_only_the_source_and_mailer_it_uses(tmp_path: Path) -> None:

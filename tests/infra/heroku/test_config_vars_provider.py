@@ -113,7 +113,11 @@ def test_delete_removes_only_owned_keys(fake: FakeHeroku) -> None:
 
 
 def test_delete_when_app_is_gone_succeeds(fake: FakeHeroku) -> None:
+    fake.requests.clear()
     provider_for(fake).delete("gone/config-vars", {"app": "gone", "vars": {"A": "1"}, "keys": ["A"]})
+    # It looked, found the app gone (404) and wrote nothing, here or to any other app.
+    assert [(r.method, r.path) for r in fake.requests] == [("GET", "/apps/gone/config-vars")]
+    assert live(fake) == UNMANAGED
 
 
 def test_check_names_bad_keys_and_values(fake: FakeHeroku) -> None:
