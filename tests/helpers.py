@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import tomllib
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -19,7 +18,7 @@ from infra.heroku.build import HerokuBuild
 from infra.heroku.config_vars import HerokuConfigVars
 from infra.settings import StackSettings, settings_from_config
 from infra.type_tokens import type_token
-from netkit.retries import RetrySettings
+from tests import FAST_RETRY, REPO
 from tests.fakes.heroku_api import TOKEN
 from tests.fakes.heroku_schema import validate_request
 from tests.job_install import install_like_heroku, uv_executable
@@ -47,8 +46,6 @@ __all__ = [
     "uv_executable",
 ]
 
-REPO = Path(__file__).resolve().parents[1]
-
 
 # Type tokens, taken from the classes that own them.
 RESOURCE_GROUP_TYPE = type_token(resources.ResourceGroup)
@@ -61,7 +58,6 @@ APP_TYPE = type_token(HerokuApp)
 BUILD_TYPE = type_token(HerokuBuild)
 CONFIG_VARS_TYPE = type_token(HerokuConfigVars)
 CATCH_UP_START_TYPE = type_token(CatchUpStart)
-FAST_RETRY = RetrySettings(attempts=4, backoff_factor=0.001, max_backoff_wait=0.05, total_sleep=1.0)
 
 
 def schema_checked(handler: Callable[[httpx.Request], httpx.Response]) -> httpx.MockTransport:

@@ -14,9 +14,9 @@ import subprocess
 import tarfile
 from pathlib import Path
 
-__all__ = ["install_like_heroku", "uv_executable"]
+from tests import REPO
 
-REPO = Path(__file__).resolve().parents[1]
+__all__ = ["install_like_heroku", "uv_executable"]
 
 
 def uv_executable() -> str:

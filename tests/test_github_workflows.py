@@ -13,8 +13,8 @@ import pytest
 import yaml
 
 from infra.settings import settings_from_config
+from tests import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
 
 

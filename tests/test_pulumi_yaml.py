@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import yaml
 
 from infra.settings import OBJECT_KEYS, SCALAR_KEYS, settings_from_config
 from infra.synth.stack_file import load_stack_file
-
-REPO = Path(__file__).resolve().parents[1]
+from tests import REPO
 
 
 def test_project_runs_python_through_uv() -> None:

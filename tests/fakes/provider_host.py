@@ -13,7 +13,6 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import grpc
@@ -23,9 +22,10 @@ from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
+from tests import REPO
+
 __all__ = ["ProviderHost", "running_provider_host"]
 
-REPO = Path(__file__).resolve().parents[2]
 PROVIDER_KEY = "__provider"
 
 

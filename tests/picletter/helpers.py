@@ -6,18 +6,17 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
-from netkit.retries import RetrySettings
 from picletter.job import run_job
 from picletter.logfmt import Log
 from picletter.sources.sample import sample_png
+from tests import FAST_RETRY
 from tests.fakes.web import FakeWeb, Reply
 
-__all__ = ["DAY", "FAST", "JPEG", "PNG", "JobRun", "run", "wikimedia_feed"]
+__all__ = ["DAY", "JPEG", "PNG", "JobRun", "run", "wikimedia_feed"]
 
 DAY = date(2026, 3, 14)
 PNG = sample_png(DAY, 40, 20)
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 600
-FAST = RetrySettings(attempts=3, backoff_factor=0.001, max_backoff_wait=0.01, total_sleep=1.0)
 
 
 @dataclass
@@ -28,7 +27,7 @@ class JobRun:
 
 def run(env: dict[str, str], day: date = DAY, dry_run: bool = False) -> JobRun:
     stream = io.StringIO()
-    code = run_job(env, day, dry_run=dry_run, log=Log(stream=stream), retry=FAST)
+    code = run_job(env, day, dry_run=dry_run, log=Log(stream=stream), retry=FAST_RETRY)
     return JobRun(code, stream.getvalue())
 
 

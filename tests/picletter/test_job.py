@@ -14,11 +14,11 @@ from pathlib import Path
 
 from infra.heroku.source_bundle import BUNDLED_PACKAGES
 from picletter.__main__ import today
+from tests import REPO
 from tests.fakes.web import FakeWeb, Reply
 from tests.helpers import runtime_requirements
 from tests.picletter.helpers import DAY, run, wikimedia_feed
 
-REPO = Path(__file__).resolve().parents[2]
 CANARIES = {
     "SENDGRID_API_KEY": "SG.canary-sendgrid",
     "NASA_API_KEY": "canary-nasa",

@@ -22,8 +22,9 @@ from picletter.message import Letter
 from picletter.render import CID, render_email
 from picletter.settings import DEFAULT_SUBJECT, load_settings
 from picletter.sources.sample import fetch_sample
+from tests import FAST_RETRY
 from tests.fakes.web import FakeWeb, Reply
-from tests.picletter.helpers import DAY, FAST
+from tests.picletter.helpers import DAY
 
 
 def letter() -> Letter:
@@ -38,7 +39,7 @@ def letter() -> Letter:
 
 def context(env: dict[str, str]) -> RunContext:
     return RunContext(
-        settings=load_settings(env), log=Log(stream=io.StringIO()), client=http_client(user_agent="t", retry=FAST)
+        settings=load_settings(env), log=Log(stream=io.StringIO()), client=http_client(user_agent="t", retry=FAST_RETRY)
     )
 
 

@@ -15,13 +15,14 @@ from picletter.settings import load_settings
 from picletter.sources import SourceError, fetch_first
 from picletter.sources.apod import fetch_apod
 from picletter.sources.sample import sample_png
+from tests import FAST_RETRY
 from tests.fakes.web import FakeWeb, Reply
-from tests.picletter.helpers import DAY, FAST, JPEG, PNG, wikimedia_feed
+from tests.picletter.helpers import DAY, JPEG, PNG, wikimedia_feed
 
 
 def context(env: dict[str, str], transport: httpx.BaseTransport | None = None) -> tuple[RunContext, io.StringIO]:
     stream = io.StringIO()
-    client = http_client(user_agent="picletter-test (test@example.com)", transport=transport, retry=FAST)
+    client = http_client(user_agent="picletter-test (test@example.com)", transport=transport, retry=FAST_RETRY)
     return RunContext(client=client, settings=load_settings(env), log=Log(stream=stream)), stream
 
 
@@ -87,7 +88,7 @@ def test_all_sources_failing_lists_each_reason(web: FakeWeb, env: dict[str, str]
     with pytest.raises(SourceError) as raised:
         fetch_first(DAY, ctx)
     assert "wikimedia: wikimedia feed answered 503" in str(raised.value) and "url:" in str(raised.value)
-    assert len(web.called("GET", "/wikimedia/feed/featured/2026/03/14")) == FAST.attempts, "5xx is retried"
+    assert len(web.called("GET", "/wikimedia/feed/featured/2026/03/14")) == FAST_RETRY.attempts, "5xx is retried"
 
 
 def test_unsplash_credits_the_photographer_with_utm_links_and_tracks_the_download(
@@ -134,7 +135,7 @@ def test_plain_image_url(web: FakeWeb, env: dict[str, str]) -> None:
 )
 def test_downloads_check_type_content_and_size(web: FakeWeb, reply: Reply, message: str) -> None:
     web.on("GET", "/img", reply)
-    with http_client(user_agent="t", retry=FAST) as client, pytest.raises(DownloadError, match=message):
+    with http_client(user_agent="t", retry=FAST_RETRY) as client, pytest.raises(DownloadError, match=message):
         download_image(client, f"{web.url}/img", max_bytes=1024)
 
 

@@ -23,11 +23,11 @@ from infra.heroku.errors import HerokuBuildFailed, HerokuNotFound
 from infra.heroku.source_bundle import BUNDLED_PACKAGES, BUNDLED_ROOT_FILES, FIXED_MTIME, make_bundle
 from picletter.picture import Picture
 from picletter.render import TEMPLATES, template_environment
+from tests import REPO
 from tests.fakes.heroku_api import EXISTING_APP, FakeApp, FakeHeroku
 from tests.fakes.provider_host import running_provider_host
 from tests.helpers import BUILD_TYPE, TOKEN
 
-REPO = Path(__file__).resolve().parents[3]
 APP = "picletter-test"
 
 

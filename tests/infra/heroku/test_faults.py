@@ -15,12 +15,11 @@ import pytest
 from infra.heroku import HerokuAuthError, HerokuConnectionError, HerokuNotFound
 from infra.heroku.client import HerokuClient
 from infra.heroku.errors import HerokuApiError
-from netkit.retries import RetrySettings
+from tests import FAST_RETRY
 from tests.fakes.heroku_api import FakeHeroku
 from tests.helpers import TOKEN
 
 APP = "picletter-test"
-RETRY = RetrySettings(attempts=3, backoff_factor=0.001, max_backoff_wait=0.01, total_sleep=1.0)
 
 
 @dataclass(frozen=True)
@@ -61,7 +60,7 @@ RETRYABLE_FOR_READS = {429: {"Retry-After": "0"}, 500: {}, 502: {}, 503: {}, 504
 
 
 def client_for(fake: FakeHeroku, token: str = TOKEN, timeout: float = 2.0) -> HerokuClient:
-    return HerokuClient(token, base_url=fake.url, retry=RETRY, timeout=timeout)
+    return HerokuClient(token, base_url=fake.url, retry=FAST_RETRY, timeout=timeout)
 
 
 def calls_to(fake: FakeHeroku, call: Call) -> int:
@@ -143,4 +142,4 @@ def test_rate_limit_storm_gives_up_after_the_configured_attempts(fake_heroku: Fa
     fake_heroku.fail(call.method, call.path, 429, times=1000, headers={"Retry-After": "0"}, error_id="rate_limit")
     with client_for(fake_heroku) as client, pytest.raises(HerokuApiError) as raised:
         call.invoke(client)
-    assert raised.value.status == 429 and calls_to(fake_heroku, call) == RETRY.attempts
+    assert raised.value.status == 429 and calls_to(fake_heroku, call) == FAST_RETRY.attempts

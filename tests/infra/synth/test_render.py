@@ -10,9 +10,9 @@ import yaml
 from infra.errors import UserError
 from infra.synth import synth
 from infra.synth.arm import arm_literal, arm_template
+from tests import REPO
 from tests.fakes.logic_schema import logic_validator
 
-REPO = Path(__file__).resolve().parents[3]
 NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)
 CANARY = "canary-plaintext-token-0f9e"
 
