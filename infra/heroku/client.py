@@ -34,7 +34,7 @@ from infra.heroku.errors import (
     error_for_status,
 )
 from infra.heroku.facts import ACCEPT, DEFAULT_API_URL
-from infra.heroku.logs import SseEvent, sse_events
+from infra.heroku.logs import SseEvent, sse_events, sse_lines
 from infra.heroku.paths import app_segment, dyno_segment
 from infra.heroku.payloads import App, Build, Dyno, Release
 from netkit.retries import RetrySettings, retrying_transport
@@ -345,7 +345,7 @@ class HerokuClient:
 
                 def until_deadline() -> Iterator[str]:
                     nonlocal next_check
-                    for line in response.iter_lines():
+                    for line in sse_lines(response.iter_text()):
                         yield line
                         now = time.monotonic()
                         if now > deadline:

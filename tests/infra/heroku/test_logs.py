@@ -11,7 +11,7 @@ import pytest
 from infra.heroku.client import HerokuClient
 from infra.heroku.errors import HerokuLogStreamError
 from infra.heroku.follow import LAST_LOOKS, follow_dyno
-from infra.heroku.logs import SseEvent, exit_status, parse_log_line, sse_events
+from infra.heroku.logs import SseEvent, exit_status, parse_log_line, sse_events, sse_lines
 from tests.fakes.heroku_api import FakeHeroku
 from tests.helpers import FAST_RETRY, TOKEN
 
@@ -21,6 +21,11 @@ APP = "picletter-test"
 def test_sse_events_with_ids_multi_line_data_and_keep_alive_comments() -> None:
     body = [": keep-alive", "", "id: 7", "data: one", "data: two", "", ": keep-alive", "", "data:three", ""]
     assert list(sse_events(body)) == [SseEvent("7", "one\ntwo"), SseEvent("7", "three")]
+
+
+def test_sse_lines_end_only_at_cr_lf_or_crlf_even_across_chunks() -> None:
+    chunks = ["data: a\x0cb\u2028c\r", "\ndata: d\re", "f\n\n"]
+    assert list(sse_lines(chunks)) == ["data: a\x0cb\u2028c", "data: d", "ef", ""]
 
 
 def test_log_lines_as_heroku_writes_them() -> None:
@@ -162,3 +167,17 @@ def test_a_dyno_gone_while_its_streams_go_idle_is_noticed_between_sessions(fake_
         fake_heroku.apps[APP].dynos.pop(name)
         status = follow_dyno(heroku, APP, name, started=started, max_seconds=5.0, emit=lambda _: None, idle_seconds=0.2)
     assert status.exit_status is None and "gone" in status.reason, status.reason
+
+
+def test_a_log_line_with_other_unicode_line_breaks_arrives_whole(fake_heroku: FakeHeroku) -> None:
+    # SSE ends lines only at CR, LF or CRLF (WHATWG HTML, event stream interpretation); a form feed or
+    # U+2028 inside an app's message is part of its data line, not the start of a new field.
+    fake_heroku.dyno_exit_status = None
+    message = "page one\x0cpage two\u2028and more"
+    with client(fake_heroku) as heroku:
+        name, _ = run_dyno(fake_heroku, heroku)
+        fake_heroku.log(APP, "app", name, message)
+        url = heroku.create_log_session(APP, dyno_name=name, tail=False)
+        data = [event.data for event in heroku.log_events(url, idle_seconds=2, max_seconds=5)]
+    messages = [parse_log_line(line).message for line in data]
+    assert message in messages and "page one" not in messages
