@@ -29,12 +29,17 @@ _DAY_ALIASES = {
     "weekdays": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday"),
     "weekends": ("Saturday", "Sunday"),
 }
-_EVERY = r"(?:every(?: (?P<n>\d+))? )?"
+# Between the items of a list of days or times: `mon,thu`, `mon, thu`, `mon and thu`.
+_LIST_SEPARATOR = re.compile(r"\s*(?:,|\band\b)\s*")
+
+
+def _items(text: str) -> list[str]:
+    return _LIST_SEPARATOR.split(text.strip())
 
 
 def _days(text: str) -> tuple[str, ...]:
     days: set[str] = set()
-    for word in re.split(r"\s*(?:,|\band\b)\s*", text.strip()):
+    for word in _items(text):
         word = word.lower()
         if word in _DAY_ALIASES:
             days.update(_DAY_ALIASES[word])
@@ -47,12 +52,12 @@ def _days(text: str) -> tuple[str, ...]:
 
 
 def _times(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    return times_grid([clock(part) for part in re.split(r"\s*(?:,|\band\b)\s*", text.strip())])
+    return times_grid([clock(part) for part in _items(text)])
 
 
 def _month_days(text: str) -> tuple[int, ...]:
     days: set[int] = set()
-    for word in re.split(r"\s*(?:,|\band\b)\s*", text.strip()):
+    for word in _items(text):
         if word in ("last", "last day"):
             days.add(-1)
         elif word.isdigit() and 1 <= int(word) <= 31:
