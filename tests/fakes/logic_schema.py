@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Mapping
 from typing import Any
 
 import jsonschema
@@ -11,7 +12,7 @@ from referencing import Registry, Resource
 
 from tests.reference import reference
 
-__all__ = ["logic_validator"]
+__all__ = ["logic_validator", "workflow_resource_errors"]
 
 _COMMON = "https://schema.management.azure.com/schemas/common/definitions.json"
 _BASE = "https://schema.management.azure.com/schemas/2019-05-01/Microsoft.Logic.json"
@@ -41,3 +42,16 @@ def logic_validator(pointer: str) -> jsonschema.Draft4Validator:
     """A validator for one part of the schema, e.g. `definitions/WorkflowTriggerRecurrence`."""
     _, registry = _registry()
     return jsonschema.Draft4Validator({"$ref": f"{_BASE}#/{pointer}"}, registry=registry)
+
+
+def workflow_resource_errors(definition: Mapping[str, Any]) -> list[str]:
+    """What the ARM schema refuses in a Microsoft.Logic/workflows resource holding DEFINITION,
+    with the secure token parameter the program passes."""
+    resource = {
+        "name": "wf",
+        "type": "Microsoft.Logic/workflows",
+        "apiVersion": "2019-05-01",
+        "location": "westeurope",
+        "properties": {"definition": definition, "parameters": {"herokuApiToken": {"value": "token"}}},
+    }
+    return [error.message for error in logic_validator("resourceDefinitions/workflows").iter_errors(resource)]

@@ -1,5 +1,5 @@
-"""The workflow definitions, checked as Logic Apps reads them (tests/fakes/wdl.py) and run through
-each way a run can end."""
+"""infra/workflow/definition.py: the workflow definitions, checked as Logic Apps reads them
+(tests/fakes/wdl.py) and run through each way a run can end."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ import pytest
 from infra.job_command import CALLBACK_ENV, REPORTER_ENV, RUN_ENV, RUN_NAME, dyno_command, reporter_script
 from infra.run_rules import OVERLAPS, blocks_next_run
 from infra.settings import JobSettings
-from infra.workflow import START_ACTION, build_definition, literal, report_deadline, request_of
+from infra.workflow import START_ACTION, build_definition, report_deadline, request_of
 from tests.fakes.heroku_schema import validate_request
-from tests.fakes.logic_schema import logic_validator
+from tests.fakes.logic_schema import logic_validator, workflow_resource_errors
 from tests.fakes.wdl import Context, Definition, Run, hidden_in_history, run
 from tests.helpers import stack_settings
 
@@ -50,38 +50,12 @@ def exited(status: int, dyno: str = "run.7") -> dict[str, Any]:
     return {"outputs": {"body": {"exitStatus": status, "dyno": dyno, "job": JOB.name}}}
 
 
-@pytest.mark.parametrize(
-    ("text", "written"),
-    [
-        ("plain", "plain"),
-        ("@now", "@@now"),
-        ("a @{x} b", "a @@{x} b"),
-        ("@{x}", "@@{x}"),
-        ("mail@example.com", "mail@example.com"),
-        # WDL returns a string starting with `@@` verbatim after the first `@`: nothing else to escape.
-        ("@a@{b}", "@@a@{b}"),
-        ("@@{x}", "@@@{x}"),
-        ("@{x}@{y}", "@@{x}@{y}"),
-        ("a@{x}@{y}", "a@@{x}@@{y}"),
-    ],
-)
-def test_literals_never_become_expressions(text: str, written: str) -> None:
-    assert literal(text) == written
-
-
 @pytest.mark.parametrize("job", variants(), ids=lambda j: f"{j.overlap}-report{j.report_exit}-cu{j.catch_up}")
 def test_every_variant_reads_as_logic_apps_reads_it(job: JobSettings) -> None:
     built = definition(job, "2026-11-23T18:00:00" if job.catch_up else None)
     # Every expression parses, uses documented functions, and refers to actions that ran before it.
     assert Definition(built).problems() == []
-    resource = {
-        "name": "wf",
-        "type": "Microsoft.Logic/workflows",
-        "apiVersion": "2019-05-01",
-        "location": "westeurope",
-        "properties": {"definition": built, "parameters": {"herokuApiToken": {"value": "token"}}},
-    }
-    assert list(logic_validator("resourceDefinitions/workflows").iter_errors(resource)) == []
+    assert workflow_resource_errors(built) == []
     ((name, trigger),) = built["triggers"].items()
     assert list(logic_validator("definitions/WorkflowTriggerRecurrence").iter_errors(trigger["recurrence"])) == []
     assert (name, trigger["type"]) == (

@@ -1,4 +1,5 @@
-"""Job retries (`retries`): every ending with 0, 1 and 3 retries, run through the workflow fake
+"""infra/workflow/start.py, the start and its attempts. Job retries (`retries`): every ending with
+0, 1 and 3 retries, run through the workflow fake
 (tests/fakes/wdl.py, Microsoft's run-status rules), for each overlap rule."""
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from infra.job_command import dyno_command
 from infra.settings import MAX_RETRIES, JobSettings
 from infra.workflow import START_ACTION, all_actions, build_definition
 from infra.workflow.start import backoff_minutes
-from tests.fakes.logic_schema import logic_validator
+from tests.fakes.logic_schema import workflow_resource_errors
 from tests.fakes.wdl import Context, Definition, Run, hidden_in_history, run
 from tests.helpers import stack_settings
 
@@ -202,14 +203,7 @@ def _expressions(value: Any) -> list[str]:
 def test_ten_retries_stay_within_microsofts_definition_limits(overlap: str) -> None:
     built = definition(job_with(MAX_RETRIES, overlap))
     assert Definition(built).problems() == []
-    resource = {
-        "name": "wf",
-        "type": "Microsoft.Logic/workflows",
-        "apiVersion": "2019-05-01",
-        "location": "westeurope",
-        "properties": {"definition": built, "parameters": {"herokuApiToken": {"value": "token"}}},
-    }
-    assert list(logic_validator("resourceDefinitions/workflows").iter_errors(resource)) == []
+    assert workflow_resource_errors(built) == []
     # logic-apps-limits-and-config.md, "Definition limits": 500 actions, nesting depth 8, 8,192
     # characters per expression, 80 per action name.
     names = [name for name, _ in all_actions(built["actions"])]
