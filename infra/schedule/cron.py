@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from infra.schedule.errors import ScheduleError
-from infra.schedule.recurrence import WEEK_DAYS
+from infra.schedule.recurrence import WEEK_DAYS, Grid
 
 __all__ = ["CronFields", "parse_cron"]
 
@@ -47,13 +47,11 @@ _FIELDS = (  # name, low, high, names (index 0 = value low)
 
 
 @dataclass(frozen=True)
-class CronFields:
+class CronFields(Grid):
+    """A parsed cron expression: its grid, and the months and day rule only cron has."""
+
     text: str  # with macros like @daily expanded
-    minutes: tuple[int, ...]
-    hours: tuple[int, ...]
-    month_days: tuple[int, ...]
     months: tuple[int, ...]
-    week_days: tuple[str, ...]
     # Cron's day rule: when either day field starts with `*`, a day must match both fields;
     # otherwise it runs on days matching either.
     month_days_star: bool

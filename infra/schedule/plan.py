@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from infra.schedule.errors import ScheduleError
-from infra.schedule.recurrence import Frequency
+from infra.schedule.recurrence import Frequency, Grid
 
 __all__ = ["INTERVAL_LIMITS", "Plan", "clock", "times_grid"]
 
@@ -21,13 +21,11 @@ INTERVAL_LIMITS: dict[str, int] = {
 
 
 @dataclass(frozen=True)
-class Plan:
+class Plan(Grid):
+    """What a schedule means: a frequency and interval over a grid, not yet pinned to a start and zone."""
+
     frequency: Frequency
     interval: int = 1
-    hours: tuple[int, ...] = ()
-    minutes: tuple[int, ...] = ()
-    week_days: tuple[str, ...] = ()
-    month_days: tuple[int, ...] = ()
     start_clock: tuple[int, int] = (0, 0)
     # The month the start time falls in: a Month recurrence with interval 3, 6 or 12 repeats from it.
     start_month: int = 1

@@ -1,19 +1,34 @@
-"""The Logic Apps Recurrence object, as a value."""
+"""The Logic Apps Recurrence object, as a value, and the grid every schedule value shares.
+
+One family: a cron expression parses to `CronFields` (cron.py), what a schedule means to a `Plan`
+(plan.py), and a plan pinned to a start time and zone is a `Recurrence` (here). Each is a `Grid`
+(the hours, minutes, week days and month days it runs on) with what its stage adds.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
-__all__ = ["FREQUENCIES", "WEEK_DAYS", "Frequency", "Recurrence"]
+__all__ = ["FREQUENCIES", "WEEK_DAYS", "Frequency", "Grid", "Recurrence"]
 
 Frequency = Literal["Minute", "Hour", "Day", "Week", "Month"]
 FREQUENCIES: tuple[Frequency, ...] = get_args(Frequency)
 WEEK_DAYS = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
 
 
+@dataclass(frozen=True, kw_only=True)
+class Grid:
+    """The times within each period a schedule runs at; empty means none named (Logic Apps' `schedule`)."""
+
+    hours: tuple[int, ...] = ()
+    minutes: tuple[int, ...] = ()
+    week_days: tuple[str, ...] = ()
+    month_days: tuple[int, ...] = ()
+
+
 @dataclass(frozen=True)
-class Recurrence:
+class Recurrence(Grid):
     """A Recurrence trigger's `recurrence`; `start_time` is local wall time in `time_zone`.
 
     `iana_zone` is not sent to Azure: it is the zone run times are computed in.
@@ -24,10 +39,6 @@ class Recurrence:
     start_time: str
     time_zone: str
     iana_zone: str
-    hours: tuple[int, ...] = ()
-    minutes: tuple[int, ...] = ()
-    week_days: tuple[str, ...] = ()
-    month_days: tuple[int, ...] = ()
 
     @classmethod
     def from_arm(cls, recurrence: dict[str, Any], iana_zone: str) -> Recurrence:
