@@ -31,7 +31,7 @@ from infra.azure.errors import (
     error_for_status,
 )
 from infra.azure.workflow_ref import WorkflowRef
-from picletter.http import RetryingTransport, RetrySettings
+from netkit.retries import RetryingTransport, RetrySettings
 
 __all__ = [
     "API_VERSION",

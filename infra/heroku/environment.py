@@ -32,7 +32,7 @@ __all__ = [
 DEFAULT_ATTEMPTS = 5
 DEFAULT_BACKOFF = 0.5
 # Beyond these a request waits for minutes (the client caps each wait at 30 s and all of them at
-# 120 s, picletter.http.RetrySettings) or hammers Heroku's rate limit: refused, not clamped.
+# 120 s, netkit.retries.RetrySettings) or hammers Heroku's rate limit: refused, not clamped.
 ATTEMPTS_RANGE = (1, 10)
 BACKOFF_RANGE = (0.0, 30.0)
 

@@ -12,7 +12,7 @@ from infra.azure.client import SCOPE, LogicAppsClient
 from infra.azure.errors import AzureAuthError, AzureLoginError, AzureNotFound, AzureSettingsError, AzureThrottled
 from infra.azure.workflow_ref import WorkflowRef, parse_workflow_id
 from infra.errors import UserError
-from picletter.http import RetrySettings
+from netkit.retries import RetrySettings
 from tests.fakes.logic_api import ARM_TOKEN, ArmCredential, FakeLogicApps, workflow_id
 from tests.helpers import stack_settings
 
