@@ -50,6 +50,7 @@ __all__ = [
     "STACK_FIELDS",
     "ConfigError",
     "JobSettings",
+    "NotifyReceiver",
     "StackSettings",
     "settings_from_config",
 ]
@@ -60,6 +61,12 @@ RETIRED_JOB_KEYS = {
     "waitForCompletion": "remove it: a run now lasts as long as its job and records the exit status (reportExit, "
     "on by default), without polling",
 }
+# picletter:notify: where a run's failure and the first success after one are posted
+# (infra/workflow/notify.py writes each type's payload).
+NOTIFY_TYPES = ("slack", "teams", "webhook")
+NOTIFY_EVENTS = ("failure", "recovery")
+NOTIFY_KEYS = ("type", "url", "on")
+NOTIFY_FIX_SECRET = "pulumi config set --secret --path 'picletter:notify[{index}].url' URL"
 _EMAIL = re.compile(r"[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+")
 _SCHEDULE_EXAMPLE = 'write cron like "0 7 * * *", words like "daily at 07:00", or a recurrence object'
 
@@ -96,6 +103,16 @@ class JobSettings:
 
 
 @dataclass(frozen=True)
+class NotifyReceiver:
+    """One receiver of run notifications: its URL is a bearer secret (anyone holding a Slack or
+    Teams incoming-webhook URL can post to the channel), so it is never shown."""
+
+    type: str
+    url: str = field(repr=False)
+    on: frozenset[str] = frozenset(NOTIFY_EVENTS)
+
+
+@dataclass(frozen=True)
 class StackSettings:
     heroku_app: str
     # The Logic Apps' token (lists and creates dynos) and the deploy's (config vars, builds); one
@@ -116,6 +133,8 @@ class StackSettings:
     # Keys of config_vars that already exist on the app and that the stack may take over: their
     # earlier values are kept and put back when the stack lets go of them.
     adopt_config_vars: tuple[str, ...] = ()
+    # Receivers of failed runs and recoveries (picletter:notify).
+    notify: tuple[NotifyReceiver, ...] = ()
     # Accepted, but likely not what was meant (a plaintext token, EST for New York): shown at preview.
     warnings: tuple[str, ...] = ()
 
@@ -552,6 +571,56 @@ def _alert_emails(value: Any, key: str, problems: _Problems) -> tuple[str, ...] 
     return addresses if len(problems) == before else INVALID
 
 
+def _notify(value: Any, key: str, problems: _Problems) -> tuple[NotifyReceiver, ...] | _Invalid:
+    """picletter:notify: a list of `{type, url, on}`. Whether the urls are secret is a joined rule
+    (_notify_is_secret). A url is never echoed: it may be the secret itself."""
+    if value is None:
+        return ()
+    if isinstance(value, str) and value.lstrip().startswith("["):
+        with contextlib.suppress(ValueError):
+            value = json.loads(value)
+    example = "write e.g. [{type: slack, url: ..., on: [failure, recovery]}] (docs/reference/configuration.md)"
+    if not isinstance(value, list):
+        problems.add(key, "must be a list of receivers", example)
+        return INVALID
+    before = len(problems)
+    receivers: list[NotifyReceiver] = []
+    for index, item in enumerate(value):
+        where = f"{key}[{index}]"
+        if not isinstance(item, Mapping):
+            problems.add(where, "must be a map {type, url, on}", example)
+            continue
+        for unknown in sorted(set(map(str, item)) - set(NOTIFY_KEYS)):
+            problems.add(f"{where}.{unknown}", "is not a receiver field", f"use only {', '.join(NOTIFY_KEYS)}")
+        kind = item.get("type")
+        if kind not in NOTIFY_TYPES:
+            problems.add(f"{where}.type", f"{kind!r} is not a receiver type", f"use one of {', '.join(NOTIFY_TYPES)}")
+        url = item.get("url")
+        # An offline render cannot decrypt the url: its placeholder stands for a secret (infra.synth).
+        if not isinstance(url, str) or not url.startswith(("https://", SECRET_PLACEHOLDER_PREFIX)):
+            problems.add(f"{where}.url", "must be an https:// URL", f"run `{NOTIFY_FIX_SECRET.format(index=index)}`")
+        on = item.get("on", list(NOTIFY_EVENTS))
+        if not isinstance(on, list) or not on or not all(event in NOTIFY_EVENTS for event in on):
+            problems.add(f"{where}.on", f"{on!r} is not a list of events", "use [failure], [recovery] or both")
+        elif kind in NOTIFY_TYPES and isinstance(url, str):
+            receivers.append(NotifyReceiver(str(kind), url, frozenset(on)))
+    return tuple(receivers) if len(problems) == before else INVALID
+
+
+def _notify_is_secret(notify: Any, secret_keys: Collection[str], problems: _Problems) -> None:
+    """`--secret --path 'picletter:notify[0].url'` marks the whole key secret (Pulumi keeps one
+    secure flag per top-level key), so a list of receivers that is not secret holds plaintext urls."""
+    if isinstance(notify, _Invalid) or not notify or "notify" in secret_keys:
+        return
+    for index in range(len(notify)):
+        problems.add(
+            f"picletter:notify[{index}].url",
+            "is stored in plaintext, so the stack file and `pulumi config` show it, and anyone holding it "
+            "can post to the channel",
+            f"run `{NOTIFY_FIX_SECRET.format(index=index)}`",
+        )
+
+
 # The stack's `picletter:*` keys, each with its parser; `location` is azure-native:location.
 STACK_FIELDS: dict[str, Field] = {
     "herokuApp": Field(_heroku_app),
@@ -569,10 +638,11 @@ STACK_FIELDS: dict[str, Field] = {
     "configVars": Field(_config_vars),
     "adoptConfigVars": Field(_adopt),
     "jobs": Field(_jobs, [DEFAULT_JOB]),
+    "notify": Field(_notify),
     "location": Field(_location),
 }
 # Scalars (strings or booleans), and objects the CLI stores as JSON.
-OBJECT_KEYS = ("configVars", "adoptConfigVars", "jobs")
+OBJECT_KEYS = ("configVars", "adoptConfigVars", "jobs", "notify")
 SCALAR_KEYS = tuple(key for key in STACK_FIELDS if key not in (*OBJECT_KEYS, "location"))
 # Tokens that may only be stored as secrets (docs/how-to/tokens.md). herokuApiToken, the fallback
 # for both, predates the rule and is still read as it is.
@@ -728,6 +798,7 @@ def _parse_settings(raw: Mapping[str, Any], env: Mapping[str, str], secret_keys:
     _adopted_are_owned(stack["configVars"], stack["adoptConfigVars"], problems)
     jobs = _jobs_of(stack, problems)
     _azure_and_app_rules(stack, problems)
+    _notify_is_secret(stack["notify"], secret_keys, problems)
     if problems:
         raise ConfigError(list(problems))
     return StackSettings(
@@ -743,6 +814,7 @@ def _parse_settings(raw: Mapping[str, Any], env: Mapping[str, str], secret_keys:
         heroku_deploy_token=deploy_token,
         config_vars=stack["configVars"],
         adopt_config_vars=stack["adoptConfigVars"],
+        notify=stack["notify"],
         jobs=tuple(jobs),
         resource_group=stack["resourceGroup"],
         location=stack["location"],
