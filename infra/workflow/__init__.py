@@ -16,6 +16,7 @@ from infra.workflow.definition import (
     replacement_key,
 )
 from infra.workflow.expressions import literal, quoted
+from infra.workflow.notify import needs_run_history, url_parameter
 from infra.workflow.reading import all_actions, request_of
 from infra.workflow.start import (
     EXIT_CONDITION,
@@ -37,8 +38,10 @@ __all__ = [
     "all_actions",
     "build_definition",
     "literal",
+    "needs_run_history",
     "quoted",
     "replacement_key",
     "report_deadline",
     "request_of",
+    "url_parameter",
 ]

@@ -10,12 +10,14 @@ Sliding Window trigger, which also runs the windows missed while the workflow co
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from infra.job_command import job_prefix
 from infra.run_rules import RUNNING_STATES, concurrency_generation, queue_wait_limit, trigger_concurrency
-from infra.settings import JobSettings
+from infra.settings import JobSettings, NotifyReceiver
 from infra.workflow.expressions import quoted
+from infra.workflow.notify import with_notifications
 from infra.workflow.start import (
     READ_RETRY_POLICY,
     TOKEN_PARAMETER,
@@ -185,13 +187,20 @@ def _skip_if_overtaken(job: JobSettings, start: dict[str, Any]) -> dict[str, Any
     }
 
 
-def build_definition(job: JobSettings, app: str, api_url: str, window_start: str | None = None) -> dict[str, Any]:
-    """JOB's workflow definition for APP; WINDOW_START is the pinned start of a catch-up trigger."""
+def build_definition(
+    job: JobSettings,
+    app: str,
+    api_url: str,
+    window_start: str | None = None,
+    notify: Sequence[NotifyReceiver] = (),
+) -> dict[str, Any]:
+    """JOB's workflow definition for APP; WINDOW_START is the pinned start of a catch-up trigger;
+    NOTIFY the receivers of its failures and recoveries (infra.workflow.notify)."""
     apps = f"{api_url.rstrip('/')}/apps/{app}"
     start = start_actions(job, apps, _recheck(job, apps) if job.overlap == "skip" else None)
     guards = {"skip": lambda: _skip_if_running(job, apps, start), "queue": lambda: _skip_if_overtaken(job, start)}
     actions = guards[job.overlap]() if job.overlap in guards else start
-    return {
+    definition = {
         "$schema": SCHEMA,
         "contentVersion": "1.0.0.0",
         "parameters": {TOKEN_PARAMETER: {"type": "SecureString", "defaultValue": ""}},
@@ -199,6 +208,7 @@ def build_definition(job: JobSettings, app: str, api_url: str, window_start: str
         "actions": actions,
         "outputs": {},
     }
+    return with_notifications(definition, notify, job, app)
 
 
 def replacement_key(job: JobSettings) -> str:

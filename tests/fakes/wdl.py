@@ -50,6 +50,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 __all__ = [
@@ -99,6 +100,9 @@ FUNCTIONS: dict[str, tuple[int, int]] = {
     "addSeconds": (2, 3),
     "convertFromUtc": (2, 3),
     "workflow": (0, 0),
+    "encodeUriComponent": (1, 1),
+    "last": (1, 1),
+    "sort": (1, 2),
 }
 ACTION_FUNCTIONS = {"body", "outputs", "actions"}
 
@@ -267,6 +271,28 @@ class Context:
     now: datetime = datetime(2026, 11, 25, 7, 0, 5, tzinfo=UTC)
 
 
+# The workflow's resource id, as ARM names a Logic App (REST spec 2019-05-01, Workflows_Get path).
+WORKFLOW_ID = (
+    "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Logic/workflows/"
+    "picletter-job"
+)
+
+
+def _workflow(context: Context) -> dict[str, Any]:
+    """workflow(): name, type, id, location, run (name, type, id), per the reference quoted in Context."""
+    return {
+        "id": WORKFLOW_ID,
+        "name": "picletter-job",
+        "type": "Microsoft.Logic/workflows",
+        "location": "westeurope",
+        "run": {
+            "id": f"{WORKFLOW_ID}/runs/{context.run_name}",
+            "name": context.run_name,
+            "type": "Microsoft.Logic/workflows/runs",
+        },
+    }
+
+
 class ExpressionError(ValueError):
     """An expression Logic Apps cannot evaluate: the action using it fails (code InvalidTemplate,
     in the designer's list of run codes: LogicAppsUX staticresultschema/schemas/baseactionresult.ts)."""
@@ -344,11 +370,13 @@ def evaluate(node: Any, context: Context) -> Any:
         "ticks": lambda t: (_parse_time(t) - datetime(1, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1) * 10,
         "addSeconds": lambda t, n, *fmt: _timestamp(_parse_time(t) + timedelta(seconds=n)),
         "convertFromUtc": lambda t, zone, *fmt: _local_text(_parse_time(t), zone, fmt[0] if fmt else None),
-        "workflow": lambda: {
-            "name": "picletter-job",
-            "type": "Microsoft.Logic/workflows",
-            "run": {"name": context.run_name, "type": "Microsoft.Logic/workflows/runs"},
-        },
+        "workflow": lambda: _workflow(context),
+        # "Return a uniform resource identifier (URI) encoded version for a string by replacing
+        # URL-unsafe characters with escape characters."
+        "encodeUriComponent": lambda a: quote(_text(a), safe=""),
+        "last": lambda a: a[-1] if a else None,
+        # "Sort items in a collection [...] by a key" (sort(<collection>, <sortBy>?)).
+        "sort": lambda a, *key: sorted(a, key=lambda x: x[key[0]]) if key else sorted(a),
     }
     return functions[node.name](*args)
 
@@ -488,8 +516,11 @@ def _string_problems(value: Any, visible: set[str], where: str) -> list[str]:
                     target = argument.value if isinstance(argument, Literal) else None
                     if target not in visible:
                         found.append(f"{path}: {call.name}({target!r}) is not an action that ran before")
-                if call.name == "item" and not (where == "Query" and path == ".inputs.where"):
-                    found.append(f"{path}: item() outside a Query's where")
+                if call.name == "item" and not (
+                    (where == "Query" and path == ".inputs.where")
+                    or (where == "Select" and path.startswith(".inputs.select"))
+                ):
+                    found.append(f"{path}: item() outside a Query's where or a Select's select")
                 if call.name == "listCallbackUrl" and not (where == "HttpWebhook" and path.startswith(".inputs.")):
                     found.append(f"{path}: listCallbackUrl() outside a webhook's inputs")
     return found
@@ -621,6 +652,12 @@ def run(definition: Mapping[str, Any], calls: Mapping[str, Any], context: Contex
             items = render(action["inputs"]["from"], context)
             kept = [i for i in items if render(where, replace(context, item=i))]
             result = {"status": "Succeeded", "inputs": items, "outputs": {"body": kept}}
+        elif kind == "Select":
+            # "Select action": builds one object per item of `from`, item() being the current one
+            # (logic-apps-workflow-actions-triggers.md).
+            items = render(action["inputs"]["from"], context)
+            shaped = [_render_all(action["inputs"]["select"], replace(context, item=i)) for i in items or []]
+            result = {"status": "Succeeded", "inputs": items, "outputs": {"body": shaped}}
         elif kind == "Compose":
             composed = _render_all(action["inputs"], context)
             result = {"status": "Succeeded", "inputs": composed, "outputs": composed}
