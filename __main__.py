@@ -86,6 +86,7 @@ jobs = {
             location=settings.location,
             tags=tags,
             alert_action_group_id=alerts.action_group_id if alerts else None,
+            notify=settings.notify,
         ),
         pulumi.ResourceOptions(depends_on=[build] if build else []),
     )

@@ -458,3 +458,50 @@ def test_other_changes_and_stacks_deployed_before_keep_the_workflow(monkeypatch:
     assert not _engine_replaces(skip, allow)
     # A workflow recorded before this option existed has none: the first deploy keeps it.
     assert not _engine_replaces(None, skip)
+
+
+NOTIFY_URL = "https://hooks.slack.com/services/T000/B000/canary-program-url-3c41"
+
+
+def test_notify_urls_reach_the_workflow_only_as_secret_parameters_with_a_reader_for_recovery() -> None:
+    # `pulumi config set --secret --path 'picletter:notify[0].url' URL` makes the key secret as a whole.
+    notify = json.dumps([{"type": "slack", "url": NOTIFY_URL}, {"type": "webhook", "url": NOTIFY_URL + "-2"}])
+    program = run_program(
+        {**BASE, "picletter:notify": notify},
+        secret_keys=["picletter:herokuApiToken", "picletter:notify"],
+        env=ENV,
+    )
+    flow = workflow(program, "picletter")
+    assert isinstance(flow.inputs["parameters"], Secret)
+    for index, url in enumerate((NOTIFY_URL, NOTIFY_URL + "-2")):
+        parameter = reveal_secrets(flow.inputs["parameters"])[f"notifyUrl{index}"]
+        assert parameter == {"type": "SecureString", "value": url}
+    assert NOTIFY_URL not in json.dumps(flow.inputs["definition"])
+    assert flow.inputs["identity"] == {"type": "SystemAssigned"}
+    (reader,) = program.of_type("azure-native:authorization:RoleAssignment")
+    assert reader.parent == program.of_type(JOB_TYPE)[0].urn
+    assert reader.inputs["scope"].endswith("/providers/Microsoft.Logic/workflows/picletter-workflow0000")
+    assert reader.inputs["roleDefinitionId"] == (
+        "/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Authorization/roleDefinitions/"
+        "acdd72a7-3385-48ef-bd42-f606fba81ae7"
+    )
+    visible = json.dumps(mask_secrets([[r.inputs, r.outputs] for r in program.resources] + [program.outputs]))
+    assert NOTIFY_URL not in visible
+
+
+def test_a_plaintext_notify_url_is_refused_before_anything_is_registered() -> None:
+    notify = json.dumps([{"type": "slack", "url": NOTIFY_URL}])
+    with pytest.raises(ProgramFailed) as raised:
+        run_program({**BASE, "picletter:notify": notify}, secret_keys=["picletter:herokuApiToken"], env=ENV)
+    assert raised.value.run.resources == []
+    assert "pulumi config set --secret --path 'picletter:notify[0].url' URL" in str(raised.value)
+    assert NOTIFY_URL not in str(raised.value)
+
+
+def test_without_recovery_receivers_no_identity_or_role_is_created() -> None:
+    notify = json.dumps([{"type": "teams", "url": NOTIFY_URL, "on": ["failure"]}])
+    program = run_program(
+        {**BASE, "picletter:notify": notify}, secret_keys=["picletter:herokuApiToken", "picletter:notify"], env=ENV
+    )
+    assert workflow(program, "picletter").inputs.get("identity") is None
+    assert program.of_type("azure-native:authorization:RoleAssignment") == []

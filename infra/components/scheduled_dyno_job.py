@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -13,14 +13,18 @@ if TYPE_CHECKING:  # loading azure-native's monitor module costs ~100 ms: only s
     from pulumi_azure_native import monitor
 
 from infra.components.catch_up_start import CatchUpStart
-from infra.settings import JobSettings
-from infra.workflow import TOKEN_PARAMETER, build_definition, replacement_key
+from infra.settings import JobSettings, NotifyReceiver
+from infra.workflow import TOKEN_PARAMETER, build_definition, needs_run_history, replacement_key, url_parameter
 
 __all__ = ["ScheduledDynoJob", "ScheduledDynoJobArgs"]
 
 
 # monitor.MetricAlert.pulumi_type, written out for the same reason as failure_alerts.ACTION_GROUP_TYPE.
 METRIC_ALERT_TYPE = "azure-native:monitor:MetricAlert"
+# The built-in Reader role (Azure RBAC built-in roles: "Reader", acdd72a7-3385-48ef-bd42-f606fba81ae7):
+# enough to list the workflow's runs (Microsoft.Logic/workflows/runs/read), scoped to the workflow
+# alone, so the identity reads nothing else and changes nothing.
+READER_ROLE = "acdd72a7-3385-48ef-bd42-f606fba81ae7"
 
 
 @dataclass
@@ -34,6 +38,8 @@ class ScheduledDynoJobArgs:
     tags: Mapping[str, str] = field(default_factory=dict)
     # With an action group, a failed run of this job alerts it (FailureAlerts).
     alert_action_group_id: pulumi.Input[str] | None = None
+    # Receivers of the job's failures and recoveries (picletter:notify, infra.workflow.notify).
+    notify: Sequence[NotifyReceiver] = ()
 
 
 def _runs_failed_criteria() -> monitor.MetricAlertSingleResourceMultipleMetricCriteriaArgs:
@@ -76,6 +82,8 @@ class ScheduledDynoJob(pulumi.ComponentResource):
     # run time and the monitor module is imported only by stacks with alerts.
     alert: pulumi.CustomResource | None = None
     window_start: CatchUpStart | None = None
+    # An authorization.RoleAssignment letting the workflow read its own runs (recovery notices).
+    runs_reader: pulumi.CustomResource | None = None
     recurrence: dict[str, object]
 
     def __init__(self, name: str, args: ScheduledDynoJobArgs, opts: pulumi.ResourceOptions | None = None) -> None:
@@ -88,18 +96,29 @@ class ScheduledDynoJob(pulumi.ComponentResource):
             )
             start = self.window_start.windowStart
         definition = pulumi.Output.all(args.heroku_app, start).apply(
-            lambda values: build_definition(job, values[0], args.heroku_api_url, values[1])
+            lambda values: build_definition(job, values[0], args.heroku_api_url, values[1], args.notify)
         )
+        reads_runs = needs_run_history(args.notify, job)
+        parameters = {
+            TOKEN_PARAMETER: logic.WorkflowParameterArgs(
+                type=logic.ParameterType.SECURE_STRING, value=pulumi.Output.secret(args.heroku_api_token)
+            )
+        }
+        # Each receiver's URL only as a SecureString parameter, a Pulumi secret in state and previews.
+        for index, receiver in enumerate(args.notify):
+            parameters[url_parameter(index)] = logic.WorkflowParameterArgs(
+                type=logic.ParameterType.SECURE_STRING, value=pulumi.Output.secret(receiver.url)
+            )
         self.workflow = logic.Workflow(
             self.workflow_name(name),
             resource_group_name=args.resource_group_name,
             location=args.location,
             definition=definition,
-            parameters={
-                TOKEN_PARAMETER: logic.WorkflowParameterArgs(
-                    type=logic.ParameterType.SECURE_STRING, value=pulumi.Output.secret(args.heroku_api_token)
-                )
-            },
+            parameters=parameters,
+            # The identity that reads the workflow's own runs for recovery notices.
+            identity=logic.ManagedServiceIdentityArgs(type=logic.ManagedServiceIdentityType.SYSTEM_ASSIGNED)
+            if reads_runs
+            else None,
             state=logic.WorkflowState.ENABLED if job.enabled else logic.WorkflowState.DISABLED,
             tags={**args.tags, "job": job.name},
             # Trigger concurrency cannot be removed from a Logic App once set
@@ -109,6 +128,8 @@ class ScheduledDynoJob(pulumi.ComponentResource):
         )
         if args.alert_action_group_id is not None:
             self._alert_on_failed_runs(name, args)
+        if reads_runs:
+            self._read_own_runs(name)
         self.recurrence = job.schedule.to_arm()
         # No next run times here: they depend on the clock, so every preview would show a change.
         # `infra schedule` and `infra synth` compute them.
@@ -120,6 +141,31 @@ class ScheduledDynoJob(pulumi.ComponentResource):
                 "timeZone": job.time_zone,
                 "recurrence": self.recurrence,
             }
+        )
+
+    @staticmethod
+    def runs_reader_name(name: str) -> str:
+        return f"{name}-runs-reader"
+
+    def _read_own_runs(self, name: str) -> None:
+        """Reader on the workflow for its system-assigned identity: the runs list that recovery
+        notices read (infra.workflow.notify) answers 403 without it, and the run still succeeds."""
+        from pulumi_azure_native import authorization
+
+        workflow = self.workflow
+        subscription = workflow.id.apply(lambda resource_id: resource_id.split("/")[2])
+        identity = workflow.identity
+        self.runs_reader = authorization.RoleAssignment(
+            self.runs_reader_name(name),
+            scope=workflow.id,
+            principal_id=identity.apply(lambda i: i.principal_id if i else ""),
+            # A new identity may not have replicated yet: naming its type lets the assignment through
+            # (Azure RBAC, "Create or update Azure role assignments": principalType).
+            principal_type=authorization.PrincipalType.SERVICE_PRINCIPAL,
+            role_definition_id=subscription.apply(
+                lambda sub: f"/subscriptions/{sub}/providers/Microsoft.Authorization/roleDefinitions/{READER_ROLE}"
+            ),
+            opts=pulumi.ResourceOptions(parent=self),
         )
 
     def _alert_on_failed_runs(self, name: str, args: ScheduledDynoJobArgs) -> None:
