@@ -26,6 +26,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from infra.run_rules import OVERLAPS, overlap_refusal  # noqa: E402
+from infra.settings import NotifyReceiver  # noqa: E402
 from infra.synth.cost import OUTCOMES, _bill, executions_by_outcome, normal_executions  # noqa: E402
 from infra.workflow import START_ACTION, build_definition  # noqa: E402
 from tests.fakes.wdl import Context, run  # noqa: E402
@@ -133,6 +134,7 @@ def main() -> None:
     print("\nEndings that cost more than before issue 21 (commit a944c44), and why:")
     print("\n".join(notes) or "  none")
     print_retries()
+    print_notify()
 
 
 def print_retries() -> None:
@@ -157,6 +159,26 @@ def print_retries() -> None:
             f"  overlap {overlap:<5} each later attempt: +{per_attempt} after a non-zero exit, "
             f"+{silent} after no report"
         )
+
+
+def print_notify() -> None:
+    """Executions per run with picletter:notify (issue 24): each receiver's post in a failed ending,
+    and with recovery receivers the read of the earlier runs in every exit-0 ending."""
+    print("\nWith notify receivers (reportExit true, retries 0): executions per run by ending")
+    endings = ("exit 0", "exit 0 after a failed run", "exit non-zero", "no exit report", "start failed")
+    url = "https://hooks.example.com/x"
+    kinds = {
+        "none": (),
+        "1 failure-only": (NotifyReceiver("slack", url, frozenset({"failure"})),),
+        "1 both": (NotifyReceiver("slack", url),),
+        "3 both": (NotifyReceiver("slack", url), NotifyReceiver("teams", url), NotifyReceiver("webhook", url)),
+    }
+    for overlap in OVERLAPS:
+        for label, receivers in kinds.items():
+            job = replace(JOB, overlap=overlap)
+            by_ending = executions_by_outcome(build_definition(job, "app", "https://api.heroku.com", None, receivers))
+            shown = ", ".join(f"{e} {by_ending[e]}" for e in endings if e in by_ending)
+            print(f"  overlap {overlap:<5} receivers {label:<14}: {shown}")
 
 
 if __name__ == "__main__":

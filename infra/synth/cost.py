@@ -58,6 +58,10 @@ ASSUMPTIONS = (
     '"exit non-zero" and "no exit report" count every attempt (each attempt after the first adds its '
     "summary, back-off Wait, start and checks, and with overlap skip a dyno list, query and check), and "
     '"exit non-zero, then exit 0" is a retry that works',
+    "with picletter:notify, each receiver's post is one execution in every failed ending (its retries, up to "
+    "2 on 408, 429 or 5xx, are billed too); with recovery receivers every exit-0 ending adds 4 (read of the "
+    "earlier runs, Select, Query, condition), plus 1 for the explicit Succeeded Terminate of a job without "
+    "retries, and the first success after a failure adds one post per receiver",
     "a Wait is billed once, however long it waits (the back-off between attempts included)",
     "the dyno's report that resumes the HTTP Webhook is not billed as a further execution (Microsoft's "
     "pricing pages bill each request to a webhook trigger, and say nothing of a webhook action's callback; "
@@ -87,13 +91,21 @@ _REPORTED = frozenset({EXIT_CONDITION})
 _RETRY = "Retry_if_heroku_refused"
 _AGAIN = f"{EXIT_CONDITION}_again"
 _SECOND = f"{EXIT_CONDITION}_attempt_2"
+# picletter:notify's recovery check (infra/workflow/notify.py): posts only after a failed run.
+_RECOVERY = "Recovered_if_last_failed"
 # How a run normally ends: the job exits 0, or (without reportExit) its dyno was started.
 EXIT_ZERO, STARTED = "exit 0", "started"
 # Guards pass unless the ending says otherwise.
-_GO = {SKIP_CONDITION: False, QUEUE_CONDITION: False}
+_GO = {SKIP_CONDITION: False, QUEUE_CONDITION: False, _RECOVERY: False}
 # The endings a job's definition can have; each applies where the definition has its actions.
 OUTCOMES = (
     Outcome(EXIT_ZERO, {**_GO, EXIT_CONDITION: True}, requires=_REPORTED),
+    # The first success after a failed run, with notify receivers of recoveries.
+    Outcome(
+        "exit 0 after a failed run",
+        {**_GO, EXIT_CONDITION: True, _RECOVERY: True},
+        requires=frozenset({EXIT_CONDITION, _RECOVERY}),
+    ),
     Outcome(STARTED, _GO, excludes=_REPORTED),
     Outcome("exit non-zero", {**_GO, EXIT_CONDITION: False}, requires=_REPORTED),
     Outcome("no exit report", _GO, {START_ACTION: "TimedOut"}, requires=_REPORTED),
@@ -197,10 +209,10 @@ _T = TypeVar("_T")
 def _per_attempt(given: Mapping[str, _T], name: str) -> _T | None:
     """What GIVEN says of action NAME: by its own name, or else by the name of the first attempt's
     action it repeats (`Check_exit_status_attempt_3` ends as `Check_exit_status` does unless the
-    outcome names it)."""
+    outcome names it; the recovery check after a retried start, `..._after_retry`, as the first's)."""
     if name in given:
         return given[name]
-    return given.get(re.sub(r"_attempt_\d+$", "", name))
+    return given.get(re.sub(r"(_after_retry)?(_attempt_\d+)?$", "", name))
 
 
 def executions_per_run(definition: dict[str, Any], outcome: Outcome) -> int:

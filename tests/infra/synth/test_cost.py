@@ -137,3 +137,28 @@ def test_each_attempt_adds_its_executions(overlap: str, per_attempt: int, per_si
         # The first attempt without its Terminate, then one attempt ending in Job_succeeded.
         assert counts["exit non-zero, then exit 0"] == base["exit non-zero"] - 1 + per_attempt
     assert "exit non-zero, then exit 0" not in base
+
+
+@pytest.mark.parametrize("overlap", ["skip", "queue", "allow"])
+@pytest.mark.parametrize("retries", [0, 3])
+def test_notifications_add_their_posts_and_the_recovery_check(overlap: str, retries: int) -> None:
+    from infra.settings import NotifyReceiver
+
+    job = replace(JOB, overlap=overlap, retries=retries)
+    url = "https://hooks.example.com/x"
+    base = executions_by_outcome(definition(job))
+    failure_only = executions_by_outcome(
+        build_definition(
+            job, "app-name", "https://api.heroku.com", None, (NotifyReceiver("slack", url, frozenset({"failure"})),)
+        )
+    )
+    both = (NotifyReceiver("slack", url), NotifyReceiver("webhook", url))
+    counts = executions_by_outcome(build_definition(job, "app-name", "https://api.heroku.com", None, both))
+    for ending in ("exit non-zero", "no exit report", "start failed"):
+        assert failure_only[ending] == base[ending] + 1
+        assert counts[ending] == base[ending] + 2  # one post per receiver, once per run
+    assert failure_only["exit 0"] == base["exit 0"]
+    # Read the earlier runs, Select, Query, the condition; and the explicit Succeeded Terminate.
+    assert counts["exit 0"] == base["exit 0"] + 4 + (0 if retries else 1)
+    assert counts["exit 0 after a failed run"] == counts["exit 0"] + 2
+    assert "exit 0 after a failed run" not in base
