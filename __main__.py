@@ -13,15 +13,21 @@ from pulumi_azure_native import resources
 
 from infra.components.failure_alerts import FailureAlerts, FailureAlertsArgs
 from infra.components.scheduled_dyno_job import ScheduledDynoJob, ScheduledDynoJobArgs
+from infra.errors import ConfigError
 from infra.gc_tuning import tune_for_program_evaluation
 from infra.heroku.app import HerokuApp, HerokuAppArgs
 from infra.heroku.build import HerokuBuild, HerokuBuildArgs
 from infra.heroku.config_vars import HerokuConfigVars, HerokuConfigVarsArgs
 from infra.heroku.environment import heroku_environment
 from infra.stack_config import read_stack_settings
+from infra.workflow import oversized
 
 tune_for_program_evaluation()  # flat cost per job however many jobs there are
 settings = read_stack_settings()
+# Before anything is registered: a workflow Logic Apps would refuse (retries and receivers multiply
+# its actions; without receivers every job fits).
+if settings.notify and (too_big := [p for job in settings.jobs if (p := oversized(job, settings.notify))]):
+    raise ConfigError(too_big)
 for warning in settings.warnings:
     pulumi.log.warn(warning)
 api_url = heroku_environment().api_url

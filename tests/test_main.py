@@ -505,3 +505,17 @@ def test_without_recovery_receivers_no_identity_or_role_is_created() -> None:
     )
     assert workflow(program, "picletter").inputs.get("identity") is None
     assert program.of_type("azure-native:authorization:RoleAssignment") == []
+
+
+def test_a_workflow_over_logic_apps_action_limit_is_refused_before_anything_is_registered() -> None:
+    jobs = json.dumps([{"name": "flaky", "command": "picletter", "schedule": "@daily", "retries": 10}])
+    notify = json.dumps([{"type": "webhook", "url": f"{NOTIFY_URL}-{n}"} for n in range(3)])
+    with pytest.raises(ProgramFailed) as raised:
+        run_program(
+            {**BASE, "picletter:jobs": jobs, "picletter:notify": notify},
+            secret_keys=["picletter:herokuApiToken", "picletter:notify"],
+            env=ENV,
+        )
+    assert raised.value.run.resources == []
+    assert "job flaky's workflow, with retries 10, overlap skip and 3 picletter:notify receivers" in str(raised.value)
+    assert NOTIFY_URL not in str(raised.value)

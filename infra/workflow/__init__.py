@@ -13,6 +13,7 @@ from infra.workflow.definition import (
     SKIP_CONDITION,
     TRIGGER_NAMES,
     build_definition,
+    oversized,
     replacement_key,
 )
 from infra.workflow.expressions import literal, quoted
@@ -39,6 +40,7 @@ __all__ = [
     "build_definition",
     "literal",
     "needs_run_history",
+    "oversized",
     "quoted",
     "replacement_key",
     "report_deadline",

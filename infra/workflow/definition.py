@@ -18,6 +18,7 @@ from infra.run_rules import RUNNING_STATES, concurrency_generation, queue_wait_l
 from infra.settings import JobSettings, NotifyReceiver
 from infra.workflow.expressions import quoted
 from infra.workflow.notify import with_notifications
+from infra.workflow.reading import all_actions
 from infra.workflow.start import (
     READ_RETRY_POLICY,
     TOKEN_PARAMETER,
@@ -28,7 +29,16 @@ from infra.workflow.start import (
     start_actions,
 )
 
-__all__ = ["QUEUE_CONDITION", "SCHEMA", "SKIP_CONDITION", "TRIGGER_NAMES", "build_definition", "replacement_key"]
+__all__ = [
+    "MAX_ACTIONS",
+    "QUEUE_CONDITION",
+    "SCHEMA",
+    "SKIP_CONDITION",
+    "TRIGGER_NAMES",
+    "build_definition",
+    "oversized",
+    "replacement_key",
+]
 
 SCHEMA = "https://schema.management.azure.com/providers/Microsoft.Logic/schemas/2016-06-01/workflowdefinition.json#"
 # The If that cancels a `skip` run while the job's dyno is up.
@@ -38,6 +48,8 @@ QUEUE_CONDITION = "Skip_if_overtaken"
 # When the run was due: the run's trigger carries scheduledTime and startTime (REST spec 2019-05-01,
 # WorkflowRunTrigger). Should trigger() hold neither, the run counts as due now and is never cancelled.
 DUE = "coalesce(trigger()?['scheduledTime'], trigger()?['startTime'], utcNow())"
+# logic-apps-limits-and-config.md, "Definition limits": "Actions per workflow: 500".
+MAX_ACTIONS = 500
 # Trigger name by catchUp.
 TRIGGER_NAMES = {False: "Recurrence", True: "Sliding_Window"}
 
@@ -216,3 +228,21 @@ def replacement_key(job: JobSettings) -> str:
     `runtimeConfiguration.concurrency`, which Logic Apps cannot remove in place
     (run_rules.concurrency_generation)."""
     return concurrency_generation(trigger_concurrency(job.overlap))
+
+
+def oversized(job: JobSettings, notify: Sequence[NotifyReceiver]) -> str | None:
+    """Why JOB's workflow with NOTIFY's receivers would have more actions than Logic Apps allows
+    (10 retries with overlap skip and 3 receivers reach 505), as a settings problem; None if it fits."""
+    count = sum(
+        1
+        for _ in all_actions(
+            build_definition(job, "app", "https://api.heroku.com", "2026-01-01T00:00:00", notify)["actions"]
+        )
+    )
+    if count <= MAX_ACTIONS:
+        return None
+    return (
+        f"picletter:jobs: job {job.name}'s workflow, with retries {job.retries}, overlap {job.overlap} and "
+        f"{len(notify)} picletter:notify receivers, would have {count} actions, over the {MAX_ACTIONS} Logic Apps "
+        "allows; lower its retries, or give fewer receivers"
+    )

@@ -38,6 +38,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from infra.settings import JobSettings, NotifyReceiver
+from infra.workflow.expressions import quoted
 from infra.workflow.start import READ_RETRY_POLICY, secure_data
 
 __all__ = [
@@ -131,7 +132,7 @@ def _payload(kind: str, facts: Mapping[str, Any], title: str, summary: str) -> d
         return {
             "text": f"{title}: {summary}",
             "blocks": [
-                {"type": "section", "text": {"type": "mrkdwn", "text": f"*{title}*\n{summary}"}},
+                {"type": "section", "text": {"type": "mrkdwn", "text": f"*{title}*\n{_slack_text(summary)}"}},
                 {"type": "section", "text": {"type": "mrkdwn", "text": f"{lines}\n<{facts['runUrl']}|Open the run>"}},
             ],
         }
@@ -152,6 +153,43 @@ def _payload(kind: str, facts: Mapping[str, Any], title: str, summary: str) -> d
             {"contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": None, "content": card}
         ],
     }
+
+
+# Slack: a section block's text takes at most 3000 characters, and a message whose blocks break a
+# limit is refused whole (api.slack.com/reference/block-kit/blocks, "Section": "Maximum length for
+# this field is 3000 characters"); `&`, `<` and `>` are escaped in mrkdwn text
+# (api.slack.com/reference/surfaces/formatting, "Escaping text"). Error messages can quote a
+# proxy's HTML page (Start_failed), so they are escaped and cut to SLACK_SUMMARY characters.
+SLACK_SUMMARY = 2500
+
+
+def _slack_text(template: str) -> str:
+    escaped = _as_expression(template)
+    for plain, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
+        escaped = f"replace({escaped}, {quoted(plain)}, {quoted(entity)})"
+    return f"@{{take({escaped}, {SLACK_SUMMARY})}}"
+
+
+def _as_expression(template: str) -> str:
+    """TEMPLATE (text with `@{...}` interpolations, as our messages are written) as one expression."""
+    parts: list[str] = []
+    text, position = "", 0
+    while position < len(template):
+        if template.startswith("@{", position):
+            quoted_text, end = False, position + 2
+            while quoted_text or template[end] != "}":
+                quoted_text ^= template[end] == "'"
+                end += 1
+            if text:
+                parts.append(quoted(text))
+            parts.append(f"string({template[position + 2 : end]})")
+            text, position = "", end + 1
+        else:
+            text += template[position]
+            position += 1
+    if text or not parts:
+        parts.append(quoted(text))
+    return parts[0] if len(parts) == 1 else f"concat({', '.join(parts)})"
 
 
 # Facts shown in Slack and Teams messages: (label, webhook field).

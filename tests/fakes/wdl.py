@@ -103,6 +103,8 @@ FUNCTIONS: dict[str, tuple[int, int]] = {
     "encodeUriComponent": (1, 1),
     "last": (1, 1),
     "sort": (1, 2),
+    "replace": (3, 3),
+    "take": (2, 2),
 }
 ACTION_FUNCTIONS = {"body", "outputs", "actions"}
 
@@ -376,6 +378,10 @@ def evaluate(node: Any, context: Context) -> Any:
         "encodeUriComponent": lambda a: quote(_text(a), safe=""),
         "last": lambda a: a[-1] if a else None,
         # "Sort items in a collection [...] by a key" (sort(<collection>, <sortBy>?)).
+        # "Replace a substring with the specified string" (case-sensitive, every occurrence).
+        "replace": lambda a, old, new: _text(a).replace(old, new),
+        # "Return items from the front of a collection": a string's first characters, all if fewer.
+        "take": lambda a, n: a[:n],
         "sort": lambda a, *key: sorted(a, key=lambda x: x[key[0]]) if key else sorted(a),
     }
     return functions[node.name](*args)

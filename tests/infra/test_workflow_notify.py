@@ -13,7 +13,7 @@ import pytest
 
 from infra.job_command import dyno_command
 from infra.settings import JobSettings, NotifyReceiver
-from infra.workflow import START_ACTION, build_definition, needs_run_history, url_parameter
+from infra.workflow import START_ACTION, build_definition, needs_run_history, oversized, url_parameter
 from infra.workflow.notify import NOTIFY_RETRY_POLICY, WEBHOOK_FIELDS
 from tests.fakes.logic_schema import logic_validator
 from tests.fakes.wdl import Context, Definition, Run, hidden_in_history, retries_allowed, run
@@ -336,3 +336,42 @@ def test_receiver_urls_never_appear_in_the_definition_or_visible_run_history(cal
         shown = json.dumps({part: outcome.get(part) for part in ("inputs", "outputs") if part not in hidden[name]})
         assert CANARY not in shown and TOKEN not in shown, name
         assert CANARY not in json.dumps(result.error or {})
+
+
+def test_slack_gets_a_proxy_page_escaped_and_cut_to_its_section_limit() -> None:
+    page = "<html><body>" + "Bad gateway & more " * 400 + "</body></html>"
+    proxy = {"status": "Failed", "outputs": {"statusCode": 502, "body": page}}
+    result = run_job(JOB, (SLACK,), Start_dyno=proxy)
+    assert result.error is not None and result.error["code"] == "StartDynoFailed"
+    (sent,) = posts(result)
+    section = sent["inputs"]["body"]["blocks"][0]["text"]["text"]
+    assert len(section) <= 3000
+    assert "&lt;html&gt;&lt;body&gt;Bad gateway &amp; more" in section and "<html>" not in section
+    assert section.startswith(f"*picletter job {JOB.name} failed (StartDynoFailed)*\nPOST /dynos answered 502: ")
+
+
+@pytest.mark.parametrize(("overlap", "retries"), [("skip", 9), ("queue", 10), ("allow", 10)])
+def test_many_retries_with_three_receivers_stay_within_microsofts_definition_limits(overlap: str, retries: int) -> None:
+    from tests.infra.test_workflow_retries import _depth, _expressions
+
+    job = replace(JOB, overlap=overlap, retries=retries)  # type: ignore[arg-type]
+    assert oversized(job, ALL) is None
+    built = definition(job)
+    assert Definition(built).problems() == []
+    # logic-apps-limits-and-config.md, "Definition limits": 500 actions, nesting depth 8, 8,192
+    # characters per expression, 80 per action name.
+    names = list(Definition(built).actions)
+    assert len(names) <= 500 and max(map(len, names)) <= 80
+    assert _depth(built["actions"]) <= 8
+    assert max(map(len, _expressions(built["actions"]))) <= 8192
+
+
+def test_a_workflow_over_the_action_limit_is_refused_with_the_fix() -> None:
+    # Found by the test above: 10 retries, overlap skip and 3 receivers make 505 actions.
+    job = replace(JOB, retries=10)
+    assert oversized(job, ALL[:2]) is None
+    problem = oversized(job, ALL)
+    assert problem == (
+        f"picletter:jobs: job {JOB.name}'s workflow, with retries 10, overlap skip and 3 picletter:notify "
+        "receivers, would have 505 actions, over the 500 Logic Apps allows; lower its retries, or give fewer receivers"
+    )
