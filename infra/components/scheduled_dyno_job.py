@@ -15,16 +15,13 @@ if TYPE_CHECKING:  # loading azure-native's monitor module costs ~100 ms: only s
 from infra.components.catch_up_start import CatchUpStart
 from infra.settings import JobSettings, NotifyReceiver
 from infra.workflow import TOKEN_PARAMETER, build_definition, needs_run_history, replacement_key, url_parameter
+from infra.workflow.notify import READER_ROLE
 
 __all__ = ["ScheduledDynoJob", "ScheduledDynoJobArgs"]
 
 
 # monitor.MetricAlert.pulumi_type, written out for the same reason as failure_alerts.ACTION_GROUP_TYPE.
 METRIC_ALERT_TYPE = "azure-native:monitor:MetricAlert"
-# The built-in Reader role (Azure RBAC built-in roles: "Reader", acdd72a7-3385-48ef-bd42-f606fba81ae7):
-# enough to list the workflow's runs (Microsoft.Logic/workflows/runs/read), scoped to the workflow
-# alone, so the identity reads nothing else and changes nothing.
-READER_ROLE = "acdd72a7-3385-48ef-bd42-f606fba81ae7"
 
 
 @dataclass

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from infra.tree import DESCEND, rewrite
-from infra.workflow import TOKEN_PARAMETER
+from infra.workflow import TOKEN_PARAMETER, all_actions
+from infra.workflow.notify import READ_RUNS, READER_ROLE
 
 __all__ = ["arm_literal", "arm_template"]
 
@@ -28,10 +29,36 @@ def _escape_expression(node: Any, _path: str) -> Any:
     return DESCEND
 
 
+def _reads_runs(definition: dict[str, Any]) -> bool:
+    return any(name.startswith(READ_RUNS) for name, _ in all_actions(definition.get("actions", {})))
+
+
+def _runs_reader(name: str) -> dict[str, Any]:
+    """Reader on the workflow for its identity (infra.workflow.notify: recovery reads the runs), an
+    extension resource scoped to the workflow (ARM, "Set scope for extension resources")."""
+    workflow = f"resourceId('Microsoft.Logic/workflows', '{name}')"
+    return {
+        "type": "Microsoft.Authorization/roleAssignments",
+        "apiVersion": "2022-04-01",
+        "name": f"[guid({workflow}, '{READER_ROLE}')]",
+        "scope": f"Microsoft.Logic/workflows/{name}",
+        "dependsOn": [f"[{workflow}]"],
+        "properties": {
+            "roleDefinitionId": f"[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '{READER_ROLE}')]",
+            "principalId": f"[reference({workflow}, '2019-05-01', 'Full').identity.principalId]",
+            "principalType": "ServicePrincipal",
+        },
+    }
+
+
 def arm_template(workflows: list[dict[str, Any]]) -> dict[str, Any]:
-    """WORKFLOWS: `name`, `definition`, `state`, `tags` of each Logic App; the token is a template parameter."""
-    resources = [
-        {
+    """WORKFLOWS: `name`, `definition`, `state`, `tags` of each Logic App; the token and the notify
+    receivers' URLs (`notifyUrlN`, picletter:notify) are securestring template parameters."""
+    secure = sorted({p for w in workflows for p in w["definition"].get("parameters", {}) if p != TOKEN_PARAMETER})
+    resources: list[dict[str, Any]] = []
+    for workflow in workflows:
+        own = [TOKEN_PARAMETER, *(p for p in secure if p in workflow["definition"].get("parameters", {}))]
+        resource: dict[str, Any] = {
             "type": "Microsoft.Logic/workflows",
             "apiVersion": "2019-05-01",
             "name": workflow["name"],
@@ -40,11 +67,16 @@ def arm_template(workflows: list[dict[str, Any]]) -> dict[str, Any]:
             "properties": {
                 "state": workflow["state"],
                 "definition": arm_literal(workflow["definition"]),
-                "parameters": {TOKEN_PARAMETER: {"value": f"[parameters('{TOKEN_PARAMETER}')]"}},
+                "parameters": {p: {"value": f"[parameters('{p}')]"} for p in own},
             },
         }
-        for workflow in workflows
-    ]
+        resources.append(resource)
+        if _reads_runs(workflow["definition"]):
+            resource["identity"] = {"type": "SystemAssigned"}
+            resources.append(_runs_reader(workflow["name"]))
+    receivers = {
+        p: {"type": "securestring", "metadata": {"description": "a picletter:notify receiver's URL"}} for p in secure
+    }
     return {
         "$schema": TEMPLATE_SCHEMA,
         "contentVersion": "1.0.0.0",
@@ -53,6 +85,7 @@ def arm_template(workflows: list[dict[str, Any]]) -> dict[str, Any]:
                 "type": "securestring",
                 "metadata": {"description": "Heroku token that lists and creates dynos (picletter:herokuRunToken)"},
             },
+            **receivers,
             "location": {"type": "string", "defaultValue": "[resourceGroup().location]"},
         },
         "resources": resources,

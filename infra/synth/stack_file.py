@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,23 @@ from infra.settings import SECRET_PLACEHOLDER_PREFIX
 from infra.tree import DESCEND, rewrite
 
 __all__ = ["StackFile", "load_stack_file", "placeholder"]
+
+
+class _StackLoader(yaml.SafeLoader):  # type: ignore[misc]
+    """YAML as the Pulumi CLI reads a stack file: gopkg.in/yaml.v3, where `on`, `off`, `yes` and `no`
+    are strings unless decoded into a bool ("YAML 1.1 bools (yes/no, on/off) are supported as long
+    as they are being decoded into a typed bool value. Otherwise they behave as a string", yaml.v3
+    README). PyYAML's SafeLoader reads them as booleans, which would turn picletter:notify's `on:`
+    key into True."""
+
+
+_StackLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_StackLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 
 
 def placeholder(key: str) -> str:
@@ -57,7 +75,7 @@ def _document(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise UserError(f"stack file {path} does not exist; pass --stack Pulumi.<stack>.yaml")
     try:
-        document = yaml.safe_load(path.read_text()) or {}
+        document = yaml.load(path.read_text(), Loader=_StackLoader) or {}
     except yaml.YAMLError as exc:
         raise UserError(f"stack file {path} is not valid YAML: {' '.join(str(exc).split())}") from None
     except UnicodeDecodeError:

@@ -44,6 +44,8 @@ from infra.workflow.start import READ_RETRY_POLICY, secure_data
 __all__ = [
     "ARM",
     "NOTIFY_RETRY_POLICY",
+    "READER_ROLE",
+    "READ_RUNS",
     "RUNS_API_VERSION",
     "RUN_LINK",
     "WEBHOOK_FIELDS",
@@ -57,6 +59,12 @@ __all__ = [
 # posted may post the message twice: a repeated alert beats a lost one, and Slack answers its
 # rate limit with 429, which a retry outlasts.
 NOTIFY_RETRY_POLICY = {"type": "fixed", "count": 2, "interval": "PT30S"}
+# The built-in Reader role (Azure RBAC built-in roles: "Reader", acdd72a7-3385-48ef-bd42-f606fba81ae7):
+# enough to list the workflow's runs (Microsoft.Logic/workflows/runs/read); granted on the workflow
+# alone, so the identity reads nothing else and changes nothing.
+READER_ROLE = "acdd72a7-3385-48ef-bd42-f606fba81ae7"
+# The action that reads the earlier runs (one per success ending, suffixed).
+READ_RUNS = "Read_earlier_runs"
 # Azure Resource Manager, the audience of the managed identity's token for the runs list.
 ARM = "https://management.azure.com"
 # The REST API version of Microsoft's Logic Apps spec in ../shared/reference (Workflow Runs - List:
@@ -256,8 +264,7 @@ def _recovery(job: JobSettings, app: str, tag: str, receivers: Sequence[tuple[in
     """Before a success ending (TAG names it): read the earlier runs, keep those that ended Succeeded
     or Failed and started before this one, and if the latest of them Failed, post the recovery."""
     runs, earlier, finished, decide = (
-        f"{step}{tag}"
-        for step in ("Read_earlier_runs", "Earlier_runs", "Finished_earlier_runs", "Recovered_if_last_failed")
+        f"{step}{tag}" for step in (READ_RUNS, "Earlier_runs", "Finished_earlier_runs", "Recovered_if_last_failed")
     )
     status = "item()?['status']"
     facts = {
@@ -340,7 +347,7 @@ def _recover_on_success(
             tag = name.removeprefix("Job_succeeded").removeprefix("Succeeded_after_retry")
             tag = ("_after_retry" + tag) if name.startswith("Succeeded_after_retry") else tag
             steps = _recovery(job, app, tag, receivers)
-            steps[f"Read_earlier_runs{tag}"]["runAfter"] = action["runAfter"]
+            steps[f"{READ_RUNS}{tag}"]["runAfter"] = action["runAfter"]
             scope.update(steps)
             action["runAfter"] = {f"Recovered_if_last_failed{tag}": list(_EVERY_STATUS)}
 

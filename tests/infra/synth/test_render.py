@@ -178,3 +178,41 @@ def test_the_existing_app_example_renders_without_code_or_config_vars(tmp_path: 
     assert json.loads((tmp_path / "heroku-config-vars.json").read_text()) == {"app": "rails-shop", "owns": {}}
     assert "job code" not in result.summary and "2 Logic App(s)" in result.summary
     assert sorted(p.name for p in (tmp_path / "workflows").iterdir()) == ["nightly-reports.json", "weekly-sync.json"]
+
+
+NOTIFY_STACK = """\
+config:
+  azure-native:location: westeurope
+  picletter:herokuApp: review-app
+  picletter:herokuApiToken:
+    secure: v1:token-ciphertext-canary
+  picletter:notify:
+    - type: slack
+      url:
+        secure: v1:slack-ciphertext-canary
+    - type: webhook
+      url:
+        secure: v1:hook-ciphertext-canary
+      on: [failure]
+"""
+
+
+def test_a_notify_stack_renders_with_receiver_parameters_and_a_runs_reader(tmp_path: Path) -> None:
+    # `on:` unquoted, as people write it: the Pulumi CLI's YAML (yaml.v3) reads it as the string "on",
+    # where YAML 1.1 readers make it True.
+    stack = tmp_path / "Pulumi.review.yaml"
+    stack.write_text(NOTIFY_STACK)
+    synth(stack, tmp_path / "out", now=NOW)
+    template = json.loads((tmp_path / "out/azuredeploy.json").read_text())
+    for parameter in ("herokuApiToken", "notifyUrl0", "notifyUrl1"):
+        assert template["parameters"][parameter]["type"] == "securestring"
+    workflow, reader = template["resources"]
+    assert workflow["properties"]["parameters"]["notifyUrl1"] == {"value": "[parameters('notifyUrl1')]"}
+    assert workflow["identity"] == {"type": "SystemAssigned"}
+    assert reader["type"] == "Microsoft.Authorization/roleAssignments"
+    assert reader["scope"] == f"Microsoft.Logic/workflows/{workflow['name']}"
+    assert reader["properties"]["roleDefinitionId"].endswith("'acdd72a7-3385-48ef-bd42-f606fba81ae7')]")
+    cost = (tmp_path / "out/cost.md").read_text()
+    assert "exit 0 after a failed run: 12" in cost
+    written = "".join(path.read_text() for path in (tmp_path / "out").rglob("*") if path.is_file())
+    assert "ciphertext-canary" not in written
