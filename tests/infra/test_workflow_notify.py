@@ -375,3 +375,17 @@ def test_a_workflow_over_the_action_limit_is_refused_with_the_fix() -> None:
         f"picletter:jobs: job {JOB.name}'s workflow, with retries 10, overlap skip and 3 picletter:notify "
         "receivers, would have 505 actions, over the 500 Logic Apps allows; lower its retries, or give fewer receivers"
     )
+
+
+def test_a_recovery_receiver_that_fails_never_fails_the_successful_run() -> None:
+    result = run_job(
+        JOB,
+        (SLACK, HOOK),
+        earlier(THIS_RUN, FAILED_BEFORE),
+        Start_dyno=exited(0),
+        Notify_0_recovery={"status": "Failed", "outputs": {"statusCode": 500}},
+    )
+    assert (result.status, result.error) == ("Succeeded", None)
+    assert result.results["Notify_0_recovery"]["status"] == "Failed"
+    assert result.results["Recovered_if_last_failed"]["status"] == "Failed"
+    assert result.results["Notify_1_recovery"]["status"] == "Succeeded"
