@@ -352,7 +352,7 @@ def test_slack_gets_a_proxy_page_escaped_and_cut_to_its_section_limit() -> None:
 
 @pytest.mark.parametrize(("overlap", "retries"), [("skip", 9), ("queue", 10), ("allow", 10)])
 def test_many_retries_with_three_receivers_stay_within_microsofts_definition_limits(overlap: str, retries: int) -> None:
-    from tests.infra.test_workflow_retries import _depth, _expressions
+    from tests.infra.workflow.test_start import _depth, _expressions
 
     job = replace(JOB, overlap=overlap, retries=retries)  # type: ignore[arg-type]
     assert oversized(job, ALL) is None
