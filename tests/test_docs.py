@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from infra.cli import main as infra_main
+from infra.settings import JOB_FIELDS, STACK_FIELDS
 from tests.helpers import REPO
 
 DOCS = [REPO / "README.md", *sorted((REPO / "docs").rglob("*.md"))]
@@ -122,6 +123,22 @@ def test_docs_index_links_every_docs_page() -> None:
     index = REPO / "docs" / "index.md"
     linked = {(index.parent / t.partition("#")[0]).resolve() for t in LINK.findall(index.read_text())}
     assert [str(p.relative_to(REPO)) for p in DOCS[1:] if p.resolve() not in linked and p != index] == []
+
+
+def table_keys(markdown: str, heading: str) -> set[str]:
+    """The names in the first column of the table under HEADING (each cell's backticked names)."""
+    section = markdown.split(f"\n## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| ([^|]+) \|", section, re.MULTILINE)
+    return {name for row in rows for name in re.findall(r"`([^`]+)`", row)}
+
+
+def test_configuration_reference_lists_every_key_the_settings_parse() -> None:
+    # One parser per key in infra/settings.py: a key added there without its row (or a row left
+    # behind by a removed key) fails here, both ways.
+    text = (REPO / "docs" / "reference" / "configuration.md").read_text()
+    stack_keys = {"azure-native:location" if key == "location" else f"picletter:{key}" for key in STACK_FIELDS}
+    assert table_keys(text, "Stack keys") == stack_keys
+    assert table_keys(text, "Job fields") == set(JOB_FIELDS)
 
 
 def test_readme_stays_short() -> None:
