@@ -22,7 +22,8 @@ __all__ = [
 ]
 
 _HINTS = {
-    401: "check picletter:herokuApiToken or HEROKU_API_KEY (create one with `heroku authorizations:create`)",
+    401: "check the token: picletter:herokuDeployToken or herokuRunToken, else picletter:herokuApiToken or "
+    "HEROKU_API_KEY (docs/how-to/tokens.md: `heroku authorizations:create`)",
     403: "the token's account lacks access to this app; add it as a collaborator or use another token",
     404: "check the app name in picletter:herokuApp (or --app) and that the token's account can see it",
     429: "Heroku's rate limit (4500 requests/hour) was hit; wait and run again",
