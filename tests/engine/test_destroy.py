@@ -1,0 +1,84 @@
+"""Scenarios 6 and 7 of issue 18: `pulumi destroy`, also after the program changed since the `up`."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tarfile
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+
+from tests.engine.harness import REPO, Engine, engine_world, project_files
+
+WORKFLOW = "azure-native:logic:Workflow"
+GROUP = "azure-native:resources:ResourceGroup"
+# The program just before the run-outcome rework (3965ed7 replaced the polling definition by the
+# HttpWebhook one): its state holds another workflow definition and earlier provider code.
+EARLIER_COMMIT = "d3e3405"
+
+
+def test_destroy_gives_back_config_vars_and_deletes_azure_children_first(engine: Engine) -> None:
+    app = engine.heroku.apps["picletter-test"]
+    app.config_vars["PICLETTER_TO"] = "set-by-hand@example.com"
+    engine.configure_like_the_readme()
+    engine.pulumi("config", "set", "--path", "picletter:adoptConfigVars[0]", "PICLETTER_TO")
+    engine.up()
+    assert app.config_vars["PICLETTER_TO"] == "me@example.com"
+    before = len(engine.azure.calls)
+
+    engine.pulumi("destroy", "--yes")
+
+    # Owned vars released, the adopted one given back its earlier value, the others untouched.
+    assert app.config_vars == {"DATABASE_URL": "postgres://unmanaged", "PICLETTER_TO": "set-by-hand@example.com"}
+    deletes = [c.type for c in engine.azure.calls[before:] if c.method == "Delete"]
+    assert deletes == [WORKFLOW, GROUP], "the engine deletes dependents first"
+    assert engine.azure.resources == {}
+    assert engine.resources_in_state() == []
+
+
+@pytest.mark.parametrize("delete_app", [False, True])
+def test_destroy_retains_a_created_app_unless_told_otherwise(engine: Engine, delete_app: bool) -> None:
+    engine.configure_like_the_readme(app="picletter-created")
+    engine.config("picletter:createApp", "true")
+    engine.config("picletter:deleteAppOnDestroy", str(delete_app).lower())
+    engine.up()
+
+    engine.pulumi("destroy", "--yes")
+
+    assert ("picletter-created" in engine.heroku.apps) is not delete_app
+    if not delete_app:
+        assert "PICLETTER_TO" not in engine.heroku.apps["picletter-created"].config_vars
+    assert engine.azure.resources == {}
+
+
+def _export_commit(commit: str, destination: Path) -> None:
+    archive = subprocess.run(["git", "archive", commit], cwd=REPO, capture_output=True, check=False)
+    if archive.returncode != 0:
+        pytest.fail(f"git archive {commit} failed (a shallow clone?): {archive.stderr.decode().strip()}")
+    with tarfile.open(fileobj=BytesIO(archive.stdout)) as tar:
+        tar.extractall(destination, filter="data")
+
+
+def test_refresh_and_destroy_after_the_code_changed_since_the_up(tmp_path: Path) -> None:
+    earlier = tmp_path / "earlier"
+    earlier.mkdir()
+    _export_commit(EARLIER_COMMIT, earlier)
+    with engine_world(tmp_path / "world", root=earlier, apps={"picletter-test": {}}) as engine:
+        engine.configure_like_the_readme()
+        engine.up()
+        # The same project directory now holds the current program, as after a `git pull`.
+        for child in engine.project.iterdir():
+            if child.name not in (".venv", "Pulumi.test.yaml"):
+                shutil.rmtree(child) if child.is_dir() else child.unlink()
+        for name in project_files():
+            (engine.project / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / name, engine.project / name)
+
+        engine.pulumi("refresh", "--yes")
+        engine.pulumi("destroy", "--yes")
+
+        assert engine.heroku.apps["picletter-test"].config_vars == {}
+        assert engine.azure.resources == {}
+        assert engine.resources_in_state() == []
