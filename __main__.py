@@ -13,7 +13,7 @@ from pulumi_azure_native import resources
 
 from infra.components.failure_alerts import FailureAlerts, FailureAlertsArgs
 from infra.components.scheduled_dyno_job import ScheduledDynoJob, ScheduledDynoJobArgs
-from infra.errors import ConfigError
+from infra.errors import ConfigError, PicletterError
 from infra.gc_tuning import tune_for_program_evaluation
 from infra.heroku.app import HerokuApp, HerokuAppArgs
 from infra.heroku.build import HerokuBuild, HerokuBuildArgs
@@ -23,14 +23,19 @@ from infra.stack_config import read_stack_settings
 from infra.workflow import oversized
 
 tune_for_program_evaluation()  # flat cost per job however many jobs there are
-settings = read_stack_settings()
-# Before anything is registered: a workflow Logic Apps would refuse (retries and receivers multiply
-# its actions; without receivers every job fits).
-if settings.notify and (too_big := [p for job in settings.jobs if (p := oversized(job, settings.notify))]):
-    raise ConfigError(too_big)
+try:
+    settings = read_stack_settings()
+    # Before anything is registered: a workflow Logic Apps would refuse (retries and receivers multiply
+    # its actions; without receivers every job fits).
+    if settings.notify and (too_big := [p for job in settings.jobs if (p := oversized(job, settings.notify))]):
+        raise ConfigError(too_big)
+    api_url = heroku_environment().api_url
+except PicletterError as error:
+    # The language host shows a RunError as its message alone and any other exception as a
+    # traceback (pulumi-language-python-exec, sdk/python/cmd): a person gets the fix, not a stack.
+    raise pulumi.RunError(str(error)) from error
 for warning in settings.warnings:
     pulumi.log.warn(warning)
-api_url = heroku_environment().api_url
 # The Logic Apps hold only the run token (lists and creates dynos); the providers read the deploy
 # token from the stack config themselves (docs/how-to/tokens.md).
 run_token = pulumi.Output.secret(settings.heroku_run_token)

@@ -8,6 +8,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pulumi
 import pytest
 
 from infra.job_command import REPORTER_ENV, RUN_ENV, RUN_NAME, dyno_command, reporter_script
@@ -217,7 +218,9 @@ def test_several_jobs_with_zones_sizes_env_and_a_disabled_one() -> None:
 def test_bad_config_is_refused_before_any_resource_is_registered() -> None:
     with pytest.raises(ProgramFailed) as raised:
         run(herokuApp=None, jobs=[{"name": "Bad Name", "command": "x", "schedule": "0 7 1 * 1", "size": "huge"}])
-    assert isinstance(raised.value.__cause__, ConfigError)
+    # Handed to the language host as a RunError, which it shows without a traceback.
+    assert isinstance(raised.value.__cause__, pulumi.RunError)
+    assert isinstance(raised.value.__cause__.__cause__, ConfigError)
     message = str(raised.value)
     for key in (
         "picletter:herokuApp",
