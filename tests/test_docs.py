@@ -160,7 +160,7 @@ def test_each_kind_of_dangling_name_is_reported(tmp_path: Path) -> None:
         f"link missing.md: {tmp_path / 'docs' / 'missing.md'} does not exist",
         "link here.md#nope: no heading #nope in here.md",
         "command python -m infra nosuch: not a subcommand of infra.cli",
-        "command ./dev deploy: not one of ['py', 'run', 'test']",
+        "command ./dev deploy: not one of ['engine', 'py', 'run', 'test']",
         "path docs/nothere.md: not in the repository",
         "file nothere.toml: not at the repository's root",
     ]
