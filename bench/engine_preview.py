@@ -48,7 +48,7 @@ def configure_example(engine: Engine) -> None:
         elif isinstance(value, list | dict):
             engine.set_object(key, value)
         else:
-            engine.config(key, str(value))
+            engine.config(key, str(value).lower() if isinstance(value, bool) else str(value))
 
 
 def seconds(engine: Engine, cwd: Path | None = None) -> float:
@@ -63,7 +63,7 @@ def main() -> None:
     args = parser.parse_args()
     if cli_bin() is None:
         raise SystemExit("no Pulumi CLI: run `./dev engine` first (docs/how-to/engine-tests.md)")
-    with tempfile.TemporaryDirectory() as tmp, engine_world(Path(tmp), apps={"picletter-example": {}}) as engine:
+    with tempfile.TemporaryDirectory() as tmp, engine_world(Path(tmp), apps={}) as engine:
         configure_example(engine)
         bare = Path(tmp) / "bare"
         bare.mkdir()
