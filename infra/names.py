@@ -13,6 +13,7 @@ from dataclasses import dataclass
 __all__ = [
     "APP_NAME",
     "DYNO_NAME",
+    "FIR_DYNO_NAME",
     "JOB_NAME",
     "RESERVED_PREFIXES",
     "RESOURCE_GROUP",
@@ -64,6 +65,15 @@ DYNO_NAME = NameRule(
     "a dyno name",
     re.compile(rf"[A-Za-z0-9_-]{{1,63}}\.[0-9]{{1,10}}|{_UUID}"),
     "a name like run.4821 or web.1, as `infra ps` lists them",
+)
+# A Fir-generation dyno's name: process type, a hash and 5 characters, as Kubernetes names pods
+# (heroku/cli src/lib/apps/generation.ts: `^web-[0-9a-z]+-[0-9a-z]{5}$`, "web-1234abcde-123ab"; the
+# CLI matches `web` only, any process type is taken here). Recognized to refuse it by name, as
+# picletter does not run on Fir apps (infra.heroku.generation).
+FIR_DYNO_NAME = NameRule(
+    "a Fir dyno name",
+    re.compile(r"[A-Za-z0-9_-]{1,63}-[0-9a-z]+-[0-9a-z]{5}"),
+    "a name like web-848cd4f64d-pvpr2",
 )
 # Ours: a job names its Logic App (`<stack>-<job>`, Azure allows 1-80 characters) and the dyno's
 # command (infra.job_command), so it stays short and lower-case.

@@ -544,8 +544,14 @@ def test_synth_shows_warnings_on_stderr(tmp_path: Path, capsys: pytest.CaptureFi
 # (issue 22 found each); the server below answers every request with one such reply.
 
 
+# A Cedar app as the schema's app Info gives it: `logs --dyno D --tail` reads the app before the
+# request each case is about.
+CEDAR_APP = b'{"id": "01234567-89ab-cdef-0123-456789abcdef", "name": "picletter-test", "generation": {"name": "cedar"}}'
+
+
 class _Replies(ThreadingHTTPServer):
     reply: tuple[int, str, bytes] = (200, "text/html", b"")
+    app_reply: tuple[int, str, bytes] = (200, "application/json", CEDAR_APP)
     requests: list[str]
 
 
@@ -556,7 +562,7 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         self.rfile.read(length)
         self.server.requests.append(f"{self.command} {self.path}")
-        status, kind, body = self.server.reply
+        status, kind, body = self.server.app_reply if self.path == f"/apps/{APP}" else self.server.reply
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))

@@ -22,14 +22,12 @@ from typing import TYPE_CHECKING, Any
 
 import pulumi
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
-from pulumi.runtime.rpc import UNKNOWN
 
 from infra.heroku.current_code import CodeOnApp, code_on_app, current_release, describe_release, release_code
 from infra.heroku.errors import HerokuApiError, HerokuBuildFailed, HerokuNotFound
 from infra.heroku.payloads import Build
-from infra.heroku.provider_base import HerokuProvider
+from infra.heroku.provider_base import HerokuProvider, known_app
 from infra.heroku.source_bundle import make_bundle
-from infra.names import APP_NAME
 
 if TYPE_CHECKING:  # the HTTP stack loads in the provider host only, not at program start
     from infra.heroku.client import HerokuClient
@@ -57,7 +55,7 @@ class HerokuBuildProvider(HerokuProvider):
         if not isinstance(news.get("checksum"), str):
             failures.append(CheckFailure("checksum", "the tarball checksum is missing"))
         news = {**news, "replaces": None, "replacesCode": None}
-        if failures or not _ships(olds, news) or not _known_app(news["app"]):
+        if failures or not _ships(olds, news) or not known_app(news["app"]):
             return CheckResult(news, failures)
         try:
             code = self._code_on_app(news["app"], olds, news)
@@ -175,11 +173,6 @@ class HerokuBuildProvider(HerokuProvider):
 def _ships(olds: dict[str, Any], news: dict[str, Any]) -> bool:
     """Whether the update builds: a first deploy, another app, or other code."""
     return not olds or olds.get("app") != news.get("app") or olds.get("checksum") != news.get("checksum")
-
-
-def _known_app(app: Any) -> bool:
-    """During a preview an app the stack creates has no name yet (Pulumi's unknown value)."""
-    return isinstance(app, str) and app != UNKNOWN and APP_NAME.accepts(app)
 
 
 @dataclass(frozen=True)

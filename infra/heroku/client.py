@@ -39,7 +39,7 @@ from infra.heroku.paths import app_segment, dyno_segment
 from infra.heroku.payloads import App, Build, Dyno, Release
 from netkit.retries import RetrySettings, retrying_transport
 
-__all__ = ["USER_AGENT", "HerokuClient", "RetrySettings", "retry_settings"]
+__all__ = ["EMPTY_COMMAND", "USER_AGENT", "HerokuClient", "RetrySettings", "retry_settings"]
 
 USER_AGENT = "picletter-infra/0.1 (+https://github.com/picletter/picletter)"
 # Headers Heroku uses to warn a client (deprecations, limits); the Heroku CLI shows both
@@ -52,6 +52,7 @@ RATE_LIMIT_PAUSE = 2.0
 # up to 30 times, a second apart (heroku/cli src/lib/container/streamer.ts: maxRetries = 30, 1000 ms).
 OUTPUT_MISSING_TRIES = 30
 OUTPUT_MISSING_PAUSE = 1.0
+EMPTY_COMMAND = "the command is empty; name a Procfile process type or a shell command"
 HEROKU_RETRY = RetrySettings(attempts=DEFAULT_ATTEMPTS, backoff_factor=DEFAULT_BACKOFF)
 
 
@@ -168,7 +169,7 @@ class HerokuClient:
     # -- endpoints -------------------------------------------------------------------------------
 
     def app(self, app: str) -> App:
-        return cast(App, self.request("GET", f"/apps/{app_segment(app)}"))
+        return cast(App, self.request("GET", f"/apps/{app_segment(app)}", fields=("id",)))
 
     def create_app(self, name: str, *, region: str | None = None) -> App:
         """A new app named NAME, in REGION (Heroku's default, us, when None)."""
@@ -221,7 +222,7 @@ class HerokuClient:
     ) -> Dyno:
         """A one-off, detached dyno (what `heroku run:detached` does)."""
         if not command.strip():
-            raise HerokuRequestError("the command is empty; name a Procfile process type or a shell command")
+            raise HerokuRequestError(EMPTY_COMMAND)
         # attach false, as `heroku run:detached` sends it: no rendezvous session is opened.
         body: dict[str, Any] = {"attach": False, "command": command, "type": "run"}
         if size:

@@ -20,6 +20,8 @@
   id never drops or ends a state that holds earlier values.
 - `app` may change between the app's name and its id: the same app (by id) is no replace. Another
   app is a replace that sets the keys there first, then lets go of them on the old app.
+- Every stack has this resource, so its check is where a Fir-generation app is refused, before
+  anything changes (infra.heroku.generation): one `GET /apps/{app}` per check of a known app.
 """
 
 from __future__ import annotations
@@ -31,8 +33,15 @@ from typing import TYPE_CHECKING, Any
 import pulumi
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
-from infra.heroku.errors import HerokuAuthError, HerokuConfigVarConflict, HerokuNotFound
-from infra.heroku.provider_base import HerokuProvider
+from infra.heroku.errors import (
+    HerokuApiError,
+    HerokuAuthError,
+    HerokuConfigVarConflict,
+    HerokuMissingToken,
+    HerokuNotFound,
+)
+from infra.heroku.generation import fir_app_refusal
+from infra.heroku.provider_base import HerokuProvider, known_app
 from infra.names import variable_name_refusal
 
 if TYPE_CHECKING:  # httpx loads in the provider host only (infra.heroku.provider_base)
@@ -212,7 +221,25 @@ class HerokuConfigVarsProvider(HerokuProvider):
                 failures.append(CheckFailure("vars", f"config var name {refusal}"))
             if not isinstance(value, str):
                 failures.append(CheckFailure("vars", f"config var {key} must be a string, quote it"))
+        if known_app(news.get("app")) and (refusal := self._generation_refusal(news["app"])):
+            failures.append(CheckFailure("app", refusal))
         return CheckResult(news, failures)
+
+    def _generation_refusal(self, app: str) -> str | None:
+        """A line refusing APP if it is a Fir-generation app (or cannot be read to know), else None.
+        An app not found is left to create and update, which name it before any write."""
+        try:
+            with self.client() as heroku:
+                found = heroku.app(app)
+        except HerokuNotFound:
+            return None
+        except (HerokuApiError, HerokuMissingToken) as exc:
+            return (
+                f"picletter:herokuApp: could not read app {app} to check its generation ({exc}); fix the token "
+                "or the app name and run again"
+            )
+        fix = "point picletter:herokuApp at a Cedar app (a new name with picletter:createApp true makes one)"
+        return fir_app_refusal("picletter:herokuApp", app, found, fix)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         if olds.get("app") != news.get("app") and not self._same_app(olds, news["app"]):

@@ -18,6 +18,9 @@ class App(TypedDict, total=False):
     name: str
     region: NamedRef
     web_url: str | None
+    # An object in the schema (app.generation), a string in the CLI's 3.sdk types: infra.heroku.generation.
+    generation: NamedRef | str
+    stack: NamedRef  # "cnb" on Fir apps
 
 
 class Dyno(TypedDict, total=False):

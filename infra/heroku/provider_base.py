@@ -7,23 +7,31 @@ HTTP client (and httpx) is imported only inside the provider host, never at prog
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pulumi.dynamic import ConfigureRequest, ResourceProvider
+from pulumi.runtime.rpc import UNKNOWN
 
 from infra.heroku.environment import HerokuEnvironment, heroku_environment
 from infra.heroku.errors import HerokuMissingToken
+from infra.names import APP_NAME
 
 if TYPE_CHECKING:
     import httpx
 
     from infra.heroku.client import HerokuClient
 
-__all__ = ["DEPLOY_TOKEN_CONFIG_KEY", "TOKEN_CONFIG_KEY", "HerokuProvider"]
+__all__ = ["DEPLOY_TOKEN_CONFIG_KEY", "TOKEN_CONFIG_KEY", "HerokuProvider", "known_app"]
 
 # The providers deploy (config vars, builds, an app): the deploy token, else the token both share.
 DEPLOY_TOKEN_CONFIG_KEY = "picletter:herokuDeployToken"
 TOKEN_CONFIG_KEY = "picletter:herokuApiToken"
+
+
+def known_app(app: Any) -> bool:
+    """Whether APP is an app name or id to ask Heroku about: during a preview an app the stack
+    creates has no name yet (Pulumi's unknown value, itself shaped as a UUID)."""
+    return isinstance(app, str) and app != UNKNOWN and APP_NAME.accepts(app)
 
 
 class HerokuProvider(ResourceProvider):

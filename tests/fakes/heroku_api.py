@@ -116,6 +116,21 @@ class FakeApp:
 
     # The Procfile of the code it runs, for tests of process types (its slug's process_types).
     procfile: str = ""
+    # The platform generation and stack it runs on. The schema's app Info answers both as objects
+    # (app.generation: {id, name}, name e.g. "cedar"; the generation resource's example name is
+    # "fir"; app.stack: {id, name}, e.g. "heroku-24"). A Fir app's stack is "cnb": the Heroku CLI
+    # prepends `launcher` exactly then (heroku/cli src/lib/run/helpers.ts, shouldPrependLauncher).
+    generation: str = "cedar"
+    stack: str = "heroku-24"
+
+    def info(self) -> dict[str, Any]:
+        """The app as `GET /apps/{app}` answers it (the fields the schema defines that tests need)."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "generation": {"id": str(uuid.uuid5(uuid.NAMESPACE_URL, self.generation)), "name": self.generation},
+            "stack": {"id": str(uuid.uuid5(uuid.NAMESPACE_URL, self.stack)), "name": self.stack},
+        }
 
     def release(
         self, description: str, user: dict[str, str] | None = None, *, slug: str | None = "same"
@@ -216,11 +231,11 @@ class FakeHeroku:
 
     # -- test-facing -----------------------------------------------------------------------------
 
-    def add_app(self, name: str, config_vars: dict[str, str] | None = None) -> FakeApp:
+    def add_app(self, name: str, config_vars: dict[str, str] | None = None, *, generation: str = "cedar") -> FakeApp:
         """An app as `heroku create` leaves it (v1 "Initial release", running no code: the schema's
         release.slug is null), then one release setting CONFIG_VARS (an add-on's or a hand-set
-        value), if any."""
-        app = FakeApp(name=name)
+        value), if any. GENERATION "fir" makes a Fir app, on the "cnb" stack (FakeApp.stack)."""
+        app = FakeApp(name=name, generation=generation, stack="cnb" if generation == "fir" else "heroku-24")
         app.release("Initial release")
         if config_vars:
             app.config_vars.update(config_vars)
@@ -538,7 +553,7 @@ class FakeHeroku:
 
     def _handle_app(self, method: str, app: FakeApp, rest: str, body: Any) -> tuple[int, dict[str, str], Any]:
         if rest == "" and method == "GET":
-            return 200, {}, {"id": app.id, "name": app.name}
+            return 200, {}, app.info()
         if rest == "" and method == "PATCH" and "name" in body:
             if body["name"] in self.apps:
                 return 422, {}, {"id": "invalid_params", "message": "Name is already taken"}

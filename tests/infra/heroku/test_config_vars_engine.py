@@ -140,3 +140,14 @@ def test_a_hand_edit_shows_in_preview_and_a_rename_is_followed(host: ProviderHos
     assert refreshed["vars"]["A"] == "rotated by hand", "read by the app's id after the rename"
     host.delete(NAME, id_, refreshed)
     assert "SECRET" not in fake_heroku.apps["picletter-renamed"].config_vars
+
+
+def test_a_fir_app_is_refused_by_check_through_the_provider_host(host: ProviderHost, fake_heroku: FakeHeroku) -> None:
+    fake_heroku.add_app("shop-fir", generation="fir")  # the CLI's launcher rule: stack "cnb"
+    _, failures = host.check(NAME, {}, {"app": "shop-fir", "vars": {"PICLETTER_TO": "ops@example.com"}})
+    assert failures == [
+        "app: picletter:herokuApp: app shop-fir is a Fir-generation app (stack cnb); picletter runs jobs on Cedar "
+        "apps; Fir apps are not supported yet: point picletter:herokuApp at a Cedar app (a new name with "
+        "picletter:createApp true makes one)"
+    ]
+    assert fake_heroku.writes() == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from pulumi.dynamic import Config, ConfigureRequest
+from pulumi.runtime.rpc import UNKNOWN
 
 from infra.heroku.config_vars import HerokuConfigVarsProvider
 from infra.heroku.errors import HerokuApiError, HerokuConfigVarConflict, HerokuMissingToken, HerokuNotFound
@@ -429,3 +430,36 @@ def test_a_state_written_before_the_app_id_was_kept_gets_it_at_refresh_and_updat
     assert updated is not None and updated["appId"] == fake.apps[APP].id
     live(fake)["A"] = "rotated by hand"
     assert provider.diff("id", updated, {"app": APP, "vars": {"A": "2"}}).changes is True, "drift shows"
+
+
+# -- Fir-generation apps (infra.heroku.generation) --------------------------------------------------
+
+
+def test_check_refuses_a_fir_app_before_anything_changes(fake: FakeHeroku) -> None:
+    fake.add_app("shop-fir", generation="fir")
+    (failure,) = provider_for(fake).check({}, {"app": "shop-fir", "vars": {"PICLETTER_TO": "a@example.com"}}).failures
+    assert failure.property == "app"
+    assert failure.reason.startswith("picletter:herokuApp: app shop-fir is a Fir-generation app (stack cnb)")
+    assert "picletter:createApp" in failure.reason
+    assert fake.writes() == []
+
+
+def test_check_reads_a_cedar_app_once_and_passes(fake: FakeHeroku) -> None:
+    assert provider_for(fake).check({}, {"app": APP, "vars": {}}).failures == []
+    assert [(r.method, r.path) for r in fake.requests] == [("GET", f"/apps/{APP}")]
+
+
+def test_check_leaves_an_app_not_created_yet_to_the_update(fake: FakeHeroku) -> None:
+    provider = provider_for(fake)
+    assert provider.check({}, {"app": UNKNOWN, "vars": {}}).failures == []  # a preview of createApp
+    assert fake.requests == []
+    assert provider.check({}, {"app": "no-such-app", "vars": {}}).failures == []  # create names the 404
+
+
+def test_check_says_when_the_app_cannot_be_read(fake: FakeHeroku) -> None:
+    fake.fail("GET", f"/apps/{APP}", 401, error_id="unauthorized")
+    (failure,) = provider_for(fake).check({}, {"app": APP, "vars": {}}).failures
+    assert failure.reason.startswith(f"picletter:herokuApp: could not read app {APP} to check its generation")
+    assert "401" in failure.reason and TOKEN not in failure.reason
+    (failure,) = provider_for(fake, token=None).check({}, {"app": APP, "vars": {}}).failures
+    assert "herokuDeployToken is not set" in failure.reason

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+
 import httpx
+import jsonschema
 import pytest
 
 from tests.fakes.heroku_api import FakeHeroku
 from tests.fakes.heroku_schema import SchemaViolation, validate_request
 from tests.helpers import TOKEN
+from tests.reference import reference
 
 APP = "picletter-test"
 HEADERS = {"Authorization": f"Bearer {TOKEN}", "Accept": "application/vnd.heroku+json; version=3"}
@@ -55,3 +59,26 @@ def test_an_applied_fault_carries_out_the_write_and_loses_the_answer() -> None:
     with client(fake) as http:
         assert http.patch(f"/apps/{APP}/config-vars", json={"A": "1"}).status_code == 503
     assert fake.apps[APP].config_vars == {"A": "1"}
+
+
+def test_an_apps_info_names_its_generation_and_stack_as_the_schema_defines_them() -> None:
+    definitions = json.loads(reference("heroku-platform-api-schema.json").read_text())["definitions"]
+    app_properties = definitions["app"]["properties"]
+    fields = ("id", "name", "generation", "stack")
+    answer_schema = {
+        "definitions": definitions,
+        "type": "object",
+        "properties": {key: app_properties[key] for key in fields},
+        "required": list(fields),
+        "additionalProperties": False,
+    }
+    fake = FakeHeroku()
+    fake.add_app(APP)
+    fake.add_app("shop-fir", generation="fir")
+    with client(fake) as http:
+        cedar, fir = http.get(f"/apps/{APP}").json(), http.get("/apps/shop-fir").json()
+    for answer in (cedar, fir):
+        jsonschema.Draft4Validator(answer_schema).validate(answer)
+    assert (cedar["generation"]["name"], cedar["stack"]["name"]) == ("cedar", "heroku-24")
+    # Fir apps run on the "cnb" stack: the Heroku CLI's launcher rule (src/lib/run/helpers.ts).
+    assert (fir["generation"]["name"], fir["stack"]["name"]) == ("fir", "cnb")
