@@ -544,8 +544,8 @@ def test_synth_shows_warnings_on_stderr(tmp_path: Path, capsys: pytest.CaptureFi
 # (issue 22 found each); the server below answers every request with one such reply.
 
 
-# A Cedar app as the schema's app Info gives it: `logs --dyno D --tail` reads the app before the
-# request each case is about.
+# A Cedar app as the schema's app Info gives it: `run` and `logs` read the app (its generation) before
+# the request each case is about.
 CEDAR_APP = b'{"id": "01234567-89ab-cdef-0123-456789abcdef", "name": "picletter-test", "generation": {"name": "cedar"}}'
 
 
@@ -634,6 +634,18 @@ def test_answers_that_are_not_the_platform_apis(
     line = one_error_line("\n".join(err_lines))
     assert all(piece in line for piece in pieces), line
     assert TOKEN not in captured.err
+
+
+@pytest.mark.parametrize("command", [["run", "picletter"], ["logs"]])
+@pytest.mark.parametrize("app_reply", [(200, "application/json", b"[]"), (200, "text/html", HTML)])
+def test_an_app_answer_that_is_not_the_platform_apis_stops_run_and_logs_first(
+    command: list[str], app_reply: tuple[int, str, bytes], proxy: _Replies, capsys: pytest.CaptureFixture[str]
+) -> None:
+    proxy.app_reply = app_reply
+    assert main(command) == 2
+    line = one_error_line(capsys.readouterr().err)
+    assert f"GET /apps/{APP}" in line and "HEROKU_API_URL" in line
+    assert proxy.requests == [f"GET /apps/{APP}"]
 
 
 def _closed_port() -> int:

@@ -7,6 +7,10 @@ exited with status N` and exits with N: the Platform API has no exit status for 
 the log line is the one place Heroku reports it. When that status cannot be known (the dyno is gone
 without the line, the time is up, Heroku kept failing) it exits 3, EXIT_STATUS_UNKNOWN, with the
 reason on stderr; 2 stays the exit of bad input and of errors before the dyno started.
+
+`run` and `logs` refuse a Fir-generation app first (one `GET /apps/{app}`), and every command a
+Fir dyno's name, with one line each: picletter neither starts commands through Fir's `launcher` nor
+knows how Fir reports an exit (infra.heroku.generation).
 """
 
 from __future__ import annotations
@@ -18,14 +22,15 @@ from datetime import datetime
 from typing import Any
 
 from infra.errors import UserError
-from infra.heroku.client import HerokuClient, retry_settings
+from infra.heroku.client import EMPTY_COMMAND, HerokuClient, retry_settings
 from infra.heroku.environment import heroku_environment
 from infra.heroku.errors import HerokuNotFound
 from infra.heroku.facts import DEFAULT_DYNO_SIZE, DEFAULT_TIME_TO_LIVE, MAX_TIME_TO_LIVE, canonical_dyno_size
 from infra.heroku.follow import Followed, follow_app, follow_dyno
+from infra.heroku.generation import fir_app_refusal, fir_dyno_refusal
 from infra.heroku.payloads import Dyno
 from infra.job_command import job_and_command
-from infra.names import APP_NAME, DYNO_NAME, variable_name_refusal, variables_size_refusal
+from infra.names import APP_NAME, DYNO_NAME, FIR_DYNO_NAME, variable_name_refusal, variables_size_refusal
 
 __all__ = ["EXIT_STATUS_UNKNOWN", "register"]
 
@@ -97,11 +102,23 @@ def _env(pairs: list[str]) -> dict[str, str]:
     return env
 
 
+# What to use instead on a Fir app: the Heroku CLI, which knows its launcher and its logs.
+_FIR_FIX = "use `heroku run`, `heroku logs` and `heroku ps:stop` there"
+
+
 def _dyno(option: str, dyno: str) -> str:
     """DYNO, checked before anything is sent (the client checks its paths too; a log filter is no path)."""
     if refusal := DYNO_NAME.refusal(dyno):
+        if FIR_DYNO_NAME.accepts(dyno):
+            raise UserError(fir_dyno_refusal(option, dyno, _FIR_FIX))
         raise UserError(f"{option}: {refusal}")
     return dyno
+
+
+def _refuse_fir_app(heroku: HerokuClient, app: str) -> None:
+    """Stop before a dyno starts or a log session opens on a Fir-generation app."""
+    if refusal := fir_app_refusal("--app (or HEROKU_APP)", app, heroku.app(app), _FIR_FIX):
+        raise UserError(refusal)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -112,7 +129,10 @@ def _run(args: argparse.Namespace) -> int:
         )
     if not 1 <= args.ttl <= MAX_TIME_TO_LIVE:
         raise UserError(f"--ttl must be 1 to {MAX_TIME_TO_LIVE} seconds")
+    if not args.command.strip():
+        raise UserError(EMPTY_COMMAND)  # before the app is read
     with _client(args) as heroku:
+        _refuse_fir_app(heroku, args.app)
         dyno = heroku.create_dyno(args.app, args.command, size=args.size, time_to_live=args.ttl, env=env)
         name = dyno["name"]
         print(f"started {name} on {args.app}: {args.command} ({dyno.get('size', args.size)}, ttl {args.ttl}s)")
@@ -143,9 +163,10 @@ def _logs(args: argparse.Namespace) -> int:
     if args.dyno is not None:
         _dyno("--dyno", args.dyno)
     with _client(args) as heroku:
+        # Reading the app also says an unknown app now, as bad input; a gone dyno is not.
+        _refuse_fir_app(heroku, args.app)
         if args.dyno and args.tail:
             started = None
-            heroku.app(args.app)  # an unknown app is bad input, said now; a gone dyno is not
             with contextlib.suppress(HerokuNotFound):  # gone already: its lines still come
                 started = _started(heroku.dyno(args.app, args.dyno))
             followed = follow_dyno(

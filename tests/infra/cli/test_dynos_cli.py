@@ -298,3 +298,33 @@ def test_following_a_dyno_shows_only_its_lines_whichever_field_heroku_reads(
     assert main(["logs", "--app", APP, "--dyno", "run.1"]) == 0
     out = capsys.readouterr().out
     assert "app[run.1]" in out and "web.1" not in out
+
+
+# -- Fir-generation apps (infra.heroku.generation) --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "argv", [["run", "picletter", "--app", "shop-fir"], ["logs", "--app", "shop-fir", "--dyno", "run.1", "--tail"]]
+)
+def test_run_and_logs_refuse_a_fir_app_before_a_dyno_or_log_session(
+    argv: list[str], heroku_env: FakeHeroku, capsys: pytest.CaptureFixture[str]
+) -> None:
+    heroku_env.add_app("shop-fir", generation="fir")
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith("error: --app (or HEROKU_APP): app shop-fir is a Fir-generation app (stack cnb)")
+    assert "`heroku run`" in err
+    assert [(r.method, r.path) for r in heroku_env.requests] == [("GET", "/apps/shop-fir")]
+
+
+@pytest.mark.parametrize(
+    "argv", [["stop", "web-848cd4f64d-pvpr2", "--app", APP], ["logs", "--dyno", "web-848cd4f64d-pvpr2", "--app", APP]]
+)
+def test_a_fir_dyno_name_is_refused_by_name_before_any_request(
+    argv: list[str], heroku_env: FakeHeroku, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "web-848cd4f64d-pvpr2 is the name of a Fir-generation dyno" in err and err.count("\n") == 1
+    assert heroku_env.requests == []
