@@ -574,16 +574,13 @@ class FakeHeroku:
             return 200, {}, [{k: v for k, v in r.items() if k != "config_vars"} for r in app.releases]
         release_match = re.fullmatch(r"/releases/([^/]+)/config-vars", rest)
         if release_match and method == "GET":
-            # A release identity is its id or its version (the schema's release/definitions/identity).
-            identity = release_match.group(1)
-            found = next((r for r in app.releases if identity in (r["id"], str(r["version"]))), None)
+            found = _release(app, release_match.group(1))
             if found is None:
                 return 404, {}, {"id": "not_found", "message": "Couldn't find that release."}
             return 200, {}, dict(found["config_vars"])
         release_info = re.fullmatch(r"/releases/([^/]+)", rest)
         if release_info and method == "GET":
-            identity = release_info.group(1)
-            found = next((r for r in app.releases if identity in (r["id"], str(r["version"]))), None)
+            found = _release(app, release_info.group(1))
             if found is None:
                 return 404, {}, {"id": "not_found", "message": "Couldn't find that release."}
             return 200, {}, {k: v for k, v in found.items() if k != "config_vars"}
@@ -657,6 +654,11 @@ class FakeHeroku:
             )
             return 201, {}, {"id": session, "logplex_url": f"{self.url}/logs/{session}"}
         return 404, {}, {"id": "not_found", "message": f"no fake for {method} /apps/{{app}}{rest}"}
+
+
+def _release(app: FakeApp, identity: str) -> dict[str, Any] | None:
+    """APP's release by IDENTITY: its id or its version (the schema's release/definitions/identity)."""
+    return next((r for r in app.releases if identity in (r["id"], str(r["version"]))), None)
 
 
 def _stamp(offset: float) -> str:
