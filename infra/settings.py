@@ -284,7 +284,9 @@ def _time_to_live(value: Any, key: str, problems: _Problems) -> int | _Invalid:
 
 def _job_env(value: Any, key: str, problems: _Problems) -> dict[str, str] | _Invalid:
     env = _variables(value, key, problems, 'write e.g. {"PICLETTER_SOURCE": "apod"}')
-    reserved = sorted(set(env) & set(REPORTER_KEYS)) if not isinstance(env, _Invalid) else []
+    if isinstance(env, _Invalid):
+        return INVALID
+    reserved = sorted(set(env) & set(REPORTER_KEYS))
     for name in reserved:
         problems.add(
             f"{key}.{name}",
@@ -293,10 +295,8 @@ def _job_env(value: Any, key: str, problems: _Problems) -> dict[str, str] | _Inv
         )
     if reserved:
         return INVALID
-    if not isinstance(env, _Invalid) and (refusal := variables_size_refusal(env, "they")):
+    if refusal := variables_size_refusal(env, "they"):
         problems.add(key, refusal, "a job's env is written into its workflow definition: keep large data out of it")
-        return INVALID
-    if isinstance(env, _Invalid):
         return INVALID
     for name in sorted(env):
         if looks_secret(name, env[name]):
