@@ -24,12 +24,14 @@ from infra.workflow import oversized
 
 tune_for_program_evaluation()  # flat cost per job however many jobs there are
 try:
-    settings = read_stack_settings()
+    # HEROKU_* are read once, there; the settings take the token's last fallback from it.
+    environment = heroku_environment()
+    settings = read_stack_settings(environment.api_key)
     # Before anything is registered: a workflow Logic Apps would refuse (retries and receivers multiply
     # its actions; without receivers every job fits).
     if settings.notify and (too_big := [p for job in settings.jobs if (p := oversized(job, settings.notify))]):
         raise ConfigError(too_big)
-    api_url = heroku_environment().api_url
+    api_url = environment.api_url
 except PicletterError as error:
     # The language host shows a RunError as its message alone and any other exception as a
     # traceback (pulumi-language-python-exec, sdk/python/cmd): a person gets the fix, not a stack.

@@ -1,7 +1,8 @@
 """The stack's configuration, validated in one pass before any resource is registered.
 
-Pure: takes the raw `picletter:*` values and the environment, returns typed settings or raises
-ConfigError listing every problem, each naming the key and the fix.
+Pure: takes the raw `picletter:*` values and the HEROKU_API_KEY that infra.heroku.environment read
+(the one reader of HEROKU_* variables), returns typed settings or raises ConfigError listing every
+problem, each naming the key and the fix.
 
 Each key has one parser in a table (STACK_FIELDS, JOB_FIELDS): it takes the value as given and
 returns it typed, or records a problem and returns INVALID. Rules that join fields (a schedule and
@@ -454,10 +455,10 @@ def _token(value: Any, key: str, problems: _Problems) -> str | None:
     return str(value) if value else None
 
 
-def _tokens(stack: Mapping[str, Any], env: Mapping[str, str], problems: _Problems) -> tuple[str, str]:
+def _tokens(stack: Mapping[str, Any], heroku_api_key: str, problems: _Problems) -> tuple[str, str]:
     """The run token (Logic Apps) and the deploy token, each falling back to herokuApiToken, then to
     HEROKU_API_KEY (docs/how-to/tokens.md)."""
-    fallback = str(stack["herokuApiToken"] or env.get("HEROKU_API_KEY") or "")
+    fallback = str(stack["herokuApiToken"] or heroku_api_key or "")
     run_token = str(stack["herokuRunToken"] or fallback)
     deploy_token = str(stack["herokuDeployToken"] or fallback)
     create = "(from `heroku authorizations:create`, docs/how-to/tokens.md)"
@@ -781,12 +782,12 @@ def _azure_and_app_rules(stack: Mapping[str, Any], problems: _Problems) -> None:
             )
 
 
-def _parse_settings(raw: Mapping[str, Any], env: Mapping[str, str], secret_keys: Collection[str]) -> StackSettings:
+def _parse_settings(raw: Mapping[str, Any], heroku_api_key: str, secret_keys: Collection[str]) -> StackSettings:
     """RAW holds the values of picletter:* keys (without the namespace) and `azure-native:location`;
     SECRET_KEYS the names among them the CLI keeps encrypted."""
     problems = _Problems()
     stack = _parse_fields(STACK_FIELDS, raw, _stack_key, problems)
-    run_token, deploy_token = _tokens(stack, env, problems)
+    run_token, deploy_token = _tokens(stack, heroku_api_key, problems)
     deploy_code = _deploy_code(stack, jobs_given=raw.get("jobs") is not None)
     if isinstance(stack["replaceRelease"], int) and not deploy_code:
         problems.add(
@@ -871,12 +872,13 @@ def _key_problems(config: Mapping[str, Any], secret_keys: Collection[str]) -> _P
 
 
 def settings_from_config(
-    config: Mapping[str, Any], env: Mapping[str, str], secret_keys: Collection[str] = ()
+    config: Mapping[str, Any], heroku_api_key: str, secret_keys: Collection[str] = ()
 ) -> StackSettings:
     """From namespaced stack config (`picletter:KEY`, `azure-native:location`), as Pulumi or a stack
-    file holds it; SECRET_KEYS are the keys the CLI marks secret (an object with a secure value
-    anywhere inside is secret as a whole). Optional keys are declared in Pulumi.yaml with "" as
-    their default: "" means unset."""
+    file holds it; HEROKU_API_KEY is the token the caller read with infra.heroku.environment ("" for
+    none), the tokens' last fallback; SECRET_KEYS are the keys the CLI marks secret (an object with
+    a secure value anywhere inside is secret as a whole). Optional keys are declared in Pulumi.yaml
+    with "" as their default: "" means unset."""
     problems = _key_problems(config, secret_keys)
     secret_name_keys = [name for name in NAME_KEYS if name in secret_keys]
     raw = {
@@ -887,7 +889,7 @@ def settings_from_config(
     raw["location"] = config.get("azure-native:location") or None
     secret_names = {key.split(":", 1)[1] for key in secret_keys if key.startswith("picletter:")}
     try:
-        settings = _parse_settings(raw, env, secret_names)
+        settings = _parse_settings(raw, heroku_api_key, secret_names)
     except ConfigError as error:
         # A name set with --secret is judged once: what its ciphertext placeholder looks like is no news.
         others = [p for p in error.problems if not p.startswith(tuple(f"{key}:" for key in secret_name_keys))]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import pulumi
@@ -13,7 +12,9 @@ from infra.settings import OBJECT_KEYS, SCALAR_KEYS, StackSettings, settings_fro
 __all__ = ["read_stack_settings"]
 
 
-def read_stack_settings() -> StackSettings:
+def read_stack_settings(heroku_api_key: str) -> StackSettings:
+    """The stack's settings; HEROKU_API_KEY is what infra.heroku.environment read ("" for none), the
+    tokens' last fallback."""
     config = pulumi.Config("picletter")
     # Every key the engine passed, so that a mistyped one (picletter:job) is refused, not ignored.
     values: dict[str, Any] = {
@@ -27,4 +28,4 @@ def read_stack_settings() -> StackSettings:
             values[f"picletter:{key}"] = config.get(key)  # not JSON: the settings say what it should be
     values["azure-native:location"] = pulumi.Config("azure-native").get("location")
     secret_keys = [key for key in values if is_config_secret(key)]
-    return settings_from_config(values, os.environ, secret_keys)
+    return settings_from_config(values, heroku_api_key, secret_keys)

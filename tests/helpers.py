@@ -167,9 +167,10 @@ MALFORMED_CONFIGS: list[tuple[dict[str, Any], str, str]] = [
 MALFORMED_IDS = [f"{index}-{key}" for index, (_, key, _) in enumerate(MALFORMED_CONFIGS)]
 
 
-def stack_settings(env: dict[str, str] | None = None, **keys: Any) -> StackSettings:
-    """Settings from `picletter:*` KEYS (`location` is azure-native:location), read as the program reads them."""
+def stack_settings(heroku_api_key: str = "", **keys: Any) -> StackSettings:
+    """Settings from `picletter:*` KEYS (`location` is azure-native:location), read as the program reads
+    them; HEROKU_API_KEY as infra.heroku.environment read it."""
     config = {
         "azure-native:location" if key == "location" else f"picletter:{key}": value for key, value in keys.items()
     }
-    return settings_from_config({k: v for k, v in config.items() if v is not None}, env or {})
+    return settings_from_config({k: v for k, v in config.items() if v is not None}, heroku_api_key)

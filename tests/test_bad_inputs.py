@@ -215,7 +215,7 @@ def _key(name: str) -> str:
 
 
 def _settings(**overrides: Any) -> StackSettings:
-    return stack_settings(None, **{**GOOD, **overrides})
+    return stack_settings("", **{**GOOD, **overrides})
 
 
 @pytest.mark.parametrize(("cls", "overrides", "key", "fix"), STACK_CASES, ids=[f"{c[0]}-{c[2]}" for c in STACK_CASES])
@@ -262,7 +262,7 @@ def test_accepted_with_one_warning(overrides: dict[str, Any], key: str, piece: s
     from infra.settings import settings_from_config
 
     secret = [] if "herokuApiToken" in overrides else ["picletter:herokuApiToken"]
-    settings = settings_from_config(config, {}, secret)
+    settings = settings_from_config(config, "", secret)
     assert len(settings.warnings) == 1 and settings.warnings[0].startswith(f"{key}: "), settings.warnings
     assert piece in settings.warnings[0]
 
@@ -301,7 +301,7 @@ def test_what_the_fixes_accept() -> None:
 def test_a_secret_where_a_name_is_expected(key: str, value: str) -> None:
     config = {_key(k): v for k, v in GOOD.items()}
     with pytest.raises(ConfigError) as raised:
-        settings_from_config(config, {}, ["picletter:herokuApiToken", key])
+        settings_from_config(config, "", ["picletter:herokuApiToken", key])
     assert raised.value.problems == [
         f"{key}: is set with --secret, but it is a name, not a secret, and the program needs to read it; "
         f"set it in plaintext: `pulumi config set {key} <value>` (without --secret)"

@@ -122,7 +122,7 @@ def test_the_ci_stack_imports_an_esc_environment_whose_config_the_program_accept
     assert config["picletter:herokuApiToken"] == "${heroku.token}" and "fn::secret" in template["heroku"]["token"]
     # ESC resolves ${heroku.token}; the program validates the rest as it would in CI.
     resolved = {**config, "picletter:herokuApiToken": "resolved-by-esc"}
-    settings = settings_from_config(resolved, {}, secret_keys=["picletter:herokuApiToken"])
+    settings = settings_from_config(resolved, "", secret_keys=["picletter:herokuApiToken"])
     assert settings.heroku_app == "my-picletter-app" and settings.jobs[0].name == "picletter"
 
 

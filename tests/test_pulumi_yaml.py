@@ -42,14 +42,14 @@ def test_example_stack_uses_declared_keys_and_is_valid() -> None:
     known = {f"picletter:{k}" for k in (*SCALAR_KEYS, *OBJECT_KEYS)}
     stack = load_stack_file(REPO / "Pulumi.example.yaml")
     assert {k for k in stack.config if k.startswith("picletter:")} <= known
-    settings = settings_from_config(stack.config, {}, stack.secret_keys)
+    settings = settings_from_config(stack.config, "", stack.secret_keys)
     assert [job.name for job in settings.jobs] == ["picletter", "weekend-apod"]
     assert settings.create_app and settings.deploy_code and not settings.one_token
 
 
 def test_the_existing_app_example_schedules_the_apps_own_commands_and_ships_no_code() -> None:
     stack = load_stack_file(REPO / "Pulumi.existing-app.example.yaml")
-    settings = settings_from_config(stack.config, {}, stack.secret_keys)
+    settings = settings_from_config(stack.config, "", stack.secret_keys)
     assert not settings.deploy_code and not settings.create_app and settings.config_vars == {}
     rake, procfile_type = settings.jobs
     assert (rake.command, rake.time_to_live, rake.env) == (

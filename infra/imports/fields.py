@@ -54,7 +54,7 @@ def job_problems(fields: dict[str, Any]) -> list[str]:
         "picletter:jobs": [fields],
     }
     try:
-        settings_from_config(config, env={})
+        settings_from_config(config, heroku_api_key="")
     except ConfigError as error:
         return [problem.removeprefix("picletter:jobs[0].") for problem in error.problems]
     return []

@@ -253,11 +253,12 @@ def synth(stack_path: Path, out_dir: Path, *, now: datetime | None = None, run_s
     stack = load_stack_file(stack_path)
     # Offline and credential-free: a stack file without the token renders, and a token in the
     # environment is never read, so it cannot reach a review file.
-    env = {**os.environ, "HEROKU_API_KEY": placeholder("picletter:herokuApiToken")}
+    token = placeholder("picletter:herokuApiToken")
+    env = {**os.environ, "HEROKU_API_KEY": token}
     # The settings first, as the program reads them: a bad key fails here, before anything runs,
     # and what is accepted but likely not meant is shown.
     try:
-        settings = settings_from_config(stack.config, env, stack.secret_keys)
+        settings = settings_from_config(stack.config, token, stack.secret_keys)
     except ConfigError as exc:
         raise UserError(f"{stack_path}: {exc}") from None
     try:

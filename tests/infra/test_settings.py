@@ -16,8 +16,8 @@ GOOD: dict[str, Any] = {
 }
 
 
-def parse(env: dict[str, str] | None = None, **overrides: Any) -> Any:
-    return stack_settings(env, **{**GOOD, **overrides})
+def parse(heroku_api_key: str = "", **overrides: Any) -> Any:
+    return stack_settings(heroku_api_key, **{**GOOD, **overrides})
 
 
 def test_defaults_give_one_daily_picletter_job() -> None:
@@ -55,7 +55,7 @@ def test_catch_up_and_queue_are_accepted_where_they_hold() -> None:
 
 
 def test_token_falls_back_to_heroku_api_key() -> None:
-    settings = parse(env={"HEROKU_API_KEY": "from-env"}, herokuApiToken=None)
+    settings = parse(heroku_api_key="from-env", herokuApiToken=None)
     assert (settings.heroku_run_token, settings.heroku_deploy_token) == ("from-env", "from-env")
     assert settings.one_token
 
@@ -138,19 +138,19 @@ def _config(**overrides: Any) -> dict[str, Any]:
 )
 def test_an_unknown_key_in_the_project_namespace_is_refused_not_ignored(key: str, suggestion: str) -> None:
     with pytest.raises(ConfigError) as raised:
-        settings_from_config(_config(**{key: "[]"}), {})
+        settings_from_config(_config(**{key: "[]"}), "")
     assert raised.value.problems == [f"{key}: is not a picletter setting, so it would be ignored; {suggestion}"]
 
 
 def test_other_namespaces_are_not_ours_to_judge() -> None:
-    assert settings_from_config(_config(**{"azure-native:subscriptionId": "x", "aws:region": "y"}), {})
+    assert settings_from_config(_config(**{"azure-native:subscriptionId": "x", "aws:region": "y"}), "")
 
 
 def test_a_secret_inside_jobs_is_refused_with_the_fix_never_written_in_plaintext() -> None:
     # `pulumi config set --secret --path 'picletter:jobs[0].env.KEY'` makes picletter:jobs secret as a whole.
     config = _config(**{"picletter:jobs": [{**JOB, "env": {"KEY": "s3cret"}}]})
     with pytest.raises(ConfigError) as raised:
-        settings_from_config(config, {}, secret_keys=["picletter:jobs"])
+        settings_from_config(config, "", secret_keys=["picletter:jobs"])
     assert raised.value.problems[0].startswith("picletter:jobs: holds a value set with --secret")
     assert "picletter:configVars" in raised.value.problems[0]
     assert "s3cret" not in str(raised.value)

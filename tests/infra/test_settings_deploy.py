@@ -20,9 +20,9 @@ BASE = {"picletter:herokuApp": "rails-shop", "azure-native:location": "westeurop
 SECRETS = ["picletter:herokuApiToken", "picletter:herokuRunToken", "picletter:herokuDeployToken"]
 
 
-def settings(env: dict[str, str] | None = None, secret_keys: list[str] = SECRETS, **values: Any) -> StackSettings:
+def settings(heroku_api_key: str = "", secret_keys: list[str] = SECRETS, **values: Any) -> StackSettings:
     config = {**BASE, "picletter:herokuApiToken": "api", **{f"picletter:{k}": v for k, v in values.items()}}
-    return settings_from_config({k: v for k, v in config.items() if v is not None}, env or {}, secret_keys)
+    return settings_from_config({k: v for k, v in config.items() if v is not None}, heroku_api_key, secret_keys)
 
 
 def refused(**values: Any) -> str:
@@ -62,7 +62,7 @@ def test_each_side_gets_its_own_token_and_falls_back_to_the_shared_one() -> None
     assert (run_only.heroku_run_token, run_only.heroku_deploy_token) == ("run", "api")
     shared = settings()
     assert (shared.heroku_run_token, shared.heroku_deploy_token, shared.one_token) == ("api", "api", True)
-    from_env = settings(herokuApiToken=None, env={"HEROKU_API_KEY": "env"})
+    from_env = settings(herokuApiToken=None, heroku_api_key="env")
     assert (from_env.heroku_run_token, from_env.heroku_deploy_token) == ("env", "env")
     # The values, quoted as repr shows strings (field names such as runs_through_wrapper hold "run").
     assert "'run'" not in repr(both) and "'deploy'" not in repr(both)

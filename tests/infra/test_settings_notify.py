@@ -19,7 +19,7 @@ FIX = "run `pulumi config set --secret --path 'picletter:notify[0].url' URL`"
 
 def settings(notify: Any, secret: bool = True) -> tuple[NotifyReceiver, ...]:
     keys = ["picletter:notify"] if secret else []
-    return settings_from_config({**BASE, "picletter:notify": notify}, {}, secret_keys=keys).notify
+    return settings_from_config({**BASE, "picletter:notify": notify}, "", secret_keys=keys).notify
 
 
 def problems(notify: Any, secret: bool = True) -> list[str]:
@@ -30,7 +30,7 @@ def problems(notify: Any, secret: bool = True) -> list[str]:
 
 
 def test_unset_means_no_receivers() -> None:
-    assert settings_from_config(BASE, {}).notify == ()
+    assert settings_from_config(BASE, "").notify == ()
 
 
 def test_receivers_default_to_both_events() -> None:

@@ -33,7 +33,7 @@ def stack_config(fragment: str) -> dict[str, Any]:
 
 def test_the_rendered_jobs_are_what_the_stack_parser_takes() -> None:
     fragment = render(convert(MANIFEST), "manifest.yml")
-    settings = settings_from_config(stack_config(fragment), env={})
+    settings = settings_from_config(stack_config(fragment), heroku_api_key="")
     assert [job.name for job in settings.jobs] == ["nightly", "often", "paused-one"]
     assert [job.enabled for job in settings.jobs] == [True, True, False]
     assert settings.jobs[0].time_zone == "Europe/Berlin"
