@@ -15,6 +15,7 @@ __all__ = [
     "DYNO_NAME",
     "FIR_DYNO_NAME",
     "JOB_NAME",
+    "JOB_NAME_MAX_LENGTH",
     "RESERVED_PREFIXES",
     "RESOURCE_GROUP",
     "VARIABLES_MAX_BYTES",
@@ -76,11 +77,12 @@ FIR_DYNO_NAME = NameRule(
     "a name like web-848cd4f64d-pvpr2",
 )
 # Ours: a job names its Logic App (`<stack>-<job>`, Azure allows 1-80 characters) and the dyno's
-# command (infra.job_command), so it stays short and lower-case.
+# command (infra.job_command), so it stays short and lower-case. Importers shorten names to fit.
+JOB_NAME_MAX_LENGTH = 40
 JOB_NAME = NameRule(
     "a job name",
-    re.compile(r"[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?"),
-    "1-40 lower-case letters, digits and dashes, not starting or ending with a dash",
+    re.compile(rf"[a-z0-9](?:[a-z0-9-]{{0,{JOB_NAME_MAX_LENGTH - 2}}}[a-z0-9])?"),
+    f"1-{JOB_NAME_MAX_LENGTH} lower-case letters, digits and dashes, not starting or ending with a dash",
 )
 # Azure's resource group names (Microsoft.Resources naming rules): 1-90 letters, digits,
 # underscores, periods, parentheses and hyphens, not ending with a period.

@@ -13,12 +13,12 @@ from typing import Any
 
 import yaml
 
+from infra.names import JOB_NAME_MAX_LENGTH
+
 __all__ = ["Import", "ImportedJob", "Refused", "job_name", "render"]
 
+# What no job name holds (infra.names.JOB_NAME: lower-case letters, digits, inner dashes).
 _NOT_NAME = re.compile(r"[^a-z0-9]+")
-# picletter's job names: 1-40 lower-case letters, digits and dashes, no dash at either end
-# (infra.settings checks the same rule on every job the stack file holds).
-_NAME_LENGTH = 40
 
 
 @dataclass(frozen=True)
@@ -60,12 +60,12 @@ class Import:
 def job_name(text: str, taken: set[str]) -> str:
     """A picletter job name made from TEXT (a nickname or a command), unique among TAKEN, which it
     joins: `Every day (at 09:00)` -> `every-day-at-09-00`, a second one `every-day-at-09-00-2`."""
-    base = _NOT_NAME.sub("-", text.lower()).strip("-")[:_NAME_LENGTH].strip("-") or "job"
+    base = _NOT_NAME.sub("-", text.lower()).strip("-")[:JOB_NAME_MAX_LENGTH].strip("-") or "job"
     name, number = base, 1
     while name in taken:
         number += 1
         suffix = f"-{number}"
-        name = base[: _NAME_LENGTH - len(suffix)].strip("-") + suffix
+        name = base[: JOB_NAME_MAX_LENGTH - len(suffix)].strip("-") + suffix
     taken.add(name)
     return name
 

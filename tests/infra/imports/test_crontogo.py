@@ -9,6 +9,7 @@ import pytest
 from infra.errors import UserError
 from infra.imports import convert
 from infra.imports.model import ImportedJob
+from infra.names import JOB_NAME, JOB_NAME_MAX_LENGTH
 
 
 def only_job(manifest_job: dict[str, Any]) -> ImportedJob:
@@ -143,6 +144,9 @@ def test_names_are_unique_and_within_picletters_limit() -> None:
         "a-very-long-nickname-that-goes-well-pa-2",
         "a-very-long-nickname-that-goes-well-pa-3",
     ]
+    # Shortened to the limit the settings parser's rule holds, not one of its own.
+    assert all(JOB_NAME.accepts(name) and len(name) == JOB_NAME_MAX_LENGTH for name in names)
+    assert not JOB_NAME.accepts(names[0] + "x")
 
 
 def test_an_empty_jobs_key_imports_nothing() -> None:
