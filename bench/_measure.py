@@ -1,4 +1,10 @@
-"""Small helpers: run a command many times, keep its wall time and peak memory per run."""
+"""Small helpers: run a command many times, keep its wall time and peak memory per run; and the
+repository's root, REPO, the one home of that path for every benchmark.
+
+A benchmark runs as a script (`./dev py bench/x.py`), so bench/ leads its sys.path and
+`from _measure import REPO` finds this module; importing it puts REPO on sys.path, so the
+benchmark's imports of infra, tests and bench that follow resolve.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
 
-__all__ = ["Sample", "run_child", "summarize"]
+__all__ = ["REPO", "Sample", "run_child", "summarize"]
 
 
 @dataclass(frozen=True)

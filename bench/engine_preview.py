@@ -13,18 +13,15 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 import yaml
+from _measure import REPO
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
-from tests.engine.harness import Engine, cli_bin, engine_world  # noqa: E402
+from tests.engine.harness import Engine, cli_bin, engine_world
 
 BARE_PROGRAM = """
 import pulumi

@@ -8,20 +8,16 @@ the job tarball's size against the files it packs.
 from __future__ import annotations
 
 import gzip
-import sys
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from _measure import REPO
+from pulumi.runtime.proto import provider_pb2
 
-from pulumi.runtime.proto import provider_pb2  # noqa: E402
-
-from infra.heroku.build import HerokuBuildProvider  # noqa: E402
-from infra.heroku.config_vars import HerokuConfigVarsProvider  # noqa: E402
-from infra.heroku.source_bundle import bundle_files, make_bundle  # noqa: E402
-from tests.fakes.heroku_api import TOKEN, FakeHeroku, running_fake_heroku  # noqa: E402
-from tests.fakes.provider_host import ProviderHost, running_provider_host  # noqa: E402
-from tests.helpers import BUILD_TYPE, CONFIG_VARS_TYPE  # noqa: E402
+from infra.heroku.build import HerokuBuildProvider
+from infra.heroku.config_vars import HerokuConfigVarsProvider
+from infra.heroku.source_bundle import bundle_files, make_bundle
+from tests.fakes.heroku_api import TOKEN, FakeHeroku, running_fake_heroku
+from tests.fakes.provider_host import ProviderHost, running_provider_host
+from tests.helpers import BUILD_TYPE, CONFIG_VARS_TYPE
 
 APP = "picletter-bench"
 VARS = {f"KEY_{i}": f"value-{i}" for i in range(10)}

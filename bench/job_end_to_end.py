@@ -10,16 +10,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import tempfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from _measure import run_child, summarize
 
-from bench._measure import run_child, summarize  # noqa: E402
-from tests.fakes.web import Reply, running_fake_web  # noqa: E402
-from tests.job_install import install_like_heroku  # noqa: E402
+from tests.fakes.web import Reply, running_fake_web
+from tests.job_install import install_like_heroku
 
 
 def main() -> None:

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+import _measure  # noqa: F401  (puts the repository on sys.path for the imports below)
 
-from infra.synth.mock_run import run_program  # noqa: E402
+from infra.synth.mock_run import run_program
 
 BARE_PROGRAM = """
 import pulumi

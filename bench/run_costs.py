@@ -18,19 +18,16 @@ from __future__ import annotations
 
 import itertools
 import math
-import sys
 from dataclasses import replace
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+import _measure  # noqa: F401  (puts the repository on sys.path for the imports below)
 
-from infra.run_rules import OVERLAPS, overlap_refusal  # noqa: E402
-from infra.settings import NotifyReceiver  # noqa: E402
-from infra.synth.cost import OUTCOMES, _bill, executions_by_outcome, normal_executions  # noqa: E402
-from infra.workflow import START_ACTION, build_definition  # noqa: E402
-from tests.fakes.wdl import Context, run  # noqa: E402
-from tests.helpers import stack_settings  # noqa: E402
+from infra.run_rules import OVERLAPS, overlap_refusal
+from infra.settings import NotifyReceiver
+from infra.synth.cost import OUTCOMES, _bill, executions_by_outcome, normal_executions
+from infra.workflow import START_ACTION, build_definition
+from tests.fakes.wdl import Context, run
+from tests.helpers import stack_settings
 
 JOB = stack_settings(herokuApp="app", herokuApiToken="t", location="x").jobs[0]
 HOURLY = replace(JOB.schedule, frequency="Hour", interval=6, hours=(), minutes=())

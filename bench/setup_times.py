@@ -19,7 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from _measure import REPO
+
 SHARED = REPO.parent / "shared"
 
 
