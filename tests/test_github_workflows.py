@@ -3,6 +3,7 @@ docs/how-to/ci-and-esc.md says."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import tomllib
@@ -119,11 +120,44 @@ def test_the_ci_stack_imports_an_esc_environment_whose_config_the_program_accept
         template["environmentVariables"]
     )
     config = template["pulumiConfig"]
-    assert config["picletter:herokuApiToken"] == "${heroku.token}" and "fn::secret" in template["heroku"]["token"]
-    # ESC resolves ${heroku.token}; the program validates the rest as it would in CI.
-    resolved = {**config, "picletter:herokuApiToken": "resolved-by-esc"}
-    settings = settings_from_config(resolved, "", secret_keys=["picletter:herokuApiToken"])
+    # Each side its own token from its own ESC secret; never the shared fallback, which would put the
+    # deploy token in Azure and make every preview warn.
+    assert "picletter:herokuApiToken" not in config
+    assert config["picletter:herokuRunToken"] == "${heroku.runToken}"
+    assert config["picletter:herokuDeployToken"] == "${heroku.deployToken}"
+    assert set(template["heroku"]) == {"runToken", "deployToken"}
+    assert all("fn::secret" in secret for secret in template["heroku"].values())
+    # ESC resolves the ${...} references; the program validates the rest as it would in CI.
+    resolved = {**config, "picletter:herokuRunToken": "run-by-esc", "picletter:herokuDeployToken": "deploy-by-esc"}
+    secret_keys = ["picletter:herokuRunToken", "picletter:herokuDeployToken"]
+    settings = settings_from_config(resolved, "", secret_keys=secret_keys)
     assert settings.heroku_app == "my-picletter-app" and settings.jobs[0].name == "picletter"
+    assert (settings.heroku_run_token, settings.heroku_deploy_token) == ("run-by-esc", "deploy-by-esc")
+    assert not settings.one_token, "the preview would warn that one token serves both sides"
+
+
+def created_scopes(text: str) -> dict[str, str]:
+    """{ESC path or description: --scope} of each `heroku authorizations:create` in TEXT, its
+    continuation lines (`\\` then a newline, in a YAML comment or not) joined."""
+    joined = re.sub(r"\\\n#?\s*", " ", text)
+    return {
+        (match.group(1) or match.group(3)): match.group(2)
+        for match in re.finditer(
+            r"(?:env set \S+ (heroku\.\w+) .*?)?authorizations:create[^\n]*?--scope (\S+)[^\n]*?--description "
+            r"[\"']picletter [^:]*: ([^\"']+)[\"']",
+            joined,
+        )
+    }
+
+
+def test_the_esc_template_creates_each_token_with_the_scope_the_tokens_guide_gives() -> None:
+    template = created_scopes((REPO / "esc" / "picletter-prod.yaml").read_text())
+    guide = created_scopes((REPO / "docs" / "how-to" / "tokens.md").read_text())
+    assert guide == {
+        "Logic Apps (dynos)": "read,write",
+        "pulumi up": "identity,read,write,read-protected,write-protected",
+    }
+    assert template == {"heroku.runToken": guide["Logic Apps (dynos)"], "heroku.deployToken": guide["pulumi up"]}
 
 
 def test_no_secret_is_written_into_a_workflow() -> None:
