@@ -25,7 +25,7 @@ import _measure  # noqa: F401  (puts the repository on sys.path for the imports 
 from infra.run_rules import OVERLAPS, overlap_refusal
 from infra.settings import NotifyReceiver
 from infra.synth.cost import OUTCOMES, _bill, executions_by_outcome, normal_executions
-from infra.workflow import START_ACTION, build_definition
+from infra.workflow import START_ACTION, TOKEN_PARAMETER, build_definition
 from tests.fakes.wdl import Context, run
 from tests.helpers import stack_settings
 
@@ -78,7 +78,7 @@ def polling_baseline(overlap: str, seconds: int) -> int:
 
 def heroku_requests(definition: dict) -> int:  # type: ignore[type-arg]
     calls = {"List_dynos": {"outputs": {"body": []}}, START_ACTION: {"outputs": {"body": {"exitStatus": 0}}}}
-    result = run(definition, calls, Context(parameters={"herokuApiToken": "t"}))
+    result = run(definition, calls, Context(parameters={TOKEN_PARAMETER: "t"}))
     return sum(1 for name in result.ran if name in ("List_dynos", START_ACTION))
 
 

@@ -128,13 +128,13 @@ def test_seed_like_job_starts_the_same_dyno_without_inlining_the_token() -> None
         "time_to_live": 1800,
         "type": "run",
     }
-    assert start["inputs"]["authentication"] == {"type": "Raw", "value": "Bearer @{parameters('herokuApiToken')}"}
+    assert start["inputs"]["authentication"] == {"type": "Raw", "value": "Bearer @{parameters('herokuRunToken')}"}
     assert start["runtimeConfiguration"] == {"secureData": {"properties": ["inputs", "outputs"]}}
-    assert definition["parameters"] == {"herokuApiToken": {"type": "SecureString", "defaultValue": ""}}
+    assert definition["parameters"] == {"herokuRunToken": {"type": "SecureString", "defaultValue": ""}}
     assert TOKEN not in json.dumps(definition)
     parameters = flow.inputs["parameters"]
     assert isinstance(parameters, Secret)
-    assert parameters.value == {"herokuApiToken": {"type": "SecureString", "value": TOKEN}}
+    assert parameters.value == {"herokuRunToken": {"type": "SecureString", "value": TOKEN}}
 
 
 def test_canary_secrets_appear_only_inside_secret_wrappers() -> None:
@@ -417,7 +417,7 @@ def test_one_token_for_both_sides_is_said_and_two_tokens_split_them(caplog: pyte
     )
     assert "one Heroku token" not in caplog.text
     for flow in split.of_type(WORKFLOW):
-        assert reveal_secrets(flow.inputs["parameters"])["herokuApiToken"]["value"] == "canary-run-token"
+        assert reveal_secrets(flow.inputs["parameters"])["herokuRunToken"]["value"] == "canary-run-token"
     # The deploy token reaches no resource: the providers read it from the stack config themselves.
     assert "canary-deploy" not in json.dumps([reveal_secrets(r.inputs) for r in split.resources], default=str)
 

@@ -29,7 +29,8 @@ class ScheduledDynoJobArgs:
     job: JobSettings
     heroku_app: pulumi.Input[str]
     heroku_api_url: str
-    heroku_api_token: pulumi.Input[str]
+    # The run token (picletter:herokuRunToken): the only Heroku credential Azure holds.
+    heroku_run_token: pulumi.Input[str]
     resource_group_name: pulumi.Input[str]
     location: str | None = None
     tags: Mapping[str, str] = field(default_factory=dict)
@@ -98,7 +99,7 @@ class ScheduledDynoJob(pulumi.ComponentResource):
         reads_runs = needs_run_history(args.notify, job)
         parameters = {
             TOKEN_PARAMETER: logic.WorkflowParameterArgs(
-                type=logic.ParameterType.SECURE_STRING, value=pulumi.Output.secret(args.heroku_api_token)
+                type=logic.ParameterType.SECURE_STRING, value=pulumi.Output.secret(args.heroku_run_token)
             )
         }
         # Each receiver's URL only as a SecureString parameter, a Pulumi secret in state and previews.

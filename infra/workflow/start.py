@@ -52,7 +52,10 @@ __all__ = [
     "start_actions",
 ]
 
-TOKEN_PARAMETER = "herokuApiToken"
+# The SecureString workflow parameter holding picletter:herokuRunToken (lists and creates dynos, no
+# more). Named herokuApiToken before: an `up` updates each workflow in place, its definition and
+# parameters in one PUT, so no run sees one without the other (tests/engine/test_upgrade.py).
+TOKEN_PARAMETER = "herokuRunToken"
 START_ACTION = "Start_dyno"
 # The If that ends the run Failed unless the dyno reported exit status 0.
 EXIT_CONDITION = "Check_exit_status"

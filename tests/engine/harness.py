@@ -12,9 +12,11 @@ import json
 import os
 import shutil
 import subprocess
+import tarfile
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +25,7 @@ import pytest
 from tests.fakes.azure_native import FakeAzure, running_azure_native
 from tests.fakes.heroku_api import TOKEN, FakeHeroku, running_fake_heroku
 
-__all__ = ["REPO", "Engine", "cli_bin", "engine_world", "project_files"]
+__all__ = ["REPO", "Engine", "cli_bin", "engine_world", "export_commit", "project_files"]
 
 REPO = Path(__file__).resolve().parents[2]
 STACK = "test"
@@ -149,12 +151,29 @@ class Engine:
         """The URNs left in the state, the stack itself left out."""
         return [urn for urn, r in self.resources().items() if r["type"] != "pulumi:pulumi:Stack"]
 
+    def replace_program(self) -> None:
+        """The project directory holds the current program from now on, as after a `git pull`; the
+        stack file and the .venv link stay."""
+        for child in self.project.iterdir():
+            if child.name not in (".venv", "Pulumi.test.yaml"):
+                shutil.rmtree(child) if child.is_dir() else child.unlink()
+        _copy_project(self.project)
+
     def preview_steps(self) -> list[tuple[str, str]]:
         """(op, type::name) of each step `pulumi preview --json` plans, `same` ones left out."""
         plan = json.loads(self.pulumi("preview", "--json").stdout)
         return sorted(
             (step["op"], step["urn"].split("::", 2)[2]) for step in plan.get("steps", []) if step["op"] != "same"
         )
+
+
+def export_commit(commit: str, destination: Path) -> None:
+    """The tree of COMMIT (an earlier program) in DESTINATION."""
+    archive = subprocess.run(["git", "archive", commit], cwd=REPO, capture_output=True, check=False)
+    if archive.returncode != 0:
+        pytest.fail(f"git archive {commit} failed (a shallow clone?): {archive.stderr.decode().strip()}")
+    with tarfile.open(fileobj=BytesIO(archive.stdout)) as tar:
+        tar.extractall(destination, filter="data")
 
 
 def _copy_project(destination: Path, root: Path = REPO) -> None:

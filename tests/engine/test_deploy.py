@@ -42,7 +42,7 @@ def test_configured_as_the_readme_shows_preview_then_up_deploys_everything(engin
     inputs = reveal(workflow["inputs"])
     # The stand-in accepted the workflow only after validating it against the ARM schema.
     assert inputs["location"] == "westeurope" and inputs["state"] == "Enabled"
-    assert inputs["parameters"]["herokuApiToken"] == {"type": "SecureString", "value": TOKEN}
+    assert inputs["parameters"]["herokuRunToken"] == {"type": "SecureString", "value": TOKEN}
     assert engine.heroku.url in json.dumps(inputs["definition"])
     assert job["recurrence"]["frequency"] == "Day"
 
@@ -72,7 +72,7 @@ def test_no_secret_reaches_the_state_in_plaintext(engine: Engine) -> None:
     found = [canary for canary in CANARIES if canary in exported or canary in stack_file]
     assert found == [], "secrets in plaintext in the state or the stack file"
     for name in engine.azure.of_type(WORKFLOW):
-        assert engine.azure.resources[name]["inputs"]["parameters"]["herokuApiToken"]["value"] == {
+        assert engine.azure.resources[name]["inputs"]["parameters"]["herokuRunToken"]["value"] == {
             "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
             "value": TOKEN,
         }, "the engine sent the token to azure-native as a plain value"

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import tarfile
-from io import BytesIO
 from pathlib import Path
 
 import pytest
 
-from tests.engine.harness import REPO, Engine, engine_world, project_files
+from tests.engine.harness import Engine, engine_world, export_commit
 
 WORKFLOW = "azure-native:logic:Workflow"
 GROUP = "azure-native:resources:ResourceGroup"
@@ -53,28 +49,14 @@ def test_destroy_retains_a_created_app_unless_told_otherwise(engine: Engine, del
     assert engine.azure.resources == {}
 
 
-def _export_commit(commit: str, destination: Path) -> None:
-    archive = subprocess.run(["git", "archive", commit], cwd=REPO, capture_output=True, check=False)
-    if archive.returncode != 0:
-        pytest.fail(f"git archive {commit} failed (a shallow clone?): {archive.stderr.decode().strip()}")
-    with tarfile.open(fileobj=BytesIO(archive.stdout)) as tar:
-        tar.extractall(destination, filter="data")
-
-
 def test_refresh_and_destroy_after_the_code_changed_since_the_up(tmp_path: Path) -> None:
     earlier = tmp_path / "earlier"
     earlier.mkdir()
-    _export_commit(EARLIER_COMMIT, earlier)
+    export_commit(EARLIER_COMMIT, earlier)
     with engine_world(tmp_path / "world", root=earlier, apps={"picletter-test": {}}) as engine:
         engine.configure_like_the_readme()
         engine.up()
-        # The same project directory now holds the current program, as after a `git pull`.
-        for child in engine.project.iterdir():
-            if child.name not in (".venv", "Pulumi.test.yaml"):
-                shutil.rmtree(child) if child.is_dir() else child.unlink()
-        for name in project_files():
-            (engine.project / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(REPO / name, engine.project / name)
+        engine.replace_program()
 
         engine.pulumi("refresh", "--yes")
         engine.pulumi("destroy", "--yes")

@@ -333,6 +333,13 @@ class _Provider(provider_pb2_grpc.ResourceProviderServicer):
         }
         errors = [e.message for e in logic_validator("resourceDefinitions/workflows").iter_errors(resource)]
         errors += Definition(plain.get("definition", {})).problems()
+        # A value for a parameter the definition does not declare: ARM answers 400 InvalidTemplate,
+        # "The template validation failed: 'The workflow parameters '...' are not v[alid]..."
+        # (hashicorp/terraform-provider-azurerm#4731, the service's answer quoted in the issue).
+        if undeclared := sorted(
+            set(plain.get("parameters", {})) - set(plain.get("definition", {}).get("parameters", {}))
+        ):
+            errors.append(f"The workflow parameters '{', '.join(undeclared)}' are not declared in the definition")
         if errors:
             context.abort(grpc.StatusCode.INVALID_ARGUMENT, "InvalidTemplate: " + "; ".join(errors[:5]))
 

@@ -47,7 +47,7 @@ from azure.core.credentials import AccessToken
 
 from infra.job_command import dyno_command
 from infra.settings import JobSettings
-from infra.workflow import TRIGGER_NAMES, all_actions, build_definition
+from infra.workflow import TOKEN_PARAMETER, TRIGGER_NAMES, all_actions, build_definition
 from tests.fakes.logic_rest_spec import check_request, check_response
 from tests.fakes.serving import FakeServer, serving
 from tests.fakes.wdl import Context, run
@@ -246,7 +246,7 @@ class FakeLogicApps:
                 if n in actions
             ]
             return FakeRun(name, start, "Running", None, listed)
-        result = run(definition, _outcome_calls(outcome, workflow.job), Context(parameters={"herokuApiToken": "t"}))
+        result = run(definition, _outcome_calls(outcome, workflow.job), Context(parameters={TOKEN_PARAMETER: "t"}))
         listed = [
             self._action(workflow, name, action_name, actions[action_name], outcome_of, start)
             for action_name, outcome_of in result.results.items()

@@ -10,6 +10,7 @@ from typing import Any
 import jsonschema
 from referencing import Registry, Resource
 
+from infra.workflow import TOKEN_PARAMETER
 from tests.reference import reference
 
 __all__ = ["logic_validator", "workflow_resource_errors"]
@@ -52,6 +53,6 @@ def workflow_resource_errors(definition: Mapping[str, Any]) -> list[str]:
         "type": "Microsoft.Logic/workflows",
         "apiVersion": "2019-05-01",
         "location": "westeurope",
-        "properties": {"definition": definition, "parameters": {"herokuApiToken": {"value": "token"}}},
+        "properties": {"definition": definition, "parameters": {TOKEN_PARAMETER: {"value": "token"}}},
     }
     return [error.message for error in logic_validator("resourceDefinitions/workflows").iter_errors(resource)]

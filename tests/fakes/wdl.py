@@ -15,6 +15,10 @@ A fake is a claim about Logic Apps; each rule says where it comes from:
   referring action runs after (directly, through its container, or nested inside one of those);
   `item()` only inside a Query's `where`; `listCallbackUrl()` only in a webhook's inputs
   (logic-apps-workflow-actions-triggers.md, "Webhooks and subscriptions").
+- Parameters (logic-apps-workflow-definition-language.md, "Parameters": every parameter "must be
+  declared in this section before" it is used elsewhere in the definition; one that is not fails
+  the action at run time, "The workflow parameter '...' is not found", Azure/LogicAppsUX#8809):
+  `parameters('x')` names a parameter the definition's `parameters` declares.
 - runAfter (LogicAppsUX's definition validator): statuses Succeeded, Failed, Skipped, TimedOut,
   naming actions of the same scope.
 
@@ -485,13 +489,16 @@ class Definition:
                     found.append(f"{name} runs after {before}, which is not in its scope")
                 found += [f"{name}: runAfter status {s!r}" for s in statuses if s not in RUN_AFTER_STATUSES]
             found += self._reference_problems(name, action)
+        declared = set(self.raw.get("parameters", {}))
         for trigger in self.raw.get("triggers", {}).values():
-            found += [f"trigger: {p}" for p in _string_problems(trigger, set(), where="trigger")]
+            found += [f"trigger: {p}" for p in _string_problems(trigger, set(), declared, where="trigger")]
         return found
 
     def _reference_problems(self, name: str, action: Mapping[str, Any]) -> list[str]:
         own = {k: v for k, v in action.items() if k not in ("actions", "else")}
-        return [f"{name}: {p}" for p in _string_problems(own, self.before(name), where=action.get("type", ""))]
+        declared = set(self.raw.get("parameters", {}))
+        problems = _string_problems(own, self.before(name), declared, where=action.get("type", ""))
+        return [f"{name}: {p}" for p in problems]
 
 
 def _strings(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
@@ -505,7 +512,7 @@ def _strings(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
             yield from _strings(item, f"{path}[{index}]")
 
 
-def _string_problems(value: Any, visible: set[str], where: str) -> list[str]:
+def _string_problems(value: Any, visible: set[str], declared: set[str], where: str) -> list[str]:
     found = []
     for path, text in _strings(value):
         try:
@@ -522,6 +529,13 @@ def _string_problems(value: Any, visible: set[str], where: str) -> list[str]:
                     target = argument.value if isinstance(argument, Literal) else None
                     if target not in visible:
                         found.append(f"{path}: {call.name}({target!r}) is not an action that ran before")
+                if call.name == "parameters":
+                    (argument,) = call.args
+                    parameter = argument.value if isinstance(argument, Literal) else None
+                    if parameter not in declared:
+                        found.append(
+                            f"{path}: parameters({parameter!r}) is not declared in the definition's parameters"
+                        )
                 if call.name == "item" and not (
                     (where == "Query" and path == ".inputs.where")
                     or (where == "Select" and path.startswith(".inputs.select"))

@@ -69,14 +69,14 @@ def test_example_stack_renders_every_artifact(tmp_path: Path) -> None:
 def test_arm_template_deploys_the_same_workflows_with_a_securestring_token(tmp_path: Path) -> None:
     synth(REPO / "Pulumi.example.yaml", tmp_path, now=NOW)
     template = json.loads((tmp_path / "azuredeploy.json").read_text())
-    assert template["parameters"]["herokuApiToken"]["type"] == "securestring"
+    assert template["parameters"]["herokuRunToken"]["type"] == "securestring"
     workflow_validator = logic_validator("resourceDefinitions/workflows")
     for resource in template["resources"]:
         # The schema's `oneOf: [{}, expression]` cannot tell a parameter reference from a value, so the
         # resource is validated as ARM will have evaluated it.
-        evaluated = json.loads(json.dumps(resource).replace("\"[parameters('herokuApiToken')]\"", '"token"'))
+        evaluated = json.loads(json.dumps(resource).replace("\"[parameters('herokuRunToken')]\"", '"token"'))
         assert list(workflow_validator.iter_errors(evaluated)) == []
-        assert resource["properties"]["parameters"] == {"herokuApiToken": {"value": "[parameters('herokuApiToken')]"}}
+        assert resource["properties"]["parameters"] == {"herokuRunToken": {"value": "[parameters('herokuRunToken')]"}}
         job = resource["tags"]["job"]
         assert resource["properties"]["definition"] == json.loads((tmp_path / f"workflows/{job}.json").read_text())
 
@@ -204,7 +204,7 @@ def test_a_notify_stack_renders_with_receiver_parameters_and_a_runs_reader(tmp_p
     stack.write_text(NOTIFY_STACK)
     synth(stack, tmp_path / "out", now=NOW)
     template = json.loads((tmp_path / "out/azuredeploy.json").read_text())
-    for parameter in ("herokuApiToken", "notifyUrl0", "notifyUrl1"):
+    for parameter in ("herokuRunToken", "notifyUrl0", "notifyUrl1"):
         assert template["parameters"][parameter]["type"] == "securestring"
     workflow, reader = template["resources"]
     assert workflow["properties"]["parameters"]["notifyUrl1"] == {"value": "[parameters('notifyUrl1')]"}

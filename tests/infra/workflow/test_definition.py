@@ -42,7 +42,7 @@ TOKEN = "canary-heroku-token-41c9"
 
 
 def run_job(job: JobSettings, **calls: Any) -> Run:
-    return run(definition(job), calls, Context(parameters={"herokuApiToken": TOKEN}))
+    return run(definition(job), calls, Context(parameters={"herokuRunToken": TOKEN}))
 
 
 def exited(status: int, dyno: str = "run.7") -> dict[str, Any]:
@@ -191,7 +191,7 @@ DYNOS = [
 def test_skip_cancels_exactly_when_the_rule_says_the_jobs_dyno_is_running(equals_ignores_case: bool) -> None:
     job = JOB
     for dyno in DYNOS:
-        context = Context(parameters={"herokuApiToken": "token"}, equals_ignores_case=equals_ignores_case)
+        context = Context(parameters={"herokuRunToken": "token"}, equals_ignores_case=equals_ignores_case)
         result = run(definition(job), {"List_dynos": {"outputs": {"body": [dyno]}}, START_ACTION: exited(0)}, context)
         blocked = blocks_next_run(dyno, job.name)
         assert result.status == ("Cancelled" if blocked else "Succeeded"), dyno
@@ -230,10 +230,10 @@ def test_every_heroku_call_authenticates_from_the_secure_parameter_and_hides_its
     assert len(calls) == 3
     for call in calls:
         request = request_of(call)
-        assert request["authentication"]["value"] == "Bearer @{parameters('herokuApiToken')}"
+        assert request["authentication"]["value"] == "Bearer @{parameters('herokuRunToken')}"
         assert "inputs" in call["runtimeConfiguration"]["secureData"]["properties"]
-    assert built.raw["parameters"]["herokuApiToken"]["type"] == "SecureString"
-    assert "token" not in json.dumps(built.raw).lower().replace("herokuapitoken", "")
+    assert built.raw["parameters"]["herokuRunToken"]["type"] == "SecureString"
+    assert "token" not in json.dumps(built.raw).lower().replace("herokuruntoken", "")
 
 
 @pytest.mark.parametrize(
@@ -249,6 +249,13 @@ def test_every_heroku_call_authenticates_from_the_secure_parameter_and_hides_its
         (lambda a: a["Check_exit_status"].update(runAfter={START_ACTION: ["Cancelled"]}), "runAfter status"),
         (lambda a: a["No_exit_report"]["inputs"].update(runStatus="@{listCallbackUrl()}"), "outside a webhook"),
         (lambda a: a["Check_exit_status"].update(expression="@equals(body('Start_dyno'), 0"), "expected )"),
+        # The run token's parameter before it was renamed: no longer declared.
+        (
+            lambda a: a[START_ACTION]["inputs"].update(
+                authentication={"type": "Raw", "value": "Bearer @{parameters('herokuApiToken')}"}
+            ),
+            "parameters('herokuApiToken') is not declared",
+        ),
     ],
 )
 def test_the_definition_checker_finds_what_logic_apps_would_refuse(break_it: Any, problem: str) -> None:
@@ -285,7 +292,7 @@ def test_the_create_is_sent_once_whatever_heroku_answers(job: JobSettings, answe
         if actions[name]["type"] == "HttpWebhook":  # beside subscribe, not inside it
             assert "retryPolicy" not in request_of(actions[name])
     calls = {"List_dynos": NO_DYNOS, START_ACTION: answer}
-    result = run(definition(job, "2026-11-23T18:00:00"), calls, Context(parameters={"herokuApiToken": TOKEN}))
+    result = run(definition(job, "2026-11-23T18:00:00"), calls, Context(parameters={"herokuRunToken": TOKEN}))
     assert result.results[START_ACTION]["attempts"] == 1
     assert f"{START_ACTION}_again" not in result.ran
     assert result.status == "Failed" and result.error is not None and result.error["code"] == "StartDynoFailed"
@@ -420,7 +427,7 @@ def test_a_timed_out_wait_never_ends_succeeded_under_either_reading(job: JobSett
 
 def queued_run(job: JobSettings, due: str, now: datetime, trigger: dict[str, str] | None = None) -> Run:
     context = Context(
-        parameters={"herokuApiToken": TOKEN},
+        parameters={"herokuRunToken": TOKEN},
         trigger={"scheduledTime": due, "startTime": due} if trigger is None else trigger,
         now=now,
     )
@@ -471,5 +478,5 @@ PLAIN_ENDINGS: list[tuple[str, dict[str, Any], str, str | None]] = [
 def test_every_variant_runs_through_every_ending(job: JobSettings) -> None:
     built = definition(job, "2026-11-23T18:00:00" if job.catch_up else None)
     for ending, calls, status, code in ENDINGS if job.report_exit else PLAIN_ENDINGS:
-        result = run(built, {"List_dynos": NO_DYNOS, **calls}, Context(parameters={"herokuApiToken": TOKEN}))
+        result = run(built, {"List_dynos": NO_DYNOS, **calls}, Context(parameters={"herokuRunToken": TOKEN}))
         assert (result.status, result.error and result.error["code"]) == (status, code), ending

@@ -55,7 +55,7 @@ def definition(job: JobSettings, receivers: tuple[NotifyReceiver, ...] = ALL) ->
 
 
 def parameters(receivers: tuple[NotifyReceiver, ...]) -> dict[str, str]:
-    return {"herokuApiToken": TOKEN, **{url_parameter(i): r.url for i, r in enumerate(receivers)}}
+    return {"herokuRunToken": TOKEN, **{url_parameter(i): r.url for i, r in enumerate(receivers)}}
 
 
 def run_job(
@@ -104,7 +104,7 @@ def test_every_variant_with_notifications_reads_as_logic_apps_reads_it(job: JobS
         "type": "Microsoft.Logic/workflows",
         "apiVersion": "2019-05-01",
         "location": "westeurope",
-        "properties": {"definition": built, "parameters": {"herokuApiToken": {"value": "token"}}},
+        "properties": {"definition": built, "parameters": {"herokuRunToken": {"value": "token"}}},
     }
     assert list(logic_validator("resourceDefinitions/workflows").iter_errors(resource)) == []
     # Every failure ending is preceded by each receiver's post, and runs after it whatever it did

@@ -50,7 +50,7 @@ def run_attempts(job: JobSettings, answers: list[Any], **more: Any) -> Run:
     calls: dict[str, Any] = {"List_dynos": NO_DYNOS, **{start(n): a for n, a in enumerate(answers, 1)}}
     for number in range(2, job.retries + 2):
         calls.setdefault(f"List_dynos_attempt_{number}", NO_DYNOS)
-    return run(definition(job), {**calls, **more}, Context(parameters={"herokuApiToken": TOKEN}))
+    return run(definition(job), {**calls, **more}, Context(parameters={"herokuRunToken": TOKEN}))
 
 
 def dynos_started(result: Run) -> list[str]:
