@@ -13,7 +13,7 @@ other), and no package's modules import each other in a cycle:
     settings
     run_rules
     schedule
-    errors | tree | names | azure_regions | job_command | gc_tuning | type_tokens
+    errors | tree | names | azure_regions | job_command | gc_tuning | type_tokens | user_agent
     heroku.facts                         pure; every layer may import it
 
 infra may import the job package (picletter; settings asks the job's own picletter.settings to

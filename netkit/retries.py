@@ -6,8 +6,8 @@ is honoured, otherwise exponential backoff, within a total sleep budget.
 
 A small synchronous transport of our own: the httpx-retries package pulled in asyncio (12 ms of
 every job's start) for its async half, which nothing here uses. The job's downloads and mail
-(picletter.http) and infra's Heroku client (infra.heroku.client) both use it, each with its own
-settings and POST statuses.
+(picletter.http) and infra's Heroku and Azure clients use it through netkit.client, each with its
+own settings and POST statuses.
 """
 
 from __future__ import annotations
@@ -124,6 +124,7 @@ def retrying_transport(
     post_statuses: Iterable[int] = (429,),
     *,
     tls: bool = True,
+    sleep: Callable[[float], None] = time.sleep,
     on_retry: Callable[[httpx.Request, str, int, float], None] | None = None,
 ) -> httpx.BaseTransport:
     """INNER (the network by default) with retries: broad for reads, POST_STATUSES only for POST.
@@ -132,7 +133,7 @@ def retrying_transport(
     http on this machine; an https request then fails instead of going unverified.
     """
     network = inner or (httpx.HTTPTransport() if tls else _PlainHttpOnly())  # built only when needed
-    return RetryingTransport(network, settings, post_statuses, on_retry=on_retry)
+    return RetryingTransport(network, settings, post_statuses, sleep=sleep, on_retry=on_retry)
 
 
 class _PlainHttpOnly(httpx.BaseTransport):

@@ -6,7 +6,8 @@ from collections.abc import Iterable, Mapping
 
 import httpx
 
-from netkit.retries import RetrySettings, retrying_transport
+from netkit.client import retrying_client
+from netkit.retries import RetrySettings
 from picletter.picture import IMAGE_TYPES
 
 __all__ = ["DownloadError", "download_image", "http_client"]
@@ -23,12 +24,17 @@ def http_client(
     base_url: str = "",
     tls: bool = True,
 ) -> httpx.Client:
-    return httpx.Client(
+    """netkit.client's client with the job's choices: a 20 s timeout, and redirects followed."""
+    return retrying_client(
+        user_agent=user_agent,
+        timeout=timeout,
+        transport=transport,
+        retry=retry,
+        post_statuses=post_statuses,
+        headers=headers,
         base_url=base_url,
-        transport=retrying_transport(transport, retry, post_statuses, tls=tls),
-        timeout=httpx.Timeout(timeout, connect=10.0),
-        headers={"User-Agent": user_agent, **(headers or {})},
         follow_redirects=True,
+        tls=tls,
     )
 
 

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from types import TracebackType
 from typing import Any, Protocol, cast
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import httpx
 
@@ -31,7 +31,10 @@ from infra.azure.errors import (
     error_for_status,
 )
 from infra.azure.workflow_ref import WorkflowRef
-from netkit.retries import RetryingTransport, RetrySettings
+from infra.user_agent import USER_AGENT
+from netkit.client import retrying_client
+from netkit.loopback import https_or_loopback
+from netkit.retries import RetrySettings
 
 __all__ = [
     "API_VERSION",
@@ -47,8 +50,6 @@ __all__ = [
 MANAGEMENT_URL = "https://management.azure.com"
 SCOPE = f"{MANAGEMENT_URL}/.default"
 API_VERSION = "2019-05-01"
-USER_AGENT = "picletter-infra/0.1 (+https://github.com/picletter/picletter)"
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
 # ARM asks for waits of seconds to a minute (Retry-After); a command gives up after three minutes.
 ARM_RETRY = RetrySettings(attempts=6, backoff_factor=1.0, max_backoff_wait=60.0, total_sleep=180.0)
 # A token is asked for again this long before it expires (a long --tail outlives one).
@@ -71,8 +72,7 @@ class TokenCredentialLike(Protocol):
 def check_endpoint(url: str, what: str) -> None:
     """Refuse URL unless it is https, or http on this machine: a token or signed URL would travel in
     clear text."""
-    parts = urlsplit(url)
-    if not parts.hostname or not (parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in LOOPBACK)):
+    if not https_or_loopback(url):
         raise AzureSettingsError(f"{what} is neither https:// nor http:// on this machine; refusing to send to it")
 
 
@@ -97,17 +97,22 @@ class LogicAppsClient:
         # audience; the local fake of the tests takes the public cloud's.
         self._scope = f"{base_url.rstrip('/')}/.default" if self._base.scheme == "https" else SCOPE
         self._token: tuple[str, float] | None = None
+        # One network (one connection pool) under both clients, with the same retries.
         network = transport or httpx.HTTPTransport()
-        retrying = RetryingTransport(network, retry, post_statuses=(429,), sleep=sleep)
-        limits = httpx.Timeout(timeout, connect=10.0)
-        self._arm = httpx.Client(
+        self._arm = retrying_client(
+            user_agent=USER_AGENT,
+            timeout=timeout,
+            transport=network,
+            retry=retry,
+            post_statuses=(429,),
+            headers={"Accept": "application/json"},
             base_url=self._base,
-            transport=retrying,
-            timeout=limits,
-            headers={"Accept": "application/json", "User-Agent": USER_AGENT},
+            sleep=sleep,
         )
         # Content links: no token, and no base URL (they live on the Logic Apps runtime's host).
-        self._links = httpx.Client(transport=retrying, timeout=limits, headers={"User-Agent": USER_AGENT})
+        self._links = retrying_client(
+            user_agent=USER_AGENT, timeout=timeout, transport=network, retry=retry, sleep=sleep
+        )
 
     def __enter__(self) -> LogicAppsClient:
         return self

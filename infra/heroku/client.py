@@ -37,11 +37,12 @@ from infra.heroku.facts import ACCEPT, DEFAULT_API_URL
 from infra.heroku.logs import SseEvent, sse_events, sse_lines
 from infra.heroku.paths import app_segment, dyno_segment
 from infra.heroku.payloads import App, Build, Dyno, Release
+from infra.user_agent import USER_AGENT
+from netkit.client import retrying_client
 from netkit.retries import RetrySettings, retrying_transport
 
-__all__ = ["EMPTY_COMMAND", "USER_AGENT", "HerokuClient", "RetrySettings", "retry_settings"]
+__all__ = ["EMPTY_COMMAND", "HerokuClient", "RetrySettings", "retry_settings"]
 
-USER_AGENT = "picletter-infra/0.1 (+https://github.com/picletter/picletter)"
 # Headers Heroku uses to warn a client (deprecations, limits); the Heroku CLI shows both
 # (heroku-cli-util's apiMiddleware: x-heroku-warning, else warning-message).
 WARNING_HEADERS = ("Warning-Message", "X-Heroku-Warning")
@@ -81,12 +82,16 @@ class HerokuClient:
         self._transport, self._retry, self._timeout = transport, retry, timeout
         self._host = httpx.URL(base_url).host
         self._retries = 0
-        self._http = httpx.Client(
-            base_url=base_url,
+        self._http = retrying_client(
+            user_agent=USER_AGENT,
+            timeout=timeout,
+            transport=transport,
+            retry=retry,
             # POST creates are retried only where Heroku did not act: 409 (dyno create races) and 429.
-            transport=retrying_transport(transport, retry, post_statuses=(409, 429), on_retry=self._retrying),
-            timeout=httpx.Timeout(timeout, connect=10.0),
-            headers={"Accept": ACCEPT, "Authorization": f"Bearer {token}", "User-Agent": USER_AGENT},
+            post_statuses=(409, 429),
+            headers={"Accept": ACCEPT, "Authorization": f"Bearer {token}"},
+            base_url=base_url,
+            on_retry=self._retrying,
         )
 
     def __enter__(self) -> HerokuClient:
