@@ -12,9 +12,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import socket
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +25,7 @@ from infra.cli import build_parser, main
 from infra.settings import ConfigError, StackSettings, settings_from_config
 from infra.synth.mock_run import ProgramFailed, run_program
 from tests.fakes.heroku_api import FakeHeroku
+from tests.fakes.serving import FakeHandler, serving
 from tests.helpers import TOKEN, VALID_JOB, stack_settings
 
 GOOD: dict[str, Any] = {"herokuApp": "picletter-prod", "herokuApiToken": "t", "location": "westeurope"}
@@ -549,46 +549,36 @@ def test_synth_shows_warnings_on_stderr(tmp_path: Path, capsys: pytest.CaptureFi
 CEDAR_APP = b'{"id": "01234567-89ab-cdef-0123-456789abcdef", "name": "picletter-test", "generation": {"name": "cedar"}}'
 
 
-class _Replies(ThreadingHTTPServer):
+@dataclass
+class _Replies:
+    """Answers every request with REPLY (GET of the app with APP_REPLY), recording each."""
+
     reply: tuple[int, str, bytes] = (200, "text/html", b"")
     app_reply: tuple[int, str, bytes] = (200, "application/json", CEDAR_APP)
-    requests: list[str]
+    requests: list[str] = field(default_factory=list)
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: _Replies
-
+class _Handler(FakeHandler):
     def _answer(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        self.rfile.read(length)
-        self.server.requests.append(f"{self.command} {self.path}")
-        status, kind, body = self.server.app_reply if self.path == f"/apps/{APP}" else self.server.reply
-        self.send_response(status)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        self.read_body()
+        replies: _Replies = self.server.fake
+        replies.requests.append(f"{self.command} {self.path}")
+        status, kind, body = replies.app_reply if self.path == f"/apps/{APP}" else replies.reply
+        self.send_answer(status, {"Content-Type": kind}, body)
 
     do_GET = do_POST = do_PATCH = do_DELETE = _answer
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
 
 @pytest.fixture
 def proxy(monkeypatch: pytest.MonkeyPatch) -> Iterator[_Replies]:
-    server = _Replies(("127.0.0.1", 0), _Handler)
-    server.requests = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    monkeypatch.setenv("HEROKU_API_URL", f"http://127.0.0.1:{server.server_address[1]}")
-    monkeypatch.setenv("HEROKU_API_KEY", TOKEN)
-    monkeypatch.setenv("HEROKU_APP", APP)
-    monkeypatch.setenv("HEROKU_API_BACKOFF", "0")
-    monkeypatch.setenv("HEROKU_API_ATTEMPTS", "2")
-    yield server
-    server.shutdown()
-    server.server_close()
+    replies = _Replies()
+    with serving(replies, _Handler) as url:
+        monkeypatch.setenv("HEROKU_API_URL", url)
+        monkeypatch.setenv("HEROKU_API_KEY", TOKEN)
+        monkeypatch.setenv("HEROKU_APP", APP)
+        monkeypatch.setenv("HEROKU_API_BACKOFF", "0")
+        monkeypatch.setenv("HEROKU_API_ATTEMPTS", "2")
+        yield replies
 
 
 HTML = b"<html><body><h1>Proxy login required</h1></body></html>"

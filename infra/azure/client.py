@@ -11,6 +11,10 @@ retries, paging, typed errors.
 - Paging (the spec's `x-ms-pageable`, nextLinkName `nextLink`): lists follow `nextLink` to the end.
 - Content links (an action's `inputsLink`/`outputsLink`) are signed URLs: a bearer secret of their
   own. They are read without the ARM token, and never printed: errors name the action, not the URL.
+
+Its constructor takes the keywords HerokuClient's does (base_url, transport, retry, timeout, sleep),
+so tests inject both alike; what the two build is netkit.client's, and all else (auth, paging,
+errors) is each service's own.
 """
 
 from __future__ import annotations

@@ -1,4 +1,9 @@
-"""Typed errors of the Azure side: what failed, and what to do; never a token or a signed URL."""
+"""Typed errors of the Azure side: what failed, and what to do; never a token or a signed URL.
+
+error_for_status has the shape of infra.heroku.errors' but is not the same fact: each maps statuses
+to its own service's classes and hints, which change apart (ARM's 403 is a missing role, Heroku's a
+missing collaborator), and HTTP's meaning of 401, 403, 404 and 429 is all they share.
+"""
 
 from __future__ import annotations
 

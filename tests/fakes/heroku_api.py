@@ -26,13 +26,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import httpx
 
 from tests.fakes.heroku_schema import SchemaViolation, validate_request
-from tests.fakes.serving import FakeServer, serving
+from tests.fakes.serving import FakeHandler, serving
 
 __all__ = [
     "EXISTING_APP",
@@ -690,17 +689,9 @@ def _build_record(fake: FakeHeroku, app: FakeApp, source_blob: dict[str, Any]) -
     }
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: FakeServer
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, format: str, *args: Any) -> None:  # quiet
-        pass
-
+class _Handler(FakeHandler):
     def _serve(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
-        answer = self.server.fake.respond(self.command, self.path, dict(self.headers.items()), raw)
+        answer = self.server.fake.respond(self.command, self.path, dict(self.headers.items()), self.read_body())
         if answer is RESET:
             # RST instead of FIN: the client sees "connection reset by peer".
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
@@ -732,24 +723,18 @@ class _Handler(BaseHTTPRequestHandler):
         data = (
             payload.encode() if isinstance(payload, str) else b"" if payload is None else json.dumps(payload).encode()
         )
-        self.send_response(status)
-        if not isinstance(payload, str):
-            self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
         fake = self.server.fake
         with fake._lock:
             fake.rate_limit_remaining = max(0, fake.rate_limit_remaining - 1)
             remaining = fake.rate_limit_remaining
-        self.send_header("RateLimit-Remaining", str(remaining))
+        sent = {} if isinstance(payload, str) else {"Content-Type": "application/json"}
+        sent["RateLimit-Remaining"] = str(remaining)
         # A Request-Id on every answer: what the issue describes and API clients commonly log; no Heroku
         # document read here says so, so the client is tested with and without one.
-        self.send_header("Request-Id", str(uuid.uuid4()))
+        sent["Request-Id"] = str(uuid.uuid4())
         if fake.warning:
-            self.send_header("Warning-Message", fake.warning)
-        for key, value in headers.items():
-            self.send_header(key, value)
-        self.end_headers()
-        self.wfile.write(data)
+            sent["Warning-Message"] = fake.warning
+        self.send_answer(status, {**sent, **headers}, data)
 
     do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _serve
 

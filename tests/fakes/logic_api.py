@@ -39,7 +39,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -49,7 +48,7 @@ from infra.job_command import dyno_command
 from infra.settings import JobSettings
 from infra.workflow import TOKEN_PARAMETER, TRIGGER_NAMES, all_actions, build_definition
 from tests.fakes.logic_rest_spec import check_request, check_response
-from tests.fakes.serving import FakeServer, serving
+from tests.fakes.serving import FakeHandler, serving
 from tests.fakes.wdl import Context, run
 
 __all__ = ["ARM_TOKEN", "OUTCOMES", "ArmCredential", "FakeLogicApps", "running_fake_logic_apps", "workflow_id"]
@@ -515,27 +514,14 @@ def _stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f") + "0Z"  # 7 digits, as ARM writes them
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: FakeServer
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
+class _Handler(FakeHandler):
     def _serve(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
-        status, headers, payload = self.server.fake.respond(self.command, self.path, dict(self.headers.items()), raw)
+        status, headers, payload = self.server.fake.respond(
+            self.command, self.path, dict(self.headers.items()), self.read_body()
+        )
         data = b"" if payload is None else json.dumps(payload).encode()
-        self.send_response(status)
-        if payload is not None:
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.send_header("x-ms-request-id", str(uuid.uuid4()))
-        for key, value in headers.items():
-            self.send_header(key, value)
-        self.end_headers()
-        self.wfile.write(data)
+        content_type = {} if payload is None else {"Content-Type": "application/json; charset=utf-8"}
+        self.send_answer(status, {**content_type, "x-ms-request-id": str(uuid.uuid4()), **headers}, data)
 
     do_GET = do_POST = _serve
 

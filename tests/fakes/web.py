@@ -1,4 +1,9 @@
-"""A tiny programmable HTTP server on 127.0.0.1 for the job's tests: picture APIs, images, SendGrid."""
+"""A tiny programmable HTTP server on 127.0.0.1 for the job's tests: picture APIs, images, SendGrid.
+
+Its routes and answers are each test's, checked against no reference, unlike the Heroku and Logic
+Apps fakes' (their services' schemas and error bodies): only the HTTP under them is shared
+(tests/fakes/serving.py's FakeHandler).
+"""
 
 from __future__ import annotations
 
@@ -6,11 +11,10 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from tests.fakes.serving import FakeServer, serving
+from tests.fakes.serving import FakeHandler, serving
 
 __all__ = ["FakeWeb", "Reply", "Request", "running_fake_web"]
 
@@ -65,29 +69,15 @@ class FakeWeb:
         return route(request) if callable(route) else route
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: FakeServer
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
+class _Handler(FakeHandler):
     def _serve(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
         parts = urlsplit(self.path)
-        request = Request(
-            self.command, parts.path, parse_qs(parts.query), dict(self.headers.items()), self.rfile.read(length)
-        )
+        request = Request(self.command, parts.path, parse_qs(parts.query), dict(self.headers.items()), self.read_body())
         fake = self.server.fake
         fake.requests.append(request)
         reply = fake._answer(request)
         body, headers = reply.encoded()
-        self.send_response(reply.status)
-        headers.setdefault("Content-Length", str(len(body)))
-        for key, value in headers.items():
-            self.send_header(key, value)
-        self.end_headers()
-        self.wfile.write(body)
+        self.send_answer(reply.status, headers, body)
 
     do_GET = do_POST = _serve
 
