@@ -18,6 +18,7 @@ from infra.heroku.build import HerokuBuild
 from infra.heroku.config_vars import HerokuConfigVars
 from infra.settings import StackSettings, settings_from_config
 from infra.type_tokens import type_token
+from infra.workflow import START_ACTION
 from tests import FAST_RETRY, REPO
 from tests.fakes.heroku_api import TOKEN
 from tests.fakes.heroku_schema import validate_request
@@ -28,17 +29,26 @@ __all__ = [
     "ALERTS_TYPE",
     "APP_TYPE",
     "BUILD_TYPE",
+    "CANCELLED_TIMEOUT",
     "CONFIG_VARS_TYPE",
+    "ENDINGS",
     "FAST_RETRY",
     "JOB_TYPE",
     "MALFORMED_CONFIGS",
     "MALFORMED_IDS",
     "METRIC_ALERT_TYPE",
+    "NO_DYNOS",
+    "REFUSED",
     "REPO",
     "RESOURCE_GROUP_TYPE",
+    "SERVER_ERROR",
+    "TIMED_OUT",
     "TOKEN",
     "VALID_JOB",
+    "WORKFLOW_JOB",
+    "WORKFLOW_TOKEN",
     "WORKFLOW_TYPE",
+    "exited",
     "install_like_heroku",
     "runtime_requirements",
     "schema_checked",
@@ -174,3 +184,36 @@ def stack_settings(heroku_api_key: str = "", **keys: Any) -> StackSettings:
         "azure-native:location" if key == "location" else f"picletter:{key}": value for key, value in keys.items()
     }
     return settings_from_config({k: v for k, v in config.items() if v is not None}, heroku_api_key)
+
+
+# -- a job's workflow, run by the WDL fake (tests/fakes/wdl.py) -----------------------------------
+# The job the workflow tests build definitions of, and the Heroku token its runs are given: a canary
+# that run history must never show.
+WORKFLOW_JOB = stack_settings(herokuApp="app-name", herokuApiToken="t", location="x").jobs[0]
+WORKFLOW_TOKEN = "canary-heroku-token-41c9"
+# Answers Heroku may give to the dyno list and the create, as an HTTP or webhook action's result.
+NO_DYNOS = {"outputs": {"body": []}}
+REFUSED = {"status": "Failed", "outputs": {"statusCode": 429, "body": {"id": "rate_limit", "message": "slow down"}}}
+SERVER_ERROR = {"status": "Failed", "outputs": {"statusCode": 503, "body": {"id": "unavailable", "message": "later"}}}
+TIMED_OUT = {"status": "TimedOut"}
+# logic-apps-workflow-actions-triggers.md, "Change asynchronous duration": the other reading.
+CANCELLED_TIMEOUT = {"status": "Cancelled", "code": "ActionTimedOut"}
+
+
+def exited(status: int, dyno: str = "run.7") -> dict[str, Any]:
+    """A webhook action's result once bin/picletter-run reported."""
+    return {"outputs": {"body": {"exitStatus": status, "dyno": dyno, "job": WORKFLOW_JOB.name}}}
+
+
+# Every ending of a run with the exit report: its calls, and the run's status and error code.
+ENDINGS: list[tuple[str, dict[str, Any], str, str | None]] = [
+    ("exit 0", {START_ACTION: exited(0)}, "Succeeded", None),
+    ("exit 3", {START_ACTION: exited(3)}, "Failed", "JobFailed"),
+    ("no report, TimedOut", {START_ACTION: TIMED_OUT}, "Failed", "NoExitReport"),
+    ("refused, then exit 0", {START_ACTION: REFUSED, "Start_dyno_again": exited(0)}, "Succeeded", None),
+    ("refused, then exit 1", {START_ACTION: REFUSED, "Start_dyno_again": exited(1)}, "Failed", "JobFailed"),
+    ("refused twice", {START_ACTION: REFUSED, "Start_dyno_again": REFUSED}, "Failed", "StartDynoFailed"),
+    ("refused, then a 5xx", {START_ACTION: REFUSED, "Start_dyno_again": SERVER_ERROR}, "Failed", "StartDynoFailed"),
+    ("refused, then no report", {START_ACTION: REFUSED, "Start_dyno_again": TIMED_OUT}, "Failed", "NoExitReport"),
+    ("a 5xx", {START_ACTION: SERVER_ERROR}, "Failed", "StartDynoFailed"),
+]

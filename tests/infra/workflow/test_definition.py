@@ -18,9 +18,10 @@ from infra.workflow import START_ACTION, build_definition, report_deadline, requ
 from tests.fakes.heroku_schema import validate_request
 from tests.fakes.logic_schema import logic_validator, workflow_resource_errors
 from tests.fakes.wdl import Context, Definition, Run, hidden_in_history, run
-from tests.helpers import stack_settings
+from tests.helpers import CANCELLED_TIMEOUT, ENDINGS, NO_DYNOS, REFUSED, SERVER_ERROR, TIMED_OUT, exited
+from tests.helpers import WORKFLOW_JOB as JOB
+from tests.helpers import WORKFLOW_TOKEN as TOKEN
 
-JOB = stack_settings(herokuApp="app-name", herokuApiToken="t", location="x").jobs[0]
 API = "https://api.heroku.com"
 HOURLY = replace(JOB.schedule, frequency="Hour", interval=6, hours=(), minutes=())
 
@@ -38,16 +39,8 @@ def variants() -> list[JobSettings]:
     return jobs
 
 
-TOKEN = "canary-heroku-token-41c9"
-
-
 def run_job(job: JobSettings, **calls: Any) -> Run:
     return run(definition(job), calls, Context(parameters={"herokuRunToken": TOKEN}))
-
-
-def exited(status: int, dyno: str = "run.7") -> dict[str, Any]:
-    """A webhook action's result once bin/picletter-run reported."""
-    return {"outputs": {"body": {"exitStatus": status, "dyno": dyno, "job": JOB.name}}}
 
 
 @pytest.mark.parametrize("job", variants(), ids=lambda j: f"{j.overlap}-report{j.report_exit}-cu{j.catch_up}")
@@ -264,13 +257,6 @@ def test_the_definition_checker_finds_what_logic_apps_would_refuse(break_it: Any
     assert any(problem in found for found in Definition(built).problems())
 
 
-# Answers Heroku may give to the create, as a webhook action's or HTTP action's result.
-REFUSED = {"status": "Failed", "outputs": {"statusCode": 429, "body": {"id": "rate_limit", "message": "slow down"}}}
-SERVER_ERROR = {"status": "Failed", "outputs": {"statusCode": 503, "body": {"id": "unavailable", "message": "later"}}}
-TIMED_OUT = {"status": "TimedOut"}
-# logic-apps-workflow-actions-triggers.md, "Change asynchronous duration": the other reading.
-CANCELLED_TIMEOUT = {"status": "Cancelled", "code": "ActionTimedOut"}
-NO_DYNOS = {"outputs": {"body": []}}
 REPORTING = [JOB, replace(JOB, overlap="allow"), replace(JOB, overlap="queue")]
 REPORTING_IDS = ["skip", "allow", "queue"]
 
@@ -302,19 +288,6 @@ def test_the_dyno_list_is_read_again_after_a_5xx() -> None:
     result = run_job(JOB, List_dynos=[SERVER_ERROR, NO_DYNOS], Start_dyno=exited(0))
     assert result.results["List_dynos"]["attempts"] == 2
     assert result.status == "Succeeded"
-
-
-ENDINGS: list[tuple[str, dict[str, Any], str, str | None]] = [
-    ("exit 0", {START_ACTION: exited(0)}, "Succeeded", None),
-    ("exit 3", {START_ACTION: exited(3)}, "Failed", "JobFailed"),
-    ("no report, TimedOut", {START_ACTION: TIMED_OUT}, "Failed", "NoExitReport"),
-    ("refused, then exit 0", {START_ACTION: REFUSED, "Start_dyno_again": exited(0)}, "Succeeded", None),
-    ("refused, then exit 1", {START_ACTION: REFUSED, "Start_dyno_again": exited(1)}, "Failed", "JobFailed"),
-    ("refused twice", {START_ACTION: REFUSED, "Start_dyno_again": REFUSED}, "Failed", "StartDynoFailed"),
-    ("refused, then a 5xx", {START_ACTION: REFUSED, "Start_dyno_again": SERVER_ERROR}, "Failed", "StartDynoFailed"),
-    ("refused, then no report", {START_ACTION: REFUSED, "Start_dyno_again": TIMED_OUT}, "Failed", "NoExitReport"),
-    ("a 5xx", {START_ACTION: SERVER_ERROR}, "Failed", "StartDynoFailed"),
-]
 
 
 @pytest.mark.parametrize("job", REPORTING, ids=REPORTING_IDS)

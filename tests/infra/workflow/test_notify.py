@@ -15,26 +15,18 @@ from infra.job_command import dyno_command
 from infra.settings import JobSettings, NotifyReceiver
 from infra.workflow import START_ACTION, build_definition, needs_run_history, oversized, url_parameter
 from infra.workflow.notify import NOTIFY_RETRY_POLICY, WEBHOOK_FIELDS
-from tests.fakes.logic_schema import logic_validator
+from tests.fakes.logic_schema import workflow_resource_errors
 from tests.fakes.wdl import Context, Definition, Run, hidden_in_history, retries_allowed, run
-from tests.helpers import stack_settings
+from tests.helpers import ENDINGS, NO_DYNOS, REFUSED, SERVER_ERROR, TIMED_OUT, exited
+from tests.helpers import WORKFLOW_JOB as JOB
+from tests.helpers import WORKFLOW_TOKEN as TOKEN
 
-JOB = stack_settings(herokuApp="app-name", herokuApiToken="t", location="x").jobs[0]
 API = "https://api.heroku.com"
-TOKEN = "canary-heroku-token-41c9"
 CANARY = "https://hooks.slack.com/services/T000/B000/canary-notify-url-7f3e"
 SLACK = NotifyReceiver("slack", CANARY)
 TEAMS = NotifyReceiver("teams", CANARY + "-teams")
 HOOK = NotifyReceiver("webhook", CANARY + "-hook")
 ALL = (SLACK, TEAMS, HOOK)
-NO_DYNOS = {"outputs": {"body": []}}
-REFUSED = {"status": "Failed", "outputs": {"statusCode": 429, "body": {"id": "rate_limit", "message": "slow down"}}}
-SERVER_ERROR = {"status": "Failed", "outputs": {"statusCode": 503, "body": {"id": "unavailable", "message": "later"}}}
-TIMED_OUT = {"status": "TimedOut"}
-
-
-def exited(status: int, dyno: str = "run.7") -> dict[str, Any]:
-    return {"outputs": {"body": {"exitStatus": status, "dyno": dyno, "job": JOB.name}}}
 
 
 def earlier(*runs: tuple[str, str, str]) -> dict[str, Any]:
@@ -99,14 +91,7 @@ def variants() -> list[JobSettings]:
 def test_every_variant_with_notifications_reads_as_logic_apps_reads_it(job: JobSettings) -> None:
     built = definition(job)
     assert Definition(built).problems() == []
-    resource = {
-        "name": "wf",
-        "type": "Microsoft.Logic/workflows",
-        "apiVersion": "2019-05-01",
-        "location": "westeurope",
-        "properties": {"definition": built, "parameters": {"herokuRunToken": {"value": "token"}}},
-    }
-    assert list(logic_validator("resourceDefinitions/workflows").iter_errors(resource)) == []
+    assert workflow_resource_errors(built) == []
     # Every failure ending is preceded by each receiver's post, and runs after it whatever it did
     # (Skipped only when the ending's own condition did not hold).
     for name, action in Definition(built).actions.items():
@@ -117,18 +102,6 @@ def test_every_variant_with_notifications_reads_as_logic_apps_reads_it(job: JobS
 
 def test_without_receivers_the_definition_is_unchanged() -> None:
     assert build_definition(JOB, "app-name", API) == build_definition(JOB, "app-name", API, None, ())
-
-
-ENDINGS: list[tuple[str, dict[str, Any], str, str | None]] = [
-    ("exit 0", {START_ACTION: exited(0)}, "Succeeded", None),
-    ("exit 3", {START_ACTION: exited(3)}, "Failed", "JobFailed"),
-    ("no report", {START_ACTION: TIMED_OUT}, "Failed", "NoExitReport"),
-    ("refused, then exit 0", {START_ACTION: REFUSED, "Start_dyno_again": exited(0)}, "Succeeded", None),
-    ("refused, then exit 1", {START_ACTION: REFUSED, "Start_dyno_again": exited(1)}, "Failed", "JobFailed"),
-    ("refused twice", {START_ACTION: REFUSED, "Start_dyno_again": REFUSED}, "Failed", "StartDynoFailed"),
-    ("refused, then no report", {START_ACTION: REFUSED, "Start_dyno_again": TIMED_OUT}, "Failed", "NoExitReport"),
-    ("a 5xx", {START_ACTION: SERVER_ERROR}, "Failed", "StartDynoFailed"),
-]
 
 
 @pytest.mark.parametrize("overlap", ["skip", "queue", "allow"])

@@ -5,9 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from infra.workflow import START_ACTION, all_actions, build_definition, request_of
-from tests.helpers import stack_settings
-
-JOB = stack_settings(herokuApp="app-name", herokuApiToken="t", location="x").jobs[0]
+from tests.helpers import WORKFLOW_JOB as JOB
 
 
 def test_all_actions_reaches_the_actions_inside_branches() -> None:

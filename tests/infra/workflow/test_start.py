@@ -16,16 +16,10 @@ from infra.workflow import START_ACTION, all_actions, build_definition
 from infra.workflow.start import backoff_minutes
 from tests.fakes.logic_schema import workflow_resource_errors
 from tests.fakes.wdl import Context, Definition, Run, hidden_in_history, run
-from tests.helpers import stack_settings
+from tests.helpers import CANCELLED_TIMEOUT, NO_DYNOS, REFUSED, SERVER_ERROR, TIMED_OUT, exited
+from tests.helpers import WORKFLOW_JOB as JOB
+from tests.helpers import WORKFLOW_TOKEN as TOKEN
 
-JOB = stack_settings(herokuApp="app-name", herokuApiToken="t", location="x").jobs[0]
-TOKEN = "canary-heroku-token-41c9"
-NO_DYNOS = {"outputs": {"body": []}}
-REFUSED = {"status": "Failed", "outputs": {"statusCode": 429, "body": {"id": "rate_limit", "message": "slow down"}}}
-SERVER_ERROR = {"status": "Failed", "outputs": {"statusCode": 503, "body": {"id": "unavailable", "message": "later"}}}
-TIMED_OUT = {"status": "TimedOut"}
-# logic-apps-workflow-actions-triggers.md, "Change asynchronous duration": the other reading.
-CANCELLED_TIMEOUT = {"status": "Cancelled", "code": "ActionTimedOut"}
 OVERLAPS = ["skip", "allow", "queue"]
 
 
@@ -39,10 +33,6 @@ def definition(job: JobSettings) -> dict[str, Any]:
 
 def start(number: int) -> str:
     return START_ACTION if number == 1 else f"{START_ACTION}_attempt_{number}"
-
-
-def exited(status: int, dyno: str) -> dict[str, Any]:
-    return {"outputs": {"body": {"exitStatus": status, "dyno": dyno, "job": JOB.name}}}
 
 
 def run_attempts(job: JobSettings, answers: list[Any], **more: Any) -> Run:
