@@ -17,7 +17,7 @@ import json
 import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final, cast
+from typing import Any, Final, TypeGuard, cast
 
 from infra.azure_regions import location_problem
 from infra.errors import ConfigError
@@ -269,11 +269,16 @@ def _size(value: Any, key: str, problems: _Problems) -> str | _Invalid:
     return size
 
 
+def _whole_number_in(value: Any, low: int, high: int) -> TypeGuard[int]:
+    """Whether VALUE is a whole number from LOW to HIGH; YAML's true and false are ints to Python, not numbers here."""
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
 def _time_to_live(value: Any, key: str, problems: _Problems) -> int | _Invalid:
     if isinstance(value, str):
         problems.add(key, f"is the string {value!r}", "write a number of seconds without quotes")
         return INVALID
-    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_TIME_TO_LIVE:
+    if not _whole_number_in(value, 1, MAX_TIME_TO_LIVE):
         problems.add(
             key,
             f"{value!r} is not 1 to {MAX_TIME_TO_LIVE} seconds",
@@ -316,7 +321,7 @@ MAX_RETRIES = 10
 
 
 def _retries(value: Any, key: str, problems: _Problems) -> int | _Invalid:
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_RETRIES:
+    if not _whole_number_in(value, 0, MAX_RETRIES):
         problems.add(
             key,
             f"{value!r} is not a whole number from 0 to {MAX_RETRIES}",

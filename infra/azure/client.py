@@ -222,12 +222,7 @@ class LogicAppsClient:
 
     def runs(self, ref: WorkflowRef, *, top: int | None = None, filter: str | None = None) -> Iterator[dict[str, Any]]:
         """WorkflowRuns_List, newest first (as the portal's run history lists them)."""
-        params = {}
-        if top is not None:
-            params["$top"] = str(top)
-        if filter:
-            params["$filter"] = filter
-        return self.pages(f"{ref.path}/runs", params)
+        return self.pages(f"{ref.path}/runs", _list_query(top, filter))
 
     def run(self, ref: WorkflowRef, run: str) -> dict[str, Any]:
         """WorkflowRuns_Get."""
@@ -241,12 +236,7 @@ class LogicAppsClient:
         self, ref: WorkflowRef, trigger: str, *, top: int | None = None, filter: str | None = None
     ) -> Iterator[dict[str, Any]]:
         """WorkflowTriggerHistories_List, newest first."""
-        params = {}
-        if top is not None:
-            params["$top"] = str(top)
-        if filter:
-            params["$filter"] = filter
-        return self.pages(f"{ref.path}/triggers/{quote(trigger, safe='')}/histories", params)
+        return self.pages(f"{ref.path}/triggers/{quote(trigger, safe='')}/histories", _list_query(top, filter))
 
     def run_trigger(self, ref: WorkflowRef, trigger: str, headers: Mapping[str, str] | None = None) -> None:
         """WorkflowTriggers_Run: 200 or 202, no body, no run id (infra.azure.trigger finds the run)."""
@@ -255,6 +245,16 @@ class LogicAppsClient:
     def cancel_run(self, ref: WorkflowRef, run: str) -> None:
         """WorkflowRuns_Cancel."""
         self.send("POST", f"{ref.path}/runs/{quote(run, safe='')}/cancel")
+
+
+def _list_query(top: int | None, filter: str | None) -> dict[str, str]:
+    """The spec's `$top` and `$filter` query parameters of a list operation, those given."""
+    params = {}
+    if top is not None:
+        params["$top"] = str(top)
+    if filter:
+        params["$filter"] = filter
+    return params
 
 
 def _arm_error(response: httpx.Response) -> tuple[str, str]:
