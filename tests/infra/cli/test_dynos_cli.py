@@ -244,17 +244,19 @@ def test_logs_dyno_tail_exits_unknown_when_no_exit_status_comes(
     assert "exit status is unknown" in capsys.readouterr().err
 
 
-def test_a_token_refused_while_following_ends_at_once_as_unknown(
-    heroku_env: FakeHeroku, capsys: pytest.CaptureFixture[str]
+# A refused token or an app deleted while following: asking again until the deadline cannot help.
+@pytest.mark.parametrize(("status", "error_id"), [(401, "unauthorized"), (404, "not_found")])
+def test_a_token_refused_or_an_app_deleted_while_following_ends_at_once_as_unknown(
+    status: int, error_id: str, heroku_env: FakeHeroku, capsys: pytest.CaptureFixture[str]
 ) -> None:
     heroku_env.dyno_exit_status = None
     main(["run", "picletter", "--app", APP])
-    heroku_env.fail("POST", f"/apps/{APP}/log-sessions", 401, times=10_000, error_id="unauthorized")
+    heroku_env.fail("POST", f"/apps/{APP}/log-sessions", status, times=10_000, error_id=error_id)
     assert main(["logs", "--app", APP, "--dyno", "run.1", "--tail", "--max-seconds", "600"]) == EXIT_STATUS_UNKNOWN
     sessions = [r for r in heroku_env.requests if r.path.endswith("/log-sessions")]
-    assert len(sessions) == 1, "a refused token is not asked again and again until the deadline"
+    assert len(sessions) == 1, "a refused token or a deleted app is not asked again and again until the deadline"
     err = capsys.readouterr().err
-    assert "401" in err and TOKEN not in err
+    assert str(status) in err and TOKEN not in err
 
 
 def test_following_a_dyno_of_an_app_that_does_not_exist_ends_at_once(
@@ -267,18 +269,6 @@ def test_following_a_dyno_of_an_app_that_does_not_exist_ends_at_once(
     sessions = [r for r in heroku_env.requests if r.path.endswith("/log-sessions")]
     assert len(sessions) <= 1, "an unknown app is not asked again and again until the deadline"
     assert "no-such-app" in capsys.readouterr().err
-
-
-def test_an_app_deleted_while_following_ends_the_follow_as_unknown(
-    heroku_env: FakeHeroku, capsys: pytest.CaptureFixture[str]
-) -> None:
-    heroku_env.dyno_exit_status = None
-    main(["run", "picletter", "--app", APP])
-    heroku_env.fail("POST", f"/apps/{APP}/log-sessions", 404, times=10_000, error_id="not_found")
-    assert main(["logs", "--app", APP, "--dyno", "run.1", "--tail", "--max-seconds", "600"]) == EXIT_STATUS_UNKNOWN
-    sessions = [r for r in heroku_env.requests if r.path.endswith("/log-sessions")]
-    assert len(sessions) == 1
-    assert "404" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("ignored", [False, True])
