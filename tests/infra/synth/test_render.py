@@ -1,3 +1,6 @@
+"""synth's files as a user reads them. The executions per ending written here are test_cost.py's on
+purpose: written out rather than computed with infra.synth.cost, so a wrong count fails both."""
+
 from __future__ import annotations
 
 import json
