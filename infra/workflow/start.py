@@ -67,14 +67,15 @@ START_RETRY_SECONDS = 30
 # between SIGTERM and SIGKILL at time_to_live (Dev Center, "Dyno Shutdown Behavior"), and the
 # wrapper's retries of the callback.
 REPORT_MARGIN_SECONDS = 300
-# The runtime reads an action's retry policy from its `inputs.retryPolicy` and nowhere else; absent,
-# the default policy resends the request up to 4 times on 408, 429 and 5xx (error-exception-handling.md,
-# "Change retry policy type in the code view editor": "add the `retryPolicy` JSON object to that
-# trigger or action's `inputs` object. Otherwise [...] uses the `default` retry policy"; LogicAppsUX
-# bjsworkflow/serializer.ts setRetryPolicy: "Retry policy should always be in `inputs.retryPolicy`";
-# settings.ts getRetryPolicy reads `definition.inputs.retryPolicy`, "An absent retry policy indicates
-# that it is using default values"). For an HTTP Webhook that is beside `subscribe`, not inside it.
-# Safe for reads only: see _start for the create.
+# An action's retry policy sits in its `inputs`; absent, the default policy resends the request up to
+# 4 times on 408, 429 and 5xx (error-exception-handling.md, "Change retry policy type in the code view
+# editor": "add the `retryPolicy` JSON object to that trigger or action's `inputs` object. Otherwise
+# [...] uses the `default` retry policy"). Where a webhook's subscribe request reads it, sources
+# disagree: LogicAppsUX reads and writes `inputs.retryPolicy` (bjsworkflow/serializer.ts
+# setRetryPolicy: "Retry policy should always be in `inputs.retryPolicy`"; settings.ts getRetryPolicy),
+# Microsoft's schema reference shows it inside `subscribe` (logic-apps-workflow-actions-triggers.md,
+# "HTTPWebhook trigger", "APIConnectionWebhook action"). So the create's webhook sets it in both
+# (_start; ADR 0006). Safe for reads only: see _start for the create.
 NO_RETRY = {"type": "none"}
 READ_RETRY_POLICY = {
     "type": "exponential",
@@ -133,8 +134,14 @@ def _start(job: JobSettings, apps: str) -> dict[str, Any]:
     """The action that creates the dyno, never retried where a dyno may have been created.
 
     Logic Apps' retry policy retries 408, 429, 5xx and timeouts alike, but a 5xx or a timeout can
-    come after Heroku created the dyno: a retry would run the job twice. So the create has none,
-    in the action's inputs, where the runtime reads it.
+    come after Heroku created the dyno: a retry would run the job twice. So the create has none:
+    in the action's inputs, and for the webhook inside `subscribe` too, since sources disagree on
+    which of the two the runtime reads (NO_RETRY). The designer keeps an input it has no field
+    for as an invisible parameter "to preserve the value when serialize" (LogicAppsUX
+    core/utils/parameters/helper.ts updateParameterWithValues), so editing the workflow there
+    leaves the inner one in place. The action defines no `unsubscribe`, the request Logic Apps
+    sends when a subscription ends ("HTTPWebhook trigger": "an outgoing request automatically makes
+    the call to cancel the subscription"): there is no second request whose retries matter.
     """
     request = heroku_call("POST", f"{apps}/dynos", _dyno_body(job))
     if not job.report_exit:
@@ -149,7 +156,7 @@ def _start(job: JobSettings, apps: str) -> dict[str, Any]:
     # failure messages read them through a Compose (see _visible).
     return {
         "type": "HttpWebhook",
-        "inputs": {"subscribe": request, "retryPolicy": NO_RETRY},
+        "inputs": {"subscribe": {**request, "retryPolicy": NO_RETRY}, "retryPolicy": NO_RETRY},
         "limit": {"timeout": f"PT{report_deadline(job)}S"},
         "runtimeConfiguration": secure_data("inputs"),
     }

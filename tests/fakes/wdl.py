@@ -23,14 +23,21 @@ A fake is a claim about Logic Apps; each rule says where it comes from:
   naming actions of the same scope.
 
 How a run goes (`run`), each rule from Microsoft's pages, quoted where it is applied:
-- Retry policy: read only from the action's `inputs.retryPolicy`; absent, the default policy
-  applies (up to 4 retries on 408, 429 and 5xx). Sources: error-exception-handling.md, "Change retry
-  policy type in the code view editor" ("add the `retryPolicy` JSON object to that trigger or
-  action's `inputs` object. Otherwise, if no `retryPolicy` object exists, the trigger or action uses
-  the `default` retry policy") and "Default retry policy" ("sends up to 4 retries"); LogicAppsUX
-  libs/designer/src/lib/core/actions/bjsworkflow/settings.ts getRetryPolicy ("An absent retry policy
-  indicates that it is using default values", read from `definition.inputs.retryPolicy`) and
-  serializer.ts setRetryPolicy ("Retry policy should always be in `inputs.retryPolicy`").
+- Retry policy: absent, the default policy applies (up to 4 retries on 408, 429 and 5xx:
+  error-exception-handling.md, "Default retry policy", "sends up to 4 retries"). Where the runtime
+  reads a webhook's policy, sources disagree, so `Context.retry_policy_at` takes either reading and
+  tests run both (RETRY_POLICY_READINGS):
+  - "inputs": the action's `inputs.retryPolicy` only. error-exception-handling.md, "Change retry
+    policy type in the code view editor" ("add the `retryPolicy` JSON object to that trigger or
+    action's `inputs` object. Otherwise, if no `retryPolicy` object exists, the trigger or action
+    uses the `default` retry policy"); LogicAppsUX libs/designer/src/lib/core/actions/bjsworkflow/
+    settings.ts getRetryPolicy ("An absent retry policy indicates that it is using default values",
+    read from `definition.inputs.retryPolicy`) and serializer.ts setRetryPolicy ("Retry policy
+    should always be in `inputs.retryPolicy`").
+  - "subscribe": a webhook's subscribe request reads `inputs.subscribe.retryPolicy`; other actions
+    `inputs.retryPolicy`. logic-apps-workflow-actions-triggers.md, "HTTPWebhook trigger" and
+    "APIConnectionWebhook action": `"inputs": {"subscribe": {"method", "uri", ..., "retryPolicy":
+    {...}}}`, "<retry-behavior>: Customizes the retry behavior for intermittent failures".
 - Run status: error-exception-handling.md, "Manage the "run after" behavior": "if a branch ends
   with a **Skipped** action, that branch's completion status is based on that skipped action's
   predecessor status. [...] If any branch ends in failure, the entire workflow run is marked
@@ -58,6 +65,7 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 __all__ = [
+    "RETRY_POLICY_READINGS",
     "Call",
     "Context",
     "Definition",
@@ -269,6 +277,8 @@ class Context:
     # and id" (workflow-definition-language-functions-reference.md, "workflow").
     run_name: str = "08584321987654321098765432109CU12"
     equals_ignores_case: bool = False
+    # Where a webhook's subscribe request reads its retry policy (RETRY_POLICY_READINGS).
+    retry_policy_at: str = "inputs"
     # What trigger() returns: the run's trigger as the REST API shows it (logic-apps-rest-2019-05-01
     # logic.json, WorkflowRunTrigger: "scheduledTime", "startTime"); and the clock utcNow() reads.
     trigger: Mapping[str, Any] = field(
@@ -581,9 +591,19 @@ DEFAULT_RETRIES = 4
 _SEVERITY = ("Failed", "TimedOut", "Cancelled", "Succeeded")
 
 
-def retries_allowed(action: Mapping[str, Any]) -> int:
-    """How many times Logic Apps resends ACTION's request, from `inputs.retryPolicy` only."""
-    policy = action.get("inputs", {}).get("retryPolicy")
+# Where the runtime may read a webhook's subscribe retry policy: see this module's docstring.
+RETRY_POLICY_READINGS = ("inputs", "subscribe")
+
+
+def retries_allowed(action: Mapping[str, Any], at: str = "inputs") -> int:
+    """How many times Logic Apps resends ACTION's request, its policy read AT one of
+    RETRY_POLICY_READINGS."""
+    if at not in RETRY_POLICY_READINGS:
+        raise ValueError(f"no retry policy reading {at!r}")
+    inputs = action.get("inputs", {})
+    if at == "subscribe" and action.get("type") == "HttpWebhook":
+        inputs = inputs.get("subscribe", {})
+    policy = inputs.get("retryPolicy")
     if policy is None or str(policy.get("type", "")).lower() == "default":
         return DEFAULT_RETRIES
     if str(policy["type"]).lower() == "none":
@@ -598,11 +618,11 @@ def _retryable(kind: str, answer: Mapping[str, Any]) -> bool:
     return answer.get("status") == "Failed" and code.isdigit() and (int(code) in (408, 429) or int(code) >= 500)
 
 
-def _answer(action: Mapping[str, Any], given: Any) -> dict[str, Any]:
+def _answer(action: Mapping[str, Any], given: Any, policy_at: str) -> dict[str, Any]:
     """The result of an HTTP or webhook action whose requests get the answers GIVEN (one answer,
-    repeated, or a list in order), retried as its policy says."""
+    repeated, or a list in order), retried as its policy (read at POLICY_AT) says."""
     answers = list(given) if isinstance(given, list) else [given or {}]
-    allowed = retries_allowed(action)
+    allowed = retries_allowed(action, policy_at)
     attempt = 0
     while True:
         answer = answers[min(attempt, len(answers) - 1)]
@@ -665,7 +685,7 @@ def run(definition: Mapping[str, Any], calls: Mapping[str, Any], context: Contex
         kind = action["type"]
         if kind in ("Http", "HttpWebhook"):
             request = action["inputs"].get("subscribe", action["inputs"])
-            result = _answer(action, calls.get(name))
+            result = _answer(action, calls.get(name), context.retry_policy_at)
             result["inputs"] = _render_all(request, context)
         elif kind == "Query":
             where = action["inputs"]["where"]

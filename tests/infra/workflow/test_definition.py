@@ -13,11 +13,11 @@ import pytest
 
 from infra.job_command import CALLBACK_ENV, REPORTER_ENV, RUN_ENV, RUN_NAME, dyno_command, reporter_script
 from infra.run_rules import OVERLAPS, blocks_next_run
-from infra.settings import JobSettings
-from infra.workflow import START_ACTION, build_definition, report_deadline, request_of
+from infra.settings import JobSettings, NotifyReceiver
+from infra.workflow import START_ACTION, build_definition, report_deadline, request_of, url_parameter
 from tests.fakes.heroku_schema import validate_request
 from tests.fakes.logic_schema import logic_validator, workflow_resource_errors
-from tests.fakes.wdl import Context, Definition, Run, hidden_in_history, run
+from tests.fakes.wdl import RETRY_POLICY_READINGS, Context, Definition, Run, hidden_in_history, retries_allowed, run
 from tests.helpers import CANCELLED_TIMEOUT, ENDINGS, NO_DYNOS, REFUSED, SERVER_ERROR, TIMED_OUT, exited
 from tests.helpers import WORKFLOW_JOB as JOB
 from tests.helpers import WORKFLOW_TOKEN as TOKEN
@@ -267,20 +267,41 @@ def ended_by(result: Run) -> str:
     return name
 
 
-@pytest.mark.parametrize("job", variants(), ids=lambda j: f"{j.overlap}-report{j.report_exit}-cu{j.catch_up}")
+def start_variants() -> list[tuple[JobSettings, tuple[NotifyReceiver, ...]]]:
+    """Every definition variant, with and without job retries and notifications."""
+    receivers = (NotifyReceiver("slack", "https://hooks.slack.com/services/T/B/x"),)
+    return [
+        (replace(job, retries=retries), notify)
+        for job, retries, notify in itertools.product(variants(), (0, 2), ((), receivers))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("job", "notify"),
+    start_variants(),
+    ids=lambda v: (
+        f"{v.overlap}-report{v.report_exit}-cu{v.catch_up}-r{v.retries}"
+        if isinstance(v, JobSettings)
+        else f"notify{len(v)}"
+    ),
+)
+@pytest.mark.parametrize("policy_at", RETRY_POLICY_READINGS)
 @pytest.mark.parametrize("answer", [SERVER_ERROR, {"status": "Failed", "outputs": {"statusCode": 408}}])
-def test_the_create_is_sent_once_whatever_heroku_answers(job: JobSettings, answer: dict[str, Any]) -> None:
+def test_the_create_is_sent_once_whatever_heroku_answers(
+    job: JobSettings, notify: tuple[NotifyReceiver, ...], policy_at: str, answer: dict[str, Any]
+) -> None:
     # A 5xx or a timeout can come after Heroku created the dyno: a resent create would run the job
-    # twice. The runtime reads the retry policy from the action's inputs only.
-    actions = {n: a for n, a in Definition(definition(job, "2026-11-23T18:00:00")).actions.items()}
-    for name in (START_ACTION, f"{START_ACTION}_again"):
-        assert actions[name]["inputs"]["retryPolicy"] == {"type": "none"}
-        if actions[name]["type"] == "HttpWebhook":  # beside subscribe, not inside it
-            assert "retryPolicy" not in request_of(actions[name])
+    # twice. Sources disagree on where the runtime reads a webhook's retry policy (tests/fakes/wdl.py):
+    # under either reading, no start of any attempt is ever resent.
+    built = build_definition(job, "app-name", API, "2026-11-23T18:00:00", notify)
+    starts = {n: a for n, a in Definition(built).actions.items() if n.startswith(START_ACTION)}
+    assert len(starts) == 2 * (job.retries + 1)
+    assert all(retries_allowed(action, policy_at) == 0 for action in starts.values())
     calls = {"List_dynos": NO_DYNOS, START_ACTION: answer}
-    result = run(definition(job, "2026-11-23T18:00:00"), calls, Context(parameters={"herokuRunToken": TOKEN}))
+    parameters = {"herokuRunToken": TOKEN, **{url_parameter(i): r.url for i, r in enumerate(notify)}}
+    result = run(built, calls, Context(parameters=parameters, retry_policy_at=policy_at))
     assert result.results[START_ACTION]["attempts"] == 1
-    assert f"{START_ACTION}_again" not in result.ran
+    assert [n for n in result.ran if n.startswith(START_ACTION)] == [START_ACTION]
     assert result.status == "Failed" and result.error is not None and result.error["code"] == "StartDynoFailed"
 
 
