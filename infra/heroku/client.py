@@ -33,7 +33,7 @@ from infra.heroku.errors import (
     HerokuUnexpectedAnswer,
     error_for_status,
 )
-from infra.heroku.facts import ACCEPT, DEFAULT_API_URL
+from infra.heroku.facts import ACCEPT, DEFAULT_API_URL, PAGE_SIZE
 from infra.heroku.logs import SseEvent, sse_events, sse_lines
 from infra.heroku.paths import app_segment, dyno_segment
 from infra.heroku.payloads import App, Build, Dyno, Release
@@ -46,7 +46,6 @@ __all__ = ["EMPTY_COMMAND", "HerokuClient", "RetrySettings", "retry_settings"]
 # Headers Heroku uses to warn a client (deprecations, limits); the Heroku CLI shows both
 # (heroku-cli-util's apiMiddleware: x-heroku-warning, else warning-message).
 WARNING_HEADERS = ("Warning-Message", "X-Heroku-Warning")
-PAGE_SIZE = 1000
 # Heroku refills its request budget at about 75 tokens a minute; with none left, pause before asking.
 RATE_LIMIT_PAUSE = 2.0
 # A build's output URL may answer 404 until the stream exists: the Heroku CLI's streamer asks again

@@ -10,13 +10,21 @@ __all__ = [
     "DEFAULT_DYNO_SIZE",
     "DEFAULT_TIME_TO_LIVE",
     "DYNO_SIZES",
+    "FIRST_PAGE",
     "MAX_TIME_TO_LIVE",
+    "PAGE_SIZE",
     "canonical_dyno_size",
 ]
 
 DEFAULT_API_URL = "https://api.heroku.com"
 # Platform API v3, which every request must ask for (devcenter: platform-api-reference, "Clients").
 ACCEPT = "application/vnd.heroku+json; version=3"
+# List endpoints answer at most 200 items unless a Range asks for more, and 206 Partial Content with
+# a Next-Range while more follow (devcenter: platform-api-reference, "Ranges": "The default page size
+# is 200 and maximum page size is 1000"). The schema names no ranges for the dyno list; `id` is the
+# one every list takes.
+PAGE_SIZE = 1000
+FIRST_PAGE = f"id ..; max={PAGE_SIZE}"
 # Heroku's dyno sizes (Cedar and Fir generations); the API matches them case-insensitively.
 DYNO_SIZES = (
     "eco", "basic", "standard-1X", "standard-2X", "performance-M", "performance-L", "performance-L-RAM",

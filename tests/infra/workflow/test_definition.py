@@ -8,6 +8,7 @@ import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -15,6 +16,7 @@ from infra.job_command import CALLBACK_ENV, REPORTER_ENV, RUN_ENV, RUN_NAME, dyn
 from infra.run_rules import OVERLAPS, blocks_next_run
 from infra.settings import JobSettings, NotifyReceiver
 from infra.workflow import START_ACTION, build_definition, report_deadline, request_of, url_parameter
+from tests.fakes.heroku_api import FakeHeroku
 from tests.fakes.heroku_schema import validate_request
 from tests.fakes.logic_schema import logic_validator, workflow_resource_errors
 from tests.fakes.wdl import RETRY_POLICY_READINGS, Context, Definition, Run, hidden_in_history, retries_allowed, run
@@ -192,6 +194,66 @@ def test_skip_cancels_exactly_when_the_rule_says_the_jobs_dyno_is_running(equals
         if blocked:
             reason = result.results["Overlap_reason"]["outputs"]
             assert reason == f"Skipped: dyno run.5 of job {JOB.name} is still {dyno['state']} (overlap: skip)"
+
+
+def app_with_dynos(others: int, job_dyno_last: bool = True) -> FakeHeroku:
+    """A fake Heroku whose app runs OTHERS dynos of another process and the job's dyno, whose id
+    sorts last (the list is ranged by id: Platform API reference, "Ranges")."""
+    fake = FakeHeroku()
+    app = fake.add_app("app-name")
+    for number in range(others):
+        app.dynos[f"worker.{number}"] = {
+            "id": f"00000000-0000-0000-0000-{number:012d}",
+            "name": f"worker.{number}",
+            "type": "worker",
+            "state": "up",
+            "command": "bin/worker",
+        }
+    app.dynos["run.5"] = {
+        "id": "ffffffff-0000-0000-0000-000000000000",
+        "name": "run.5",
+        "type": "run",
+        "state": "up",
+        "command": dyno_command(JOB.name, JOB.command),
+    }
+    return fake
+
+
+def heroku_answers(fake: FakeHeroku, action: dict[str, Any]) -> dict[str, Any]:
+    """What the fake Heroku API answers ACTION's request, as the HTTP action's result."""
+    request = request_of(action)
+    headers = {**request["headers"], "Authorization": f"Bearer {fake.token}"}
+    answer = fake.respond(request["method"], urlsplit(request["uri"]).path, headers, b"")
+    assert isinstance(answer, tuple)
+    status, reply_headers, body = answer
+    return {"status": "Succeeded", "outputs": {"statusCode": status, "headers": reply_headers, "body": body}}
+
+
+@pytest.mark.parametrize("retries", [0, 2])
+def test_skip_finds_the_jobs_dyno_among_more_dynos_than_a_default_page(retries: int) -> None:
+    # Heroku answers a list with at most 200 items unless the Range asks for up to 1000.
+    job = replace(JOB, retries=retries)
+    actions = Definition(definition(job)).actions
+    fake = app_with_dynos(250)
+    lists = {name: heroku_answers(fake, actions[name]) for name in actions if name.startswith("List_dynos")}
+    assert fake.violations == []
+    result = run_job(job, **lists, Start_dyno=exited(1))
+    assert (result.status, START_ACTION in result.ran) == ("Cancelled", False)
+    assert result.results["Overlap_reason"]["outputs"] == (
+        f"Skipped: dyno run.5 of job {JOB.name} is still up (overlap: skip)"
+    )
+
+
+def test_skip_does_not_start_a_dyno_when_the_list_is_only_a_first_page() -> None:
+    # Over 1000 dynos Heroku answers 206 Partial Content with the first page: the job's dyno may be
+    # on a later one, so the guard cannot tell and the run is skipped, saying why.
+    fake = app_with_dynos(1001)
+    answer = heroku_answers(fake, definition(JOB)["actions"]["List_dynos"])
+    assert answer["outputs"]["statusCode"] == 206 and len(answer["outputs"]["body"]) == 1000
+    result = run_job(JOB, List_dynos=answer, Start_dyno=exited(0))
+    assert (result.status, START_ACTION in result.ran) == ("Cancelled", False)
+    assert "more than 1000 dynos" in result.results["Overlap_reason"]["outputs"]
+    assert "inputs" not in hidden_in_history(definition(JOB))["Overlap_reason"]
 
 
 def test_only_queue_limits_the_triggers_concurrency() -> None:

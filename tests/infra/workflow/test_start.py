@@ -160,7 +160,7 @@ def test_skip_never_starts_an_attempt_beside_another_dyno_of_the_job(retries: in
     result = run_attempts(job_with(retries), [exited(1, "run.1")], List_dynos_attempt_2={"outputs": {"body": [up]}})
     assert result.status == "Failed" and result.error is not None
     assert result.error["code"] == "NotRetried"
-    assert "dyno run.99 of the job is still up" in result.error["message"]
+    assert f"dyno run.99 of job {JOB.name} is still up" in result.error["message"]
     assert "attempt 1: dyno run.1 exited with status 1" in result.error["message"]
     assert dynos_started(result) == [START_ACTION]
 
