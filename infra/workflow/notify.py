@@ -290,6 +290,11 @@ def _recovery(job: JobSettings, app: str, tag: str, receivers: Sequence[tuple[in
                 "authentication": {"type": "ManagedServiceIdentity", "audience": f"{ARM}/"},
                 "retryPolicy": READ_RETRY_POLICY,
             },
+            # Each listed run carries its trigger's inputsLink/outputsLink (REST spec 2019-05-01,
+            # WorkflowRunTrigger), URLs signed with `sig`: bearer secrets, not for run history. The
+            # Select reading them gets its inputs hidden, not its outputs (securing doc, "Secure
+            # Outputs setting"): the names, statuses and start times the recovery decides on stay.
+            "runtimeConfiguration": secure_data("outputs"),
             "runAfter": {},
         },
         earlier: {

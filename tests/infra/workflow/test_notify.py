@@ -267,6 +267,25 @@ def test_the_runs_list_is_read_with_the_workflows_managed_identity() -> None:
     assert retries_allowed(actions["Read_earlier_runs"]) > 0  # a read: safe to resend
 
 
+def test_the_runs_content_links_never_reach_visible_run_history() -> None:
+    # Each run in the list carries its trigger's inputsLink/outputsLink, URLs signed with `sig`
+    # (REST spec 2019-05-01, WorkflowRunTrigger: inputsLink, outputsLink, ContentLink.uri): bearer
+    # secrets to anyone who reads run history. The recovery still works from what stays visible.
+    link = {"uri": "https://prod-00.westeurope.logic.azure.com/runs/R2/contents/TriggerOutputs?sig=canary-sig-9d1"}
+    history = earlier(THIS_RUN, FAILED_BEFORE)
+    for listed in history["outputs"]["body"]["value"]:
+        listed["properties"]["trigger"] = {"name": "Recurrence", "inputsLink": link, "outputsLink": link}
+    built = definition(JOB, (HOOK,))
+    result = run_job(JOB, (HOOK,), history, Start_dyno=exited(0))
+    assert [p["inputs"]["body"]["event"] for p in posts(result)] == ["recovery"]
+    hidden = hidden_in_history(built)
+    for name, outcome in result.results.items():
+        shown = json.dumps({part: outcome.get(part) for part in ("inputs", "outputs") if part not in hidden[name]})
+        assert "canary-sig-9d1" not in shown, name
+    # What the recovery decides on stays readable: the Select's and the Query's outputs.
+    assert "outputs" not in hidden["Earlier_runs"] and "outputs" not in hidden["Finished_earlier_runs"]
+
+
 def test_receivers_get_only_the_events_they_asked_for() -> None:
     failure_only = NotifyReceiver("slack", CANARY, frozenset({"failure"}))
     recovery_only = NotifyReceiver("webhook", CANARY + "-r", frozenset({"recovery"}))
