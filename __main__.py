@@ -2,8 +2,8 @@
 
 Reads and validates the stack config (nothing is registered if it is wrong), then wires the Heroku
 app (when created), its config vars and the job's code (only where it replaces no code the stack
-did not ship: docs/adr/0005), the resource group, optional failure alerts
-and one ScheduledDynoJob per job, and exports what an operator needs.
+did not ship: docs/adr/0005), then, once the Heroku side has passed its checks, the resource
+group, optional failure alerts and one ScheduledDynoJob per job, and exports what an operator needs.
 """
 
 from pathlib import Path
@@ -75,14 +75,22 @@ build = (
     else None
 )
 
+# Every Azure resource waits for the Heroku side: its providers refuse in check, create or update
+# (a Fir app, a config var the stack would overwrite, code it would replace), and with `pulumi up
+# --skip-preview` the engine runs steps that do not depend on each other at once and stops only the
+# ones not yet started. Only a dependency keeps Azure unchanged until Heroku said yes.
+after_heroku = pulumi.ResourceOptions(depends_on=[config_vars, *([build] if build else [])])
+
 resource_group_name: pulumi.Input[str]
 if settings.resource_group:
     resource_group_name = settings.resource_group
 else:
-    resource_group_name = resources.ResourceGroup("resource-group", location=settings.location, tags=tags).name
+    resource_group_name = resources.ResourceGroup(
+        "resource-group", location=settings.location, tags=tags, opts=after_heroku
+    ).name
 
 alerts = (
-    FailureAlerts("failure-alerts", FailureAlertsArgs(settings.alert_emails, resource_group_name, tags))
+    FailureAlerts("failure-alerts", FailureAlertsArgs(settings.alert_emails, resource_group_name, tags), after_heroku)
     if settings.alert_emails
     else None
 )
@@ -101,7 +109,7 @@ jobs = {
             alert_action_group_id=alerts.action_group_id if alerts else None,
             notify=settings.notify,
         ),
-        pulumi.ResourceOptions(depends_on=[build] if build else []),
+        after_heroku,
     )
     for job in settings.jobs
 }
