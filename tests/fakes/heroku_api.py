@@ -200,8 +200,14 @@ class FakeHeroku:
         self.dyno_exit_status: int | None = 0
         # How long a one-off dyno runs before Heroku logs its exit and forgets it.
         self.dyno_runtime = 0.05
-        # One-off dyno names are `run.` and a random number (`heroku run` shows e.g. run.4821), and
-        # numbers are reused; tests can name the next ones. Seeded: the suite stays deterministic.
+        # How long after its exit line a dyno is still listed. No source says which comes first
+        # (infra/heroku/follow.py allows for the line coming after the dyno left the API): both are tested.
+        self.dyno_listed_after_exit = 0.0
+        # One-off dyno names are `run.` and a number (Dev Center, "Working with One-Off Dynos": `up,
+        # run.4520`; the schema's dyno name example: `run.1`), and numbers are reused: no source
+        # says so or how they are picked; inferred, as four digits give an app at most 9000 names
+        # while its jobs run all day. Tests can name the next ones, a name of a dyno that is gone
+        # included. Seeded: the suite stays deterministic.
         self.next_run_numbers: list[int] = []
         self._names = random.Random(4821)
         # Log sessions (Heroku Dev Center, "Logging"): a logplex URL lives about an hour after it is
@@ -607,7 +613,7 @@ class FakeHeroku:
             if self.dyno_exit_status is not None:
                 status = self.dyno_exit_status
                 self.log(app.name, "heroku", name, f"Process exited with status {status}", after=self.dyno_runtime)
-                app.exits[name] = now + self.dyno_runtime
+                app.exits[name] = now + self.dyno_runtime + self.dyno_listed_after_exit
             return 201, {}, {k: v for k, v in dyno.items() if k not in ("env", "time_to_live")}
         self._purge_exited(app)
         if rest == "/dynos" and method == "GET":
@@ -618,7 +624,10 @@ class FakeHeroku:
             )
         dyno_match = re.fullmatch(r"/dynos/([^/]+)(/actions/stop)?", rest)
         if dyno_match:
-            dyno = app.dynos.get(dyno_match.group(1))
+            # The schema's dyno identity is anyOf its id ("unique identifier of this dyno") or its
+            # name: Info and Stop answer either.
+            identity = dyno_match.group(1)
+            dyno = app.dynos.get(identity) or next((d for d in app.dynos.values() if d["id"] == identity), None)
             if dyno is None:
                 return 404, {}, {"id": "not_found", "message": "Couldn't find that process."}
             if dyno_match.group(2):
