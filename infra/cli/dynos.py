@@ -6,7 +6,9 @@ HEROKU_API_URL).
 exited with status N` and exits with N: the Platform API has no exit status for one-off dynos, and
 the log line is the one place Heroku reports it. When that status cannot be known (the dyno is gone
 without the line, the time is up, Heroku kept failing) it exits 3, EXIT_STATUS_UNKNOWN, with the
-reason on stderr; 2 stays the exit of bad input and of errors before the dyno started.
+reason on stderr; 2 stays the exit of bad input and of errors before the dyno started. The dyno is
+looked at by its id (from `POST /apps/{app}/dynos`, or its info for `logs --dyno NAME --tail`), its
+log lines by its name: Heroku reuses one-off dyno names (infra.heroku.follow).
 
 `run` and `logs` refuse a Fir-generation app first (one `GET /apps/{app}`), and every command a
 Fir dyno's name, with one line each: picletter neither starts commands through Fir's `launcher` nor
@@ -16,7 +18,6 @@ knows how Fir reports an exit (infra.heroku.generation).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import sys
 from datetime import datetime
 from typing import Any
@@ -141,7 +142,9 @@ def _run(args: argparse.Namespace) -> int:
             return 0
         started = _started(dyno)
         max_seconds = args.max_seconds or args.ttl + 60
-        followed = follow_dyno(heroku, args.app, name, started=started, max_seconds=max_seconds, emit=_print)
+        followed = follow_dyno(
+            heroku, args.app, name, dyno_id=dyno.get("id"), started=started, max_seconds=max_seconds, emit=_print
+        )
     return _exit_code(followed, name)
 
 
@@ -165,16 +168,42 @@ def _logs(args: argparse.Namespace) -> int:
     with _client(args) as heroku:
         # Reading the app also says an unknown app now, as bad input; a gone dyno is not.
         _refuse_fir_app(heroku, args.app)
-        if args.dyno and args.tail:
-            started = None
-            with contextlib.suppress(HerokuNotFound):  # gone already: its lines still come
-                started = _started(heroku.dyno(args.app, args.dyno))
+        # Followed, the dyno is looked at by its id, so that a later dyno given the same name is not
+        # taken for it (infra.heroku.follow); log sessions know it by name, so an id is named first.
+        found = _found_dyno(heroku, args.app, args.dyno) if args.dyno and (args.tail or _is_id(args.dyno)) else None
+        name = found["name"] if found else args.dyno
+        if name and args.tail:
             followed = follow_dyno(
-                heroku, args.app, args.dyno, started=started, max_seconds=args.max_seconds, emit=_print
+                heroku,
+                args.app,
+                name,
+                dyno_id=found.get("id") if found else None,
+                started=_started(found) if found else None,
+                max_seconds=args.max_seconds,
+                emit=_print,
             )
-            return _exit_code(followed, args.dyno)
-        follow_app(heroku, args.app, dyno=args.dyno, tail=args.tail, max_seconds=args.max_seconds, emit=_print)
+            return _exit_code(followed, name)
+        follow_app(heroku, args.app, dyno=name, tail=args.tail, max_seconds=args.max_seconds, emit=_print)
     return 0
+
+
+def _is_id(dyno: str) -> bool:
+    """Whether DYNO (a valid DYNO_NAME) is a dyno's id: names have a dot (run.4821), ids none."""
+    return "." not in dyno
+
+
+def _found_dyno(heroku: HerokuClient, app: str, dyno: str) -> Dyno | None:
+    """DYNO (a name or an id) as Heroku lists it; None for a name that is gone (its lines still come).
+    A gone id is refused: the logs know a dyno only by its name."""
+    try:
+        return heroku.dyno(app, dyno)
+    except HerokuNotFound:
+        if _is_id(dyno):
+            raise UserError(
+                f"--dyno: no dyno with id {dyno} on {app} (gone?); its logs know it by name: pass the name "
+                "(run.NNNN) instead"
+            ) from None
+        return None
 
 
 def _print(line: str) -> None:

@@ -243,7 +243,8 @@ def _trigger(args: argparse.Namespace) -> int:
                 if not args.tail:
                     return 0
                 if heroku is not None and found.dyno and found.dyno not in seen:  # quicker than the look
-                    return _follow(args, heroku, found.dyno, found.start, reported=found.exit_status)
+                    # Its run history names the dyno, not its id: looked at by name.
+                    return _follow(args, heroku, (found.dyno, None), found.start, reported=found.exit_status)
                 return EXIT_STATUS_UNKNOWN if found.exit_status is None else found.exit_status
             if found is None:
                 print(
@@ -255,7 +256,7 @@ def _trigger(args: argparse.Namespace) -> int:
             print(f"dyno {dyno} on {heroku[1]}", flush=True)
             if not args.tail:
                 return 0
-            status = _follow(args, heroku, dyno, parse_time(found.get("created_at")), reported=None)
+            status = _follow(args, heroku, (dyno, found.get("id")), parse_time(found.get("created_at")), reported=None)
             seen.add(dyno)
             # With `retries`, a failed attempt is followed by another after its back-off: the job's
             # status is the last attempt's.
@@ -286,14 +287,18 @@ def _next_attempt(azure: LogicAppsClient, ref: WorkflowRef, run: str, deadline: 
 def _follow(
     args: argparse.Namespace,
     heroku: tuple[HerokuClient, str],
-    dyno: str,
+    named: tuple[str, str | None],
     started: datetime | None,
     reported: int | None,
 ) -> int:
-    """Follow DYNO's logs to its exit status (Heroku's `Process exited` line), else the status it
-    REPORTED to the run, else unknown (3, the reason on stderr), never a status of a Heroku error."""
+    """Follow the logs of the dyno NAMED (its name and id, None when not known) to its exit status
+    (Heroku's `Process exited` line), else the status it REPORTED to the run, else unknown (3, the
+    reason on stderr), never a status of a Heroku error."""
     client, app = heroku
-    followed = follow_dyno(client, app, dyno, started=started, max_seconds=args.max_seconds, emit=_print)
+    dyno, dyno_id = named
+    followed = follow_dyno(
+        client, app, dyno, dyno_id=dyno_id, started=started, max_seconds=args.max_seconds, emit=_print
+    )
     if followed.exit_status is not None:
         return followed.exit_status
     if reported is not None:  # the wrapper's own report to the run: the job's status too

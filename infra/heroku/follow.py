@@ -8,6 +8,14 @@ gone (looked at between sessions and, while a stream stays open, every DYNO_CHEC
 session without `tail` reads what was logged after the stream ended. A Heroku error while following
 is retried until the deadline, then reported as an unknown status, never as the job's. The exit status
 comes only from Heroku's own `Process exited with status N` line for that dyno (infra.heroku.logs).
+
+Heroku reuses one-off dyno names (run.NNNN), so the dyno is looked at by its id (the answer of
+`POST /apps/{app}/dynos`; the schema's dyno identity is its id or its name): by name, a later dyno
+of the same name would answer for one that is gone, and be followed to its own exit. Log sessions
+and log lines know a dyno only by its name (the schema's `dyno_name`), so once a later dyno of the
+same name is known (asked for by name when the dyno is gone, and before an exit line is taken),
+lines logged from its start on are not this dyno's. A later dyno that came and went unseen cannot be
+told apart: its lines carry the same name.
 """
 
 from __future__ import annotations
@@ -46,6 +54,7 @@ def follow_dyno(
     app: str,
     dyno: str,
     *,
+    dyno_id: str | None,
     started: datetime | None,
     max_seconds: float,
     emit: Callable[[str], None],
@@ -53,16 +62,18 @@ def follow_dyno(
     dyno_check_seconds: float = DYNO_CHECK_SECONDS,
     sleep: Callable[[float], None] = time.sleep,
 ) -> Followed:
-    """DYNO's exit status, printing its log lines through EMIT; unknown (with the reason) when the
-    dyno is gone without an exit line, MAX_SECONDS passed, or Heroku kept failing: a Heroku error is
-    retried until MAX_SECONDS, never taken for the job's own status."""
+    """The exit status of the dyno named DYNO (its id DYNO_ID, None when not known: then it is looked
+    at by name), printing its log lines through EMIT; unknown (with the reason) when the dyno is gone
+    without an exit line, MAX_SECONDS passed, or Heroku kept failing: a Heroku error is retried until
+    MAX_SECONDS, never taken for the job's own status."""
     deadline = time.monotonic() + max_seconds
     seen: set[str] = set()
     last_looks = 0
     reason = f"no exit line within {max_seconds:g} s"
+    namesake_started: datetime | None = None  # when a later dyno of the same name started
 
     def still_there() -> bool:
-        return not _gone(heroku, app, dyno)
+        return not _gone(heroku, app, dyno_id or dyno)
 
     while (remaining := deadline - time.monotonic()) > 0:
         try:
@@ -78,10 +89,14 @@ def follow_dyno(
             try:
                 for text in events:
                     line = parse_log_line(text)
-                    if from_before(line, started) or not _of_dyno(line, dyno):
+                    if from_before(line, started) or not _of_dyno(line, dyno) or _since(line, namesake_started):
                         continue
-                    emit(text)
                     status = exit_status(line, dyno)
+                    if status is not None and dyno_id and namesake_started is None:
+                        namesake_started = _namesake_started(heroku, app, dyno, dyno_id)
+                        if _since(line, namesake_started):
+                            continue
+                    emit(text)
                     if status is not None:
                         return Followed(status)
             except HerokuLogStreamError:
@@ -89,8 +104,10 @@ def follow_dyno(
                     raise
                 # Expired, dropped or idle (a stream without keep-alives only ever ends so): the
                 # dyno is looked at all the same, or a gone one is followed until the deadline.
-            if not last_looks and _gone(heroku, app, dyno):
+            if not last_looks and _gone(heroku, app, dyno_id or dyno):
                 last_looks = 1
+                if dyno_id and namesake_started is None:
+                    namesake_started = _namesake_started(heroku, app, dyno, dyno_id)
                 continue
         except HerokuLogStreamError:
             pass  # expired, dropped or idle: a new session, or another last look
@@ -169,8 +186,29 @@ def _of_dyno(line: LogLine, dyno: str) -> bool:
 
 
 def _gone(heroku: HerokuClient, app: str, dyno: str) -> bool:
+    """Whether DYNO (an id, or a name when the id is not known) is no longer on the app."""
     try:
         heroku.dyno(app, dyno)
     except HerokuNotFound:
         return True
     return False
+
+
+def _namesake_started(heroku: HerokuClient, app: str, name: str, dyno_id: str) -> datetime | None:
+    """When the dyno now named NAME started, if it is another dyno than DYNO_ID; None when there is
+    none, or when it cannot be told (a Heroku error: the lines are then taken as the dyno's)."""
+    try:
+        now = heroku.dyno(app, name)
+    except HerokuApiError:
+        return None
+    if now.get("id") == dyno_id:
+        return None
+    try:
+        return datetime.fromisoformat(now.get("created_at", "").replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _since(line: LogLine, moment: datetime | None) -> bool:
+    """Whether LINE was logged at or after MOMENT (a line without a time never is)."""
+    return moment is not None and line.time is not None and line.time >= moment

@@ -318,3 +318,22 @@ def test_a_fir_dyno_name_is_refused_by_name_before_any_request(
     err = capsys.readouterr().err
     assert "web-848cd4f64d-pvpr2 is the name of a Fir-generation dyno" in err and err.count("\n") == 1
     assert heroku_env.requests == []
+
+
+def test_logs_of_a_dyno_given_by_its_id_ask_for_its_name(heroku_env: FakeHeroku) -> None:
+    # The schema's dyno info takes an id or a name; a log session's dyno_name only a name.
+    heroku_env.dyno_exit_status = 4
+    heroku_env.dyno_runtime = 0.3
+    main(["run", "picletter", "--app", APP])
+    (dyno,) = heroku_env.apps[APP].dynos.values()
+    assert main(["logs", "--app", APP, "--dyno", dyno["id"], "--tail"]) == 4
+    sessions = [r.body for r in heroku_env.requests if r.path.endswith("/log-sessions")]
+    assert sessions and all(s["dyno_name"] == "run.1" for s in sessions)
+
+
+def test_logs_of_a_gone_dyno_given_by_its_id_is_one_line(
+    heroku_env: FakeHeroku, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gone = "01234567-89ab-cdef-0123-456789abcdef"
+    assert main(["logs", "--app", APP, "--dyno", gone]) == 2
+    assert "pass the name (run.NNNN) instead" in capsys.readouterr().err

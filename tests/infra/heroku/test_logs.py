@@ -10,7 +10,7 @@ import pytest
 
 from infra.heroku.client import HerokuClient
 from infra.heroku.errors import HerokuLogStreamError
-from infra.heroku.follow import LAST_LOOKS, follow_dyno
+from infra.heroku.follow import LAST_LOOKS, Followed, follow_dyno
 from infra.heroku.logs import SseEvent, exit_status, parse_log_line, sse_events, sse_lines
 from tests.fakes.heroku_api import FakeHeroku
 from tests.helpers import FAST_RETRY, TOKEN
@@ -44,19 +44,21 @@ def client(fake: FakeHeroku) -> HerokuClient:
     return HerokuClient(TOKEN, base_url=fake.url, retry=FAST_RETRY, timeout=2.0)
 
 
-def run_dyno(fake: FakeHeroku, heroku: HerokuClient) -> tuple[str, datetime]:
+def run_dyno(fake: FakeHeroku, heroku: HerokuClient) -> tuple[str, str, datetime]:
+    """A one-off dyno started as `infra run` starts it: its name, id and start."""
     dyno = heroku.create_dyno(APP, "picletter")
-    return dyno["name"], datetime.fromisoformat(dyno["created_at"])
+    return dyno["name"], dyno["id"], datetime.fromisoformat(dyno["created_at"])
 
 
 def follow(fake: FakeHeroku, max_seconds: float = 5.0, idle: float = 2.0) -> tuple[int | None, list[str]]:
     shown: list[str] = []
     with client(fake) as heroku:
-        name, started = run_dyno(fake, heroku)
+        name, dyno_id, started = run_dyno(fake, heroku)
         status = follow_dyno(
             heroku,
             APP,
             name,
+            dyno_id=dyno_id,
             started=started,
             max_seconds=max_seconds,
             emit=shown.append,
@@ -69,7 +71,7 @@ def follow(fake: FakeHeroku, max_seconds: float = 5.0, idle: float = 2.0) -> tup
 def test_the_fake_streams_sse_with_ids_and_keep_alives_and_answers_404_once_expired(fake_heroku: FakeHeroku) -> None:
     fake_heroku.dyno_exit_status = None
     with client(fake_heroku) as heroku:
-        name, _ = run_dyno(fake_heroku, heroku)
+        name, _, _ = run_dyno(fake_heroku, heroku)
         url = heroku.create_log_session(APP, dyno_name=name, tail=True)
         import httpx
 
@@ -144,11 +146,18 @@ def test_a_dyno_gone_while_its_stream_stays_open_is_noticed_while_the_stream_is_
     fake_heroku.dyno_exit_status = None
     fake_heroku.stream_open_seconds = 30.0
     with client(fake_heroku) as heroku:
-        name, started = run_dyno(fake_heroku, heroku)
+        name, dyno_id, started = run_dyno(fake_heroku, heroku)
         timer = threading.Timer(0.3, lambda: fake_heroku.apps[APP].dynos.pop(name))
         timer.start()
         status = follow_dyno(
-            heroku, APP, name, started=started, max_seconds=30.0, emit=lambda _: None, dyno_check_seconds=0.1
+            heroku,
+            APP,
+            name,
+            dyno_id=dyno_id,
+            started=started,
+            max_seconds=30.0,
+            emit=lambda _: None,
+            dyno_check_seconds=0.1,
         )
         timer.join()
     assert status.exit_status is None and "gone" in status.reason
@@ -163,9 +172,11 @@ def test_a_dyno_gone_while_its_streams_go_idle_is_noticed_between_sessions(fake_
     fake_heroku.silent_streams = True
     fake_heroku.stream_open_seconds = 30.0
     with client(fake_heroku) as heroku:
-        name, started = run_dyno(fake_heroku, heroku)
+        name, dyno_id, started = run_dyno(fake_heroku, heroku)
         fake_heroku.apps[APP].dynos.pop(name)
-        status = follow_dyno(heroku, APP, name, started=started, max_seconds=5.0, emit=lambda _: None, idle_seconds=0.2)
+        status = follow_dyno(
+            heroku, APP, name, dyno_id=dyno_id, started=started, max_seconds=5.0, emit=lambda _: None, idle_seconds=0.2
+        )
     assert status.exit_status is None and "gone" in status.reason, status.reason
 
 
@@ -175,9 +186,61 @@ def test_a_log_line_with_other_unicode_line_breaks_arrives_whole(fake_heroku: Fa
     fake_heroku.dyno_exit_status = None
     message = "page one\x0cpage two\u2028and more"
     with client(fake_heroku) as heroku:
-        name, _ = run_dyno(fake_heroku, heroku)
+        name, _, _ = run_dyno(fake_heroku, heroku)
         fake_heroku.log(APP, "app", name, message)
         url = heroku.create_log_session(APP, dyno_name=name, tail=False)
         data = [event.data for event in heroku.log_events(url, idle_seconds=2, max_seconds=5)]
     messages = [parse_log_line(line).message for line in data]
     assert message in messages and "page one" not in messages
+
+
+def _lose_and_reuse_its_name(fake: FakeHeroku, name: str, exit_status: int | None) -> None:
+    """NAME's host is lost (it leaves the API without an exit line); the next one-off dyno gets the
+    same name (the fake's next_run_numbers) and ends with EXIT_STATUS, or runs on (None)."""
+    fake.apps[APP].dynos.pop(name)
+    fake.next_run_numbers = [int(name.split(".")[1])]
+    fake.dyno_exit_status = exit_status
+    with client(fake) as other:
+        assert other.create_dyno(APP, "picletter")["name"] == name
+
+
+def _follow_through_a_namesake(fake: FakeHeroku, exit_status: int | None) -> tuple[Followed, list[str], bool]:
+    """How following a dyno ended whose name a later dyno took, what it showed, and whether the dyno
+    was looked at by its id."""
+    fake.dyno_exit_status = None
+    fake.stream_open_seconds = 30.0
+    shown: list[str] = []
+    with client(fake) as heroku:
+        name, dyno_id, started = run_dyno(fake, heroku)
+        timer = threading.Timer(0.3, _lose_and_reuse_its_name, (fake, name, exit_status))
+        timer.start()
+        followed = follow_dyno(
+            heroku,
+            APP,
+            name,
+            dyno_id=dyno_id,
+            started=started,
+            max_seconds=5.0,
+            emit=shown.append,
+            dyno_check_seconds=0.1,
+        )
+        timer.join()
+    looked_at = {r.path.rsplit("/", 1)[1] for r in fake.requests if r.method == "GET" and "/dynos/" in r.path}
+    return followed, shown, dyno_id in looked_at
+
+
+def test_a_gone_dyno_is_not_mistaken_for_a_later_dyno_given_its_name(fake_heroku: FakeHeroku) -> None:
+    # By name, the later run.N answers "still there" and is followed until --max-seconds.
+    followed, _, by_id = _follow_through_a_namesake(fake_heroku, exit_status=None)
+    assert followed.exit_status is None and "gone" in followed.reason, followed.reason
+    assert by_id
+
+
+def test_the_exit_line_of_a_later_dyno_given_its_name_is_not_taken(fake_heroku: FakeHeroku) -> None:
+    # The later run.N exits 7 and is still listed when its exit line is read (a dyno listed a moment
+    # after its exit line: the order the fake's other tests do not take).
+    fake_heroku.dyno_listed_after_exit = 2.0
+    fake_heroku.dyno_runtime = 0.2
+    followed, shown, by_id = _follow_through_a_namesake(fake_heroku, exit_status=7)
+    assert followed.exit_status is None and "gone" in followed.reason, followed.reason
+    assert not [line for line in shown if "status 7" in line] and by_id
