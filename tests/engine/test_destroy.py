@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,10 @@ GROUP = "azure-native:resources:ResourceGroup"
 # The program just before the run-outcome rework (3965ed7 replaced the polling definition by the
 # HttpWebhook one): its state holds another workflow definition and earlier provider code.
 EARLIER_COMMIT = "d3e3405"
+# The last program whose dynamic resources lived in infra.heroku.{app,build,config_vars} and
+# infra.components.catch_up_start: its state pickles each provider by those module paths, which
+# every later program must still import (docs/adr/0011-dynamic-resources-package.md).
+BEFORE_THE_DYNAMIC_PACKAGE = "7ddd538"
 
 
 def test_destroy_gives_back_config_vars_and_deletes_azure_children_first(engine: Engine) -> None:
@@ -62,5 +69,56 @@ def test_refresh_and_destroy_after_the_code_changed_since_the_up(tmp_path: Path)
         engine.pulumi("destroy", "--yes")
 
         assert engine.heroku.apps["picletter-test"].config_vars == {}
+        assert engine.azure.resources == {}
+        assert engine.resources_in_state() == []
+
+
+def _pickled_modules(engine: Engine) -> dict[str, set[str]]:
+    """Per dynamic resource type, the project modules its pickled provider (`__provider`) names."""
+    # The SDK stores the pickle as a secret (it may capture secrets): read it decrypted.
+    deployment = json.loads(engine.pulumi("stack", "export", "--show-secrets").stdout)["deployment"]
+    found: dict[str, set[str]] = {}
+    for resource in deployment.get("resources", []):
+        pickled = resource.get("inputs", {}).get("__provider")
+        if isinstance(pickled, dict):  # {"<secret sig>": ..., "plaintext": "\"<base64>\""}
+            pickled = json.loads(pickled["plaintext"])
+        if pickled:
+            names = re.findall(rb"infra\.[a-z_.]+", base64.b64decode(pickled))
+            found[resource["type"]] = {name.decode() for name in names}
+    return found
+
+
+def test_a_stack_made_before_the_dynamic_package_refreshes_updates_and_destroys(tmp_path: Path) -> None:
+    """Every dynamic resource of that program (a created app, its code, config vars, a catch-up
+    start), so refresh loads each provider as the old state pickled it; one `up` pickles them anew."""
+    earlier = tmp_path / "earlier"
+    earlier.mkdir()
+    export_commit(BEFORE_THE_DYNAMIC_PACKAGE, earlier)
+    with engine_world(tmp_path / "world", root=earlier, apps={}) as engine:
+        engine.configure_like_the_readme(app="picletter-created")
+        engine.config("picletter:createApp", "true")
+        engine.config("picletter:deleteAppOnDestroy", "true")
+        engine.set_jobs([{"name": "sixhourly", "command": "picletter", "schedule": "every 6 hours", "catchUp": "true"}])
+        engine.up()
+        assert _pickled_modules(engine) == {
+            "pulumi-python:dynamic/heroku:App": {"infra.heroku.app"},
+            "pulumi-python:dynamic/heroku:Build": {"infra.heroku.build"},
+            "pulumi-python:dynamic/heroku:ConfigVars": {"infra.heroku.config_vars"},
+            "pulumi-python:dynamic/picletter:CatchUpStart": {"infra.components.catch_up_start"},
+        }
+        engine.replace_program()
+
+        engine.pulumi("refresh", "--yes")
+        engine.pulumi("preview", "--expect-no-changes")
+        engine.up()
+        assert set(_pickled_modules(engine)) == {
+            "pulumi-python:dynamic/heroku:App",
+            "pulumi-python:dynamic/heroku:Build",
+            "pulumi-python:dynamic/heroku:ConfigVars",
+            "pulumi-python:dynamic/picletter:CatchUpStart",
+        }
+        engine.pulumi("destroy", "--yes")
+
+        assert "picletter-created" not in engine.heroku.apps
         assert engine.azure.resources == {}
         assert engine.resources_in_state() == []
