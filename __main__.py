@@ -13,11 +13,11 @@ from pulumi_azure_native import resources
 
 from infra.components.failure_alerts import FailureAlerts, FailureAlertsArgs
 from infra.components.scheduled_dyno_job import ScheduledDynoJob, ScheduledDynoJobArgs
+from infra.dynamic.heroku_app import HerokuApp, HerokuAppArgs
+from infra.dynamic.heroku_build import HerokuBuild, HerokuBuildArgs
+from infra.dynamic.heroku_config_vars import HerokuConfigVars, HerokuConfigVarsArgs
 from infra.errors import ConfigError, PicletterError
 from infra.gc_tuning import tune_for_program_evaluation
-from infra.heroku.app import HerokuApp, HerokuAppArgs
-from infra.heroku.build import HerokuBuild, HerokuBuildArgs
-from infra.heroku.config_vars import HerokuConfigVars, HerokuConfigVarsArgs
 from infra.heroku.environment import heroku_environment
 from infra.stack_config import read_stack_settings
 from infra.workflow import oversized

@@ -12,8 +12,8 @@ import gzip
 from _measure import REPO
 from pulumi.runtime.proto import provider_pb2
 
-from infra.heroku.build import HerokuBuildProvider
-from infra.heroku.config_vars import HerokuConfigVarsProvider
+from infra.dynamic.heroku_build import HerokuBuildProvider
+from infra.dynamic.heroku_config_vars import HerokuConfigVarsProvider
 from infra.heroku.source_bundle import bundle_files, make_bundle
 from tests.fakes.heroku_api import TOKEN, FakeHeroku, running_fake_heroku
 from tests.fakes.provider_host import ProviderHost, running_provider_host

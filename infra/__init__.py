@@ -7,9 +7,9 @@ other), and no package's modules import each other in a cycle:
     __main__
     cli
     synth
-    components | imports | heroku | azure   heroku: the HTTP client and the dynamic providers;
-                                            azure: the operator's Logic Apps API client and run history
-    workflow | stack_config
+    components | imports | azure         azure: the operator's Logic Apps API client and run history
+    dynamic                              the Pulumi dynamic resources and their providers
+    heroku | workflow | stack_config     heroku: the Platform API client and its pure rules
     settings
     run_rules
     schedule
@@ -18,5 +18,7 @@ other), and no package's modules import each other in a cycle:
 
 infra may import the job package (picletter; settings asks the job's own picletter.settings to
 judge the job settings a stack sets); picletter never imports infra. pyproject.toml's
-[tool.importlinter] contracts say the same, and `./dev test` checks them with lint-imports.
+[tool.importlinter] contracts say the same, and `./dev test` checks them with lint-imports. The
+one exception: infra.heroku.{app,build,config_vars} and infra.components.catch_up_start are
+aliases of infra.dynamic for states that pickled the providers by those paths (docs/adr/0011).
 """

@@ -10,12 +10,12 @@ from typing import Any
 import httpx
 from pulumi_azure_native import logic, monitor, resources
 
-from infra.components.catch_up_start import CatchUpStart
 from infra.components.failure_alerts import FailureAlerts
 from infra.components.scheduled_dyno_job import ScheduledDynoJob
-from infra.heroku.app import HerokuApp
-from infra.heroku.build import HerokuBuild
-from infra.heroku.config_vars import HerokuConfigVars
+from infra.dynamic.catch_up_start import CatchUpStart
+from infra.dynamic.heroku_app import HerokuApp
+from infra.dynamic.heroku_build import HerokuBuild
+from infra.dynamic.heroku_config_vars import HerokuConfigVars
 from infra.settings import StackSettings, settings_from_config
 from infra.type_tokens import type_token
 from infra.workflow import START_ACTION

@@ -12,7 +12,7 @@ from pulumi_azure_native import logic
 if TYPE_CHECKING:  # loading azure-native's monitor module costs ~100 ms: only stacks with alerts pay it
     from pulumi_azure_native import monitor
 
-from infra.components.catch_up_start import CatchUpStart
+from infra.dynamic.catch_up_start import CatchUpStart
 from infra.settings import JobSettings, NotifyReceiver
 from infra.workflow import TOKEN_PARAMETER, build_definition, needs_run_history, replacement_key, url_parameter
 from infra.workflow.notify import READER_ROLE

@@ -1,9 +1,11 @@
 """Heroku's side: its facts (facts.py), the environment that points at it (environment.py), the
-Platform API client and the dynamic providers built on it (config vars, job code, app).
+Platform API client, and the pure rules the dynamic providers (infra.dynamic) follow: whose code an
+app runs (current_code.py), the job's tarball (source_bundle.py), the app's generation.
 
 May import the layers below it (infra/__init__.py draws them), netkit (retries, loopback hosts) and
-the job's picletter.render (to build and ship its templates); never the settings, components, synth
-or command line.
+the job's picletter.render (to build and ship its templates); never the dynamic providers, settings,
+components, synth or command line. app.py, build.py and config_vars.py are aliases of the providers
+that moved to infra.dynamic, kept for old states (docs/adr/0011); nothing imports them.
 """
 
 from infra.heroku.errors import (

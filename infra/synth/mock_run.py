@@ -23,12 +23,12 @@ import pulumi
 from pulumi.runtime import mocks, rpc, settings
 from pulumi_azure_native import logic, resources
 
-from infra.components.catch_up_start import CatchUpStart, start_ahead
 from infra.components.failure_alerts import ACTION_GROUP_TYPE
+from infra.dynamic.catch_up_start import CatchUpStart, start_ahead
+from infra.dynamic.heroku_app import HerokuApp
+from infra.dynamic.heroku_build import HerokuBuild
+from infra.dynamic.heroku_config_vars import HerokuConfigVars
 from infra.errors import PicletterError
-from infra.heroku.app import HerokuApp
-from infra.heroku.build import HerokuBuild
-from infra.heroku.config_vars import HerokuConfigVars
 from infra.tree import DESCEND, rewrite
 from infra.type_tokens import type_token
 

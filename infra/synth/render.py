@@ -21,9 +21,9 @@ from typing import Any
 from pulumi_azure_native import logic
 
 from infra.components.scheduled_dyno_job import ScheduledDynoJob
+from infra.dynamic.heroku_build import HerokuBuild
+from infra.dynamic.heroku_config_vars import HerokuConfigVars
 from infra.errors import ConfigError, UserError
-from infra.heroku.build import HerokuBuild
-from infra.heroku.config_vars import HerokuConfigVars
 from infra.schedule import Recurrence, next_runs, runs_as_json
 from infra.settings import settings_from_config
 from infra.synth.arm import arm_template

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pulumi_azure_native import logic
 
-from infra.heroku.app import HerokuApp
+from infra.dynamic.heroku_app import HerokuApp
 from infra.type_tokens import type_token
 
 

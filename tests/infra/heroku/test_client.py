@@ -4,9 +4,9 @@ import httpx
 import pytest
 from pulumi.dynamic import Config, ConfigureRequest
 
+from infra.dynamic.heroku_config_vars import HerokuConfigVarsProvider
 from infra.heroku import HerokuAuthError, HerokuConnectionError, HerokuNotFound, HerokuRateLimited
 from infra.heroku.client import HerokuClient
-from infra.heroku.config_vars import HerokuConfigVarsProvider
 from infra.heroku.environment import heroku_environment
 from infra.heroku.errors import HerokuApiError
 from tests.fakes.heroku_api import FakeHeroku

@@ -17,7 +17,7 @@ from pulumi.dynamic import Config, ConfigureRequest
 from pulumi.runtime.proto import provider_pb2
 from pulumi.runtime.rpc import UNKNOWN
 
-from infra.heroku.build import HerokuBuildProvider
+from infra.dynamic.heroku_build import HerokuBuildProvider
 from infra.heroku.client import HerokuClient
 from infra.heroku.errors import HerokuBuildFailed, HerokuNotFound
 from infra.heroku.source_bundle import BUNDLED_PACKAGES, BUNDLED_ROOT_FILES, FIXED_MTIME, make_bundle

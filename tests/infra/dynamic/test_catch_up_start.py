@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from pulumi.runtime.proto import provider_pb2
 
-from infra.components.catch_up_start import CatchUpStartProvider, start_ahead
+from infra.dynamic.catch_up_start import CatchUpStartProvider, start_ahead
 from tests.fakes.provider_host import running_provider_host
 from tests.helpers import CATCH_UP_START_TYPE
 

@@ -6,7 +6,7 @@ import pytest
 from pulumi.dynamic import Config, ConfigureRequest
 from pulumi.runtime.rpc import UNKNOWN
 
-from infra.heroku.config_vars import HerokuConfigVarsProvider
+from infra.dynamic.heroku_config_vars import HerokuConfigVarsProvider
 from infra.heroku.errors import HerokuApiError, HerokuConfigVarConflict, HerokuMissingToken, HerokuNotFound
 from tests.fakes.heroku_api import FakeHeroku
 from tests.helpers import TOKEN
@@ -385,7 +385,7 @@ def test_changing_a_value_someone_else_set_needs_adoption_like_any_other(fake: F
 
 
 def test_history_too_short_to_tell_who_set_a_key_is_refused(fake: FakeHeroku, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("infra.heroku.config_vars.HISTORY_DEPTH", 2)
+    monkeypatch.setattr("infra.dynamic.heroku_config_vars.HISTORY_DEPTH", 2)
     fake.set_config_vars(APP, {"A": "1"})
     for n in range(3):
         fake.set_config_vars(APP, {"OTHER": str(n)})

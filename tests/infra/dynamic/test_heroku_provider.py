@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pulumi.dynamic import Config, ConfigureRequest
 
-from infra.heroku.build import HerokuBuildProvider
+from infra.dynamic.heroku_build import HerokuBuildProvider
 from infra.heroku.errors import HerokuMissingToken
 from tests.fakes.heroku_api import FakeHeroku
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from infra.heroku.app import HerokuAppProvider
+from infra.dynamic.heroku_app import HerokuAppProvider
 from tests.fakes.heroku_api import FakeHeroku
 from tests.fakes.provider_host import running_provider_host
 from tests.helpers import APP_TYPE

@@ -12,9 +12,9 @@ from typing import Any
 
 from pulumi.dynamic import Config, ConfigureRequest
 
-from infra.heroku.build import HerokuBuildProvider
-from infra.heroku.config_vars import HerokuConfigVarsProvider
-from infra.heroku.provider_base import HerokuProvider
+from infra.dynamic.heroku_build import HerokuBuildProvider
+from infra.dynamic.heroku_config_vars import HerokuConfigVarsProvider
+from infra.dynamic.heroku_provider import HerokuProvider
 from infra.synth.mock_run import ProgramRun, reveal_secrets, run_program
 from infra.synth.stack_file import load_stack_file
 from tests.fakes.heroku_api import EXISTING_APP, FakeHeroku

@@ -8,7 +8,7 @@ import grpc
 import pytest
 from pulumi.runtime.proto import provider_pb2
 
-from infra.heroku.config_vars import HerokuConfigVarsProvider
+from infra.dynamic.heroku_config_vars import HerokuConfigVarsProvider
 from tests.fakes.heroku_api import FakeHeroku
 from tests.fakes.provider_host import ProviderHost, running_provider_host
 from tests.helpers import CONFIG_VARS_TYPE, TOKEN

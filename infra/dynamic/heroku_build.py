@@ -1,0 +1,214 @@
+"""`HerokuBuild`: ships the job's code to the app (source tarball -> build -> release).
+
+A build runs only when the tarball's checksum changes (the program computes it; the provider packs
+the same files again and refuses to ship anything else). The build's output is followed while it
+runs; a failed build fails the update with the end of its log. Nothing is deleted on destroy:
+Heroku keeps releases, and rolling back is `heroku releases:rollback`.
+
+Code deployment never replaces code the stack did not ship (infra.heroku.current_code, docs/adr/0005):
+before a build, `check` reads the app's current release and refuses, before anything changes, when
+it runs code from elsewhere, naming that release and `picletter:replaceRelease`. What a build
+replaces is an input (`replaces`), so `pulumi preview` shows it; the build itself starts only if the
+app still runs the code `check` saw (a push in between is refused, not overwritten).
+"""
+
+from __future__ import annotations
+
+import collections
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pulumi
+from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
+
+from infra.dynamic.heroku_provider import HerokuProvider, known_app
+from infra.heroku.current_code import CodeOnApp, code_on_app, current_release, describe_release, release_code
+from infra.heroku.errors import HerokuApiError, HerokuBuildFailed, HerokuNotFound
+from infra.heroku.payloads import Build
+from infra.heroku.source_bundle import make_bundle
+
+if TYPE_CHECKING:  # the HTTP stack loads in the provider host only, not at program start
+    from infra.heroku.client import HerokuClient
+
+__all__ = ["HerokuBuild", "HerokuBuildArgs", "HerokuBuildProvider"]
+
+LOG_TAIL_LINES = 30
+# How far back to look: the current release is among the newest few (a failed or pending newest
+# release does not run), and the build that made its slug among the newest builds.
+RELEASES_READ = 10
+BUILDS_READ = 100
+
+
+class HerokuBuildProvider(HerokuProvider):
+    poll_interval: float = 3.0
+    build_timeout: float = 30 * 60
+
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        failures = []
+        if not news.get("app"):
+            failures.append(CheckFailure("app", "the Heroku app name is required (picletter:herokuApp)"))
+        source = news.get("sourceDir")
+        if not source or not (Path(source) / "Procfile").is_file():
+            failures.append(CheckFailure("sourceDir", f"{source!r} is not the project folder (no Procfile there)"))
+        if not isinstance(news.get("checksum"), str):
+            failures.append(CheckFailure("checksum", "the tarball checksum is missing"))
+        news = {**news, "replaces": None, "replacesCode": None}
+        if failures or not _ships(olds, news) or not known_app(news["app"]):
+            return CheckResult(news, failures)
+        try:
+            code = self._code_on_app(news["app"], olds, news)
+        except HerokuApiError as exc:
+            reason = (
+                f"could not read the releases of app {news['app']} to make sure the deploy replaces no code it did "
+                f"not ship ({exc}); fix the token or the app name, or set picletter:deployCode false"
+            )
+            return CheckResult(news, [CheckFailure("app", reason)])
+        if code is None:  # no such app (yet): nothing to replace; the update reports a wrong name
+            return CheckResult(news, failures)
+        if refusal := code.refusal(news["app"], news.get("replaceRelease")):
+            failures.append(CheckFailure("app", refusal))
+        return CheckResult({**news, "replaces": code.replaces, "replacesCode": code.code}, failures)
+
+    def _code_on_app(self, app: str, olds: dict[str, Any], news: dict[str, Any]) -> CodeOnApp | None:
+        with self.client() as heroku:
+            try:
+                releases = heroku.releases(app, newest=RELEASES_READ)
+            except HerokuNotFound:
+                return None
+            release = current_release(releases)
+            builds = heroku.builds(app, newest=BUILDS_READ) if release and release_code(release) else []
+        shipped = [checksum for checksum in (olds.get("checksum"), news.get("checksum")) if isinstance(checksum, str)]
+        return code_on_app(releases, builds, shipped)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        if olds.get("app") != news.get("app"):
+            return DiffResult(changes=True, replaces=["app"], delete_before_replace=False)
+        return DiffResult(changes=_ships(olds, news))
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        outs = self._ship(props)
+        return CreateResult(outs["buildId"], outs)
+
+    def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        return UpdateResult(self._ship(news))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        with self.client() as heroku:
+            try:
+                build = heroku.build(props["app"], props.get("buildId") or id_)
+            except HerokuNotFound:
+                return ReadResult(None, {})
+        return ReadResult(id_, {**props, "status": build["status"]})
+
+    def delete(self, _id: str, _props: dict[str, Any]) -> None:
+        """Builds and releases stay on Heroku; the app keeps running its last release."""
+
+    def _ship(self, props: dict[str, Any]) -> dict[str, Any]:
+        app = props["app"]
+        bundle = make_bundle(Path(props["sourceDir"]))
+        if bundle.sha256 != props["checksum"]:
+            raise HerokuBuildFailed("the job's files changed since this update was planned; run `pulumi up` again")
+        with self.client() as heroku:
+            heroku.app(app)
+            self._still_runs_what_check_saw(heroku, app, props)
+            get_url, put_url = heroku.create_source()
+            heroku.upload_blob(put_url, bundle.data)
+            build = heroku.create_build(app, get_url, f"SHA256:{bundle.sha256}", bundle.sha256[:12])
+            tail = collections.deque(self._follow(heroku, build), maxlen=LOG_TAIL_LINES)
+            build = self._wait(heroku, app, build)
+        if build["status"] != "succeeded":
+            log = "\n".join(tail) or "(no build output)"
+            raise HerokuBuildFailed(
+                f"Heroku build {build['id']} for {app} {build['status']}; last build output:\n{log}"
+            )
+        release = build.get("release") or {}
+        return {
+            "app": app,
+            "sourceDir": props["sourceDir"],
+            "checksum": bundle.sha256,
+            "replaceRelease": props.get("replaceRelease"),
+            "replaces": props.get("replaces"),
+            "replacesCode": props.get("replacesCode"),
+            "buildId": build["id"],
+            "releaseId": release.get("id"),
+            "status": build["status"],
+            "tarballBytes": bundle.size,
+            "files": list(bundle.files),
+        }
+
+    def _still_runs_what_check_saw(self, heroku: HerokuClient, app: str, props: dict[str, Any]) -> None:
+        """Refuse to build when the app's code changed since `check` (a push between preview and up):
+        config var releases keep the slug, so only other code counts."""
+        if "replacesCode" not in props:
+            return
+        release = current_release(heroku.releases(app, newest=RELEASES_READ))
+        now = release_code(release) if release else None
+        if now != (props["replacesCode"] or None):
+            assert release is not None  # the code changed, so some release runs it
+            raise HerokuBuildFailed(
+                f"app {app} now runs other code than when this update was planned (its current release is "
+                f"{describe_release(release)}); nothing was built. Run `pulumi preview` to see what a deploy "
+                "would replace"
+            )
+
+    def _follow(self, heroku: HerokuClient, build: Build) -> list[str]:
+        url = build.get("output_stream_url")
+        return heroku.build_output(url, max_seconds=self.build_timeout) if url else []
+
+    def _wait(self, heroku: HerokuClient, app: str, build: Build) -> Build:
+        deadline = time.monotonic() + self.build_timeout
+        while build["status"] == "pending":
+            if time.monotonic() > deadline:
+                raise HerokuBuildFailed(
+                    f"Heroku build {build['id']} for {app} still pending after {int(self.build_timeout)} s; "
+                    "see `heroku builds:info` and run `pulumi up` again"
+                )
+            time.sleep(self.poll_interval)
+            build = heroku.build(app, build["id"])
+        return build
+
+
+def _ships(olds: dict[str, Any], news: dict[str, Any]) -> bool:
+    """Whether the update builds: a first deploy, another app, or other code."""
+    return not olds or olds.get("app") != news.get("app") or olds.get("checksum") != news.get("checksum")
+
+
+@dataclass(frozen=True)
+class HerokuBuildArgs:
+    app: pulumi.Input[str]
+    source_dir: str
+    # The version of a release from elsewhere the user agreed to replace (picletter:replaceRelease).
+    replace_release: int | None = None
+
+
+class HerokuBuild(Resource, module="heroku", name="Build"):
+    # Dynamic resources expose outputs under their property names.
+    releaseId: pulumi.Output[str]
+    buildId: pulumi.Output[str]
+    checksum: pulumi.Output[str]
+    tarballBytes: pulumi.Output[int]
+    replaces: pulumi.Output[str]
+
+    def __init__(self, name: str, args: HerokuBuildArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        bundle = make_bundle(Path(args.source_dir))
+        super().__init__(
+            HerokuBuildProvider(),
+            name,
+            {
+                "app": args.app,
+                "sourceDir": args.source_dir,
+                "checksum": bundle.sha256,
+                "tarballBytes": bundle.size,
+                "replaceRelease": args.replace_release,
+                # Set by check: the release the build replaces (shown by `pulumi preview`) and its code.
+                "replaces": None,
+                "replacesCode": None,
+                "buildId": None,
+                "releaseId": None,
+                "status": None,
+                "files": list(bundle.files),
+            },
+            opts,
+        )
