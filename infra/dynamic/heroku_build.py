@@ -10,6 +10,11 @@ before a build, `check` reads the app's current release and refuses, before anyt
 it runs code from elsewhere, naming that release and `picletter:replaceRelease`. What a build
 replaces is an input (`replaces`), so `pulumi preview` shows it; the build itself starts only if the
 app still runs the code `check` saw (a push in between is refused, not overwritten).
+
+The app is read by its id once known (`appId`): a renamed app keeps its builds. A refresh forgets
+the build only when Heroku says it is gone: the build is not found on the app, or the app is not
+found by its id (ids are never reused). Not found by name alone (a state from before `appId`, the
+app renamed or deleted) is an error that says what to do, not a silent loss of the build.
 """
 
 from __future__ import annotations
@@ -95,12 +100,15 @@ class HerokuBuildProvider(HerokuProvider):
         return UpdateResult(self._ship(news))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        app_ref, build_id = props.get("appId") or props["app"], props.get("buildId") or id_
         with self.client() as heroku:
             try:
-                build = heroku.build(props["app"], props.get("buildId") or id_)
-            except HerokuNotFound:
-                return ReadResult(None, {})
-        return ReadResult(id_, {**props, "status": build["status"]})
+                build = heroku.build(app_ref, build_id)
+            except HerokuNotFound as exc:
+                _check_gone(heroku, props, build_id, exc)
+                return ReadResult(None, {})  # gone from Heroku: the next update builds again
+        app_id = props.get("appId") or (build.get("app") or {}).get("id")
+        return ReadResult(id_, {**props, "appId": app_id, "status": build["status"]})
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
         """Builds and releases stay on Heroku; the app keeps running its last release."""
@@ -131,6 +139,7 @@ class HerokuBuildProvider(HerokuProvider):
             "replaceRelease": props.get("replaceRelease"),
             "replaces": props.get("replaces"),
             "replacesCode": props.get("replacesCode"),
+            "appId": (build.get("app") or {}).get("id"),
             "buildId": build["id"],
             "releaseId": release.get("id"),
             "status": build["status"],
@@ -170,6 +179,27 @@ class HerokuBuildProvider(HerokuProvider):
         return build
 
 
+def _check_gone(heroku: HerokuClient, props: dict[str, Any], build_id: str, exc: HerokuNotFound) -> None:
+    """Return when BUILD_ID is really gone from Heroku (a 404 for it); raise when the 404 may mean
+    something else. The schema's app identity is an id or a name, and a name moves with a rename."""
+    try:
+        heroku.app(props.get("appId") or props["app"])
+    except HerokuNotFound:
+        if props.get("appId"):
+            return  # not found by its id: the app was deleted, and its builds with it
+        raise HerokuNotFound(
+            exc.method,
+            exc.path,
+            exc.status,
+            exc.error_id,
+            f"app {props['app']} is not found while reading build {build_id}, and the state does not hold the "
+            f"app's id, so it may have been renamed. If it was, set picletter:herokuApp to its new name and run "
+            f"`pulumi refresh` again; if it was deleted, remove the job-code resource with `pulumi state delete`",
+            exc.request_id,
+        ) from None
+    # The app is there and the build is not on it: gone.
+
+
 def _ships(olds: dict[str, Any], news: dict[str, Any]) -> bool:
     """Whether the update builds: a first deploy, another app, or other code."""
     return not olds or olds.get("app") != news.get("app") or olds.get("checksum") != news.get("checksum")
@@ -205,6 +235,7 @@ class HerokuBuild(Resource, module="heroku", name="Build"):
                 # Set by check: the release the build replaces (shown by `pulumi preview`) and its code.
                 "replaces": None,
                 "replacesCode": None,
+                "appId": None,
                 "buildId": None,
                 "releaseId": None,
                 "status": None,

@@ -46,10 +46,12 @@ class SourceBlob(TypedDict, total=False):
     checksum: str | None  # "SHA256:<hex>" of the tarball, as the build was asked to check it
     url: str
     version: str | None
+    version_description: str | None  # free text the build keeps: picletter's marker of the stack
 
 
 class Build(TypedDict, total=False):
     id: str
+    app: NamedRef  # the app the build is of, by id and name
     status: str  # pending, succeeded, failed
     output_stream_url: str | None
     release: BuildRelease | None

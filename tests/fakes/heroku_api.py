@@ -407,7 +407,7 @@ class FakeHeroku:
         if due and due[0] <= time.monotonic():
             build.update(due[1])
             del self._build_finish[build["id"]]
-            app = self.apps.get(build["app"]["name"])
+            app = next((a for a in self.apps.values() if a.id == build["app"]["id"]), None)
             if build["status"] == "succeeded" and app is not None:
                 procfile = self._procfiles.pop(build["id"], "")
                 slug = self.add_slug(procfile, build["source_blob"].get("version"))
@@ -637,7 +637,9 @@ class FakeHeroku:
         if rest == "/builds" and method == "POST":
             return self._create_build(app, body)
         if rest == "/builds" and method == "GET":
-            mine = [self._build_now(b) for b in list(self.builds.values()) if b["app"]["name"] == app.name]
+            # A build names its app by id and name (the schema's build.app); a renamed app keeps its id
+            # (the app "Update" link), and so its builds.
+            mine = [self._build_now(b) for b in list(self.builds.values()) if b["app"]["id"] == app.id]
             return 200, {}, [dict(b) for b in mine]
         slug_match = re.fullmatch(r"/slugs/([^/]+)", rest)
         if slug_match and method == "GET":
@@ -648,7 +650,7 @@ class FakeHeroku:
         build_match = re.fullmatch(r"/builds/([^/]+)", rest)
         if build_match and method == "GET":
             build = self.builds.get(build_match.group(1))
-            if build is None or build["app"]["name"] != app.name:
+            if build is None or build["app"]["id"] != app.id:
                 return 404, {}, {"id": "not_found", "message": "Couldn't find that build."}
             return 200, {}, dict(self._build_now(build))
         if rest == "/log-sessions" and method == "POST":

@@ -9,6 +9,7 @@ import shutil
 import tarfile
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -29,6 +30,7 @@ from tests.fakes.provider_host import running_provider_host
 from tests.helpers import BUILD_TYPE, TOKEN
 
 APP = "picletter-test"
+STACK = "picletter/test"
 
 
 @pytest.fixture
@@ -378,3 +380,52 @@ def test_the_fake_lists_releases_newest_first_and_builds_by_started_at(fake_hero
     assert git_push["slug"] == fake_heroku.apps[EXISTING_APP].releases[-1]["slug"]
     slug = fake_heroku.slugs[git_push["slug"]["id"]]
     assert slug["process_types"] == {"web": "bundle exec puma", "worker": "bundle exec sidekiq"}
+
+
+# -- a refresh forgets a build only when Heroku says it is gone ---------------------------------------
+
+
+def shipped(fake: FakeHeroku, project: Path) -> dict[str, Any]:
+    provider = provider_for(fake)
+    outs = provider.create(provider.check({}, {**props(project), "stack": STACK}).inputs).outs
+    assert outs is not None
+    return outs
+
+
+def test_a_refresh_after_the_app_was_renamed_keeps_the_build(fake: FakeHeroku, project: Path) -> None:
+    outs = shipped(fake, project)
+    fake.rename_app(APP, "picletter-renamed")  # `heroku apps:rename`: same id, old name answers 404
+
+    read = provider_for(fake).read(outs["buildId"], outs)
+
+    assert read.id == outs["buildId"] and read.outs is not None and read.outs["status"] == "succeeded"
+    assert read.outs["appId"] == fake.apps["picletter-renamed"].id
+
+
+def test_a_refresh_forgets_a_build_whose_app_was_deleted(fake: FakeHeroku, project: Path) -> None:
+    outs = shipped(fake, project)
+    del fake.apps[APP]
+    assert provider_for(fake).read(outs["buildId"], outs).id is None
+
+
+def test_a_refresh_forgets_a_build_the_app_no_longer_has(fake: FakeHeroku, project: Path) -> None:
+    outs = shipped(fake, project)
+    del fake.builds[outs["buildId"]]
+    assert provider_for(fake).read(outs["buildId"], outs).id is None
+
+
+def test_a_state_without_the_app_id_is_not_forgotten_when_the_name_is_not_found(
+    fake: FakeHeroku, project: Path
+) -> None:
+    """States written before `appId` address the app by name: renamed or deleted, Heroku answers the
+    same 404, so the read says what to do instead of dropping the build."""
+    outs = {key: value for key, value in shipped(fake, project).items() if key != "appId"}
+    fake.rename_app(APP, "picletter-renamed")
+    with pytest.raises(HerokuNotFound, match=r"may have been renamed.*set picletter:herokuApp to its new name"):
+        provider_for(fake).read(outs["buildId"], outs)
+
+
+def test_a_state_without_the_app_id_learns_it_on_refresh(fake: FakeHeroku, project: Path) -> None:
+    outs = {key: value for key, value in shipped(fake, project).items() if key != "appId"}
+    read = provider_for(fake).read(outs["buildId"], outs)
+    assert read.outs is not None and read.outs["appId"] == fake.apps[APP].id
