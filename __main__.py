@@ -67,7 +67,10 @@ build = (
     HerokuBuild(
         "job-code",
         HerokuBuildArgs(
-            app=app, source_dir=str(Path(__file__).resolve().parent), replace_release=settings.replace_release
+            app=app,
+            source_dir=str(Path(__file__).resolve().parent),
+            replace_release=settings.replace_release,
+            stack=f"{pulumi.get_project()}/{pulumi.get_stack()}",
         ),
         pulumi.ResourceOptions(depends_on=[config_vars]),
     )

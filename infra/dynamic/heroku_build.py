@@ -9,7 +9,9 @@ Code deployment never replaces code the stack did not ship (infra.heroku.current
 before a build, `check` reads the app's current release and refuses, before anything changes, when
 it runs code from elsewhere, naming that release and `picletter:replaceRelease`. What a build
 replaces is an input (`replaces`), so `pulumi preview` shows it; the build itself starts only if the
-app still runs the code `check` saw (a push in between is refused, not overwritten).
+app still runs the code `check` saw (a push in between is refused, not overwritten). Each build
+carries the stack's marker (infra.heroku.current_code.stack_marker), so that a rollback to the
+stack's own earlier build is named as such.
 
 The app is read by its id once known (`appId`): a renamed app keeps its builds. A refresh forgets
 the build only when Heroku says it is gone: the build is not found on the app, or the app is not
@@ -29,7 +31,14 @@ import pulumi
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
 from infra.dynamic.heroku_provider import HerokuProvider, known_app
-from infra.heroku.current_code import CodeOnApp, code_on_app, current_release, describe_release, release_code
+from infra.heroku.current_code import (
+    CodeOnApp,
+    code_on_app,
+    current_release,
+    describe_release,
+    release_code,
+    stack_marker,
+)
 from infra.heroku.errors import HerokuApiError, HerokuBuildFailed, HerokuNotFound
 from infra.heroku.payloads import Build
 from infra.heroku.source_bundle import make_bundle
@@ -85,7 +94,7 @@ class HerokuBuildProvider(HerokuProvider):
             release = current_release(releases)
             builds = heroku.builds(app, newest=BUILDS_READ) if release and release_code(release) else []
         shipped = [checksum for checksum in (olds.get("checksum"), news.get("checksum")) if isinstance(checksum, str)]
-        return code_on_app(releases, builds, shipped)
+        return code_on_app(releases, builds, shipped, _marker(news))
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         if olds.get("app") != news.get("app"):
@@ -123,7 +132,7 @@ class HerokuBuildProvider(HerokuProvider):
             self._still_runs_what_check_saw(heroku, app, props)
             get_url, put_url = heroku.create_source()
             heroku.upload_blob(put_url, bundle.data)
-            build = heroku.create_build(app, get_url, f"SHA256:{bundle.sha256}", bundle.sha256[:12])
+            build = heroku.create_build(app, get_url, f"SHA256:{bundle.sha256}", bundle.sha256[:12], _marker(props))
             tail = collections.deque(self._follow(heroku, build), maxlen=LOG_TAIL_LINES)
             build = self._wait(heroku, app, build)
         if build["status"] != "succeeded":
@@ -139,6 +148,7 @@ class HerokuBuildProvider(HerokuProvider):
             "replaceRelease": props.get("replaceRelease"),
             "replaces": props.get("replaces"),
             "replacesCode": props.get("replacesCode"),
+            "stack": props.get("stack"),
             "appId": (build.get("app") or {}).get("id"),
             "buildId": build["id"],
             "releaseId": release.get("id"),
@@ -179,6 +189,12 @@ class HerokuBuildProvider(HerokuProvider):
         return build
 
 
+def _marker(props: dict[str, Any]) -> str | None:
+    """The marker of the stack's builds, from the `stack` input (None in a state that predates it)."""
+    stack = props.get("stack")
+    return stack_marker(stack) if isinstance(stack, str) and stack else None
+
+
 def _check_gone(heroku: HerokuClient, props: dict[str, Any], build_id: str, exc: HerokuNotFound) -> None:
     """Return when BUILD_ID is really gone from Heroku (a 404 for it); raise when the 404 may mean
     something else. The schema's app identity is an id or a name, and a name moves with a rename."""
@@ -211,6 +227,8 @@ class HerokuBuildArgs:
     source_dir: str
     # The version of a release from elsewhere the user agreed to replace (picletter:replaceRelease).
     replace_release: int | None = None
+    # `project/stack`, marked on each build so that a later run knows the stack's own builds.
+    stack: str | None = None
 
 
 class HerokuBuild(Resource, module="heroku", name="Build"):
@@ -232,6 +250,7 @@ class HerokuBuild(Resource, module="heroku", name="Build"):
                 "checksum": bundle.sha256,
                 "tarballBytes": bundle.size,
                 "replaceRelease": args.replace_release,
+                "stack": args.stack,
                 # Set by check: the release the build replaces (shown by `pulumi preview`) and its code.
                 "replaces": None,
                 "replacesCode": None,

@@ -264,8 +264,15 @@ class HerokuClient:
                 "PUT", "<source upload URL>", response.status_code, "upload_failed", response.reason_phrase
             )
 
-    def create_build(self, app: str, source_url: str, checksum: str, version: str) -> Build:
-        body = {"source_blob": {"url": source_url, "checksum": checksum, "version": version}}
+    def create_build(
+        self, app: str, source_url: str, checksum: str, version: str, description: str | None = None
+    ) -> Build:
+        """Start a build of the tarball at SOURCE_URL. DESCRIPTION goes to the schema's
+        `source_blob.version_description`, which the build keeps and the build list shows."""
+        source: dict[str, str] = {"url": source_url, "checksum": checksum, "version": version}
+        if description is not None:
+            source["version_description"] = description
+        body = {"source_blob": source}
         return cast(Build, self.request("POST", f"/apps/{app_segment(app)}/builds", json=body))
 
     def releases(self, app: str, *, newest: int) -> list[Release]:

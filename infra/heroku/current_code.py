@@ -6,6 +6,12 @@ slug was built by this stack (a build of the app whose source checksum is one th
 or when `picletter:replaceRelease` names that very release's version. Anything else (a git push,
 a pipeline promotion, a container release, a rollback to code of unknown origin) is refused.
 
+Which stack started a build: the stack's builds carry `picletter stack <project>/<stack>` in
+`source_blob.version_description` (the schema's "Version description of the gzipped tarball", free
+text the build keeps). A rollback to the stack's own earlier build (`heroku releases:rollback`) is
+still refused, but named as what it is, with the release to name in `picletter:replaceRelease`:
+the rollback is someone's choice of release, which ADR 0005 keeps out of the stack's reach.
+
 Facts used, from Heroku's Platform API schema (shared/reference/heroku-platform-api-schema.json):
 a release has `version`, `description`, `created_at`, `current` ("indicates this release as being
 the current one for the app"), `slug` ("slug running in this release", null when none) and
@@ -29,10 +35,31 @@ __all__ = [
     "current_release",
     "describe_release",
     "release_code",
+    "stack_marker",
 ]
 
 DEPLOY_SETTING = "picletter:deployCode"
 REPLACE_SETTING = "picletter:replaceRelease"
+MARKER_PREFIX = "picletter stack "
+
+
+def stack_marker(stack: str) -> str:
+    """The `source_blob.version_description` of the builds STACK (`project/stack`) starts."""
+    return f"{MARKER_PREFIX}{stack}"
+
+
+def _checksum(build: Build) -> str:
+    return (build.get("source_blob") or {}).get("checksum") or ""
+
+
+def _marker(build: Build) -> str:
+    return (build.get("source_blob") or {}).get("version_description") or ""
+
+
+def _picletter_tarball(build: Build) -> bool:
+    """Whether BUILD was asked for as picletter asks: a SHA256 checksum, its first 12 digits the version."""
+    checksum = _checksum(build)
+    return checksum.startswith("SHA256:") and (build.get("source_blob") or {}).get("version") == checksum[7:19]
 
 
 def current_release(releases: Sequence[Release]) -> Release | None:
@@ -68,41 +95,77 @@ class CodeOnApp:
 
     release: Release | None  # the app's current release, None for an app without one
     code: str | None  # the code that release runs (release_code), None for none
-    shipped_by_stack: bool
+    shipped_by_stack: bool  # built from the code the stack shipped last or ships now
+    # The succeeded build that made that code, when it is among the builds read.
+    build: Build | None = None
+    marker: str | None = None  # stack_marker of the stack asking
+
+    @property
+    def earlier_build_of_stack(self) -> bool:
+        """An older build this stack started (its marker), which the app runs again (a rollback)."""
+        return self.build is not None and self.marker is not None and _marker(self.build) == self.marker
+
+    @property
+    def owner(self) -> str:
+        if self.shipped_by_stack:
+            return "this stack's build"
+        if self.earlier_build_of_stack:
+            return "an earlier build of this stack"
+        if self.build is not None and _picletter_tarball(self.build):
+            return "a picletter build this stack cannot tell it shipped"
+        return "code this stack did not ship"
 
     @property
     def replaces(self) -> str:
         """For the preview: the release whose code a deploy replaces, or "" when it replaces none."""
         if self.release is None or self.code is None:
             return ""
-        owner = "this stack's build" if self.shipped_by_stack else "code this stack did not ship"
-        return f"{describe_release(self.release)} ({owner})"
+        return f"{describe_release(self.release)} ({self.owner})"
 
     def refusal(self, app: str, allowed_version: int | None) -> str | None:
-        """Why shipping would replace code the stack did not ship, or None when it may ship."""
+        """Why shipping would replace code the stack did not ship last, or None when it may ship."""
         if self.release is None or self.code is None or self.shipped_by_stack:
             return None
         version = self.release.get("version")
         if allowed_version is not None and allowed_version == version:
             return None
+        replace = f"to replace it, run `pulumi config set {REPLACE_SETTING} v{version}`"
+        if self.build is not None and (self.earlier_build_of_stack or _picletter_tarball(self.build)):
+            whose = (
+                "an earlier build of this stack"
+                if self.earlier_build_of_stack
+                else "a build of picletter's code that this stack cannot tell it started (an earlier build of "
+                "this stack from before builds were marked, or another stack's)"
+            )
+            return (
+                f"{DEPLOY_SETTING}: app {app} runs {whose}, build {self.build.get('id')} of "
+                f"{self.build.get('created_at', '?')}, not the code this stack shipped last; its current release "
+                f"is {describe_release(self.release)}, as after `heroku releases:rollback`. To keep it, deploy the "
+                f"commit that built it (its source checksum is {_checksum(self.build)}); {replace}"
+            )
         return (
             f"{DEPLOY_SETTING}: app {app} runs code this stack did not ship, and deploying the picletter job's "
             f"code would replace it: its current release is {describe_release(self.release)}. To keep the app's "
-            f"code, set {DEPLOY_SETTING} false and schedule its own commands (docs/how-to/existing-app.md); to "
-            f"replace it, run `pulumi config set {REPLACE_SETTING} v{version}`"
+            f"code, set {DEPLOY_SETTING} false and schedule its own commands (docs/how-to/existing-app.md); "
+            f"{replace}"
         )
 
 
-def code_on_app(releases: Sequence[Release], builds: Sequence[Build], shipped_checksums: Collection[str]) -> CodeOnApp:
+def code_on_app(
+    releases: Sequence[Release],
+    builds: Sequence[Build],
+    shipped_checksums: Collection[str],
+    marker: str | None = None,
+) -> CodeOnApp:
     """RELEASES and BUILDS newest first; SHIPPED_CHECKSUMS the sha256 (hex) of the tarballs the stack
-    shipped or is about to ship."""
+    shipped last or is about to ship; MARKER the stack's stack_marker."""
     release = current_release(releases)
     code = release_code(release) if release else None
     own = {f"SHA256:{checksum}" for checksum in shipped_checksums}
-    shipped = code is not None and any(
-        (build.get("slug") or {}).get("id") == code
-        and build.get("status") == "succeeded"
-        and (build.get("source_blob") or {}).get("checksum") in own
+    made = [
+        build
         for build in builds
-    )
-    return CodeOnApp(release=release, code=code, shipped_by_stack=shipped)
+        if code is not None and (build.get("slug") or {}).get("id") == code and build.get("status") == "succeeded"
+    ]
+    shipped = any(_checksum(build) in own for build in made)
+    return CodeOnApp(release, code, shipped, made[0] if made else None, marker)

@@ -429,3 +429,59 @@ def test_a_state_without_the_app_id_learns_it_on_refresh(fake: FakeHeroku, proje
     outs = {key: value for key, value in shipped(fake, project).items() if key != "appId"}
     read = provider_for(fake).read(outs["buildId"], outs)
     assert read.outs is not None and read.outs["appId"] == fake.apps[APP].id
+
+
+# -- the stack's own earlier build ----------------------------------------------------------------------
+
+
+def test_an_up_from_an_older_commit_ships_its_code_again(fake: FakeHeroku, project: Path) -> None:
+    provider = provider_for(fake)
+    first = shipped(fake, project)
+    (project / "picletter" / "templates" / "email.txt").write_text("newer text")
+    second = provider.update("b", first, provider.check(first, {**props(project), "stack": STACK}).inputs).outs
+    assert second is not None
+    (project / "picletter" / "templates" / "email.txt").write_text((REPO / "picletter/templates/email.txt").read_text())
+
+    again = provider.check(second, {**props(project), "stack": STACK})
+
+    assert again.failures == [] and again.inputs["replaces"].endswith("(this stack's build)")
+
+
+def test_a_rollback_to_the_stacks_earlier_build_is_refused_as_what_it_is(fake: FakeHeroku, project: Path) -> None:
+    provider = provider_for(fake)
+    first = shipped(fake, project)
+    (project / "picletter" / "templates" / "email.txt").write_text("newer text")
+    second = provider.update("b", first, provider.check(first, {**props(project), "stack": STACK}).inputs).outs
+    assert second is not None
+    app = fake.apps[APP]
+    old_slug = fake.builds[first["buildId"]]["slug"]["id"]
+    app.release(f"Rollback to v{app.releases[-2]['version']}", slug=old_slug)  # `heroku releases:rollback`
+    (project / "picletter" / "templates" / "email.txt").write_text("newest text")
+
+    (failure,) = provider.check(second, {**props(project), "stack": STACK}).failures
+
+    version = app.releases[-1]["version"]
+    assert "runs code this stack did not ship" not in failure.reason
+    assert f"app {APP} runs an earlier build of this stack, build {first['buildId']}" in failure.reason
+    assert f'not the code this stack shipped last; its current release is v{version} "Rollback' in failure.reason
+    assert f"SHA256:{first['checksum']}" in failure.reason
+    assert f"`pulumi config set picletter:replaceRelease v{version}`" in failure.reason
+    allowed = provider.check(second, {**props(project), "stack": STACK, "replaceRelease": version})
+    assert allowed.failures == [] and allowed.inputs["replaces"].endswith("(an earlier build of this stack)")
+
+
+def test_a_rollback_to_an_unmarked_picletter_build_says_it_cannot_tell(fake: FakeHeroku, project: Path) -> None:
+    """Builds from before the marker, or another stack's: picletter's shape, no marker of this stack."""
+    provider = provider_for(fake)
+    first = shipped(fake, project)
+    fake.builds[first["buildId"]]["source_blob"].pop("version_description")
+    (project / "picletter" / "templates" / "email.txt").write_text("newer text")
+    second = provider.update("b", first, provider.check(first, {**props(project), "stack": STACK}).inputs).outs
+    assert second is not None
+    app = fake.apps[APP]
+    app.release("Rollback to v3", slug=fake.builds[first["buildId"]]["slug"]["id"])
+    (project / "picletter" / "templates" / "email.txt").write_text("newest text")
+
+    (failure,) = provider.check(second, {**props(project), "stack": STACK}).failures
+
+    assert "a build of picletter's code that this stack cannot tell it started" in failure.reason
