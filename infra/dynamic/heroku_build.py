@@ -13,6 +13,12 @@ app still runs the code `check` saw (a push in between is refused, not overwritt
 carries the stack's marker (infra.heroku.current_code.stack_marker), so that a rollback to the
 stack's own earlier build is named as such.
 
+A build request whose answer was lost (a timeout or a dropped connection after Heroku started the
+build) is not made twice: right after the failed request, and before any later upload, the app's
+newest builds are read; this stack's pending build of the same tarball is followed instead, and a
+succeeded one whose slug the app runs is taken as it is. Where the stack cannot tell a pending build
+of that tarball is its own, it says so and builds nothing.
+
 The app is read by its id once known (`appId`): a renamed app keeps its builds. A refresh forgets
 the build only when Heroku says it is gone: the build is not found on the app, or the app is not
 found by its id (ids are never reused). Not found by name alone (a state from before `appId`, the
@@ -33,13 +39,14 @@ from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, 
 from infra.dynamic.heroku_provider import HerokuProvider, known_app
 from infra.heroku.current_code import (
     CodeOnApp,
+    build_already_started,
     code_on_app,
     current_release,
     describe_release,
     release_code,
     stack_marker,
 )
-from infra.heroku.errors import HerokuApiError, HerokuBuildFailed, HerokuNotFound
+from infra.heroku.errors import HerokuApiError, HerokuBuildFailed, HerokuConnectionError, HerokuNotFound
 from infra.heroku.payloads import Build
 from infra.heroku.source_bundle import make_bundle
 
@@ -127,12 +134,15 @@ class HerokuBuildProvider(HerokuProvider):
         bundle = make_bundle(Path(props["sourceDir"]))
         if bundle.sha256 != props["checksum"]:
             raise HerokuBuildFailed("the job's files changed since this update was planned; run `pulumi up` again")
+        marker = _marker(props)
         with self.client() as heroku:
             heroku.app(app)
-            self._still_runs_what_check_saw(heroku, app, props)
-            get_url, put_url = heroku.create_source()
-            heroku.upload_blob(put_url, bundle.data)
-            build = heroku.create_build(app, get_url, f"SHA256:{bundle.sha256}", bundle.sha256[:12], _marker(props))
+            running = self._still_runs_what_check_saw(heroku, app, props)
+            build = self._started_before(heroku, app, bundle.sha256, marker, running)
+            if build is None:
+                get_url, put_url = heroku.create_source()
+                heroku.upload_blob(put_url, bundle.data)
+                build = self._create_build(heroku, app, get_url, bundle.sha256, marker, running)
             tail = collections.deque(self._follow(heroku, build), maxlen=LOG_TAIL_LINES)
             build = self._wait(heroku, app, build)
         if build["status"] != "succeeded":
@@ -157,20 +167,50 @@ class HerokuBuildProvider(HerokuProvider):
             "files": list(bundle.files),
         }
 
-    def _still_runs_what_check_saw(self, heroku: HerokuClient, app: str, props: dict[str, Any]) -> None:
-        """Refuse to build when the app's code changed since `check` (a push between preview and up):
-        config var releases keep the slug, so only other code counts."""
-        if "replacesCode" not in props:
-            return
+    def _still_runs_what_check_saw(self, heroku: HerokuClient, app: str, props: dict[str, Any]) -> str | None:
+        """The code the app runs now; refuse to build when it changed since `check` (a push between
+        preview and up): config var releases keep the slug, so only other code counts."""
         release = current_release(heroku.releases(app, newest=RELEASES_READ))
         now = release_code(release) if release else None
-        if now != (props["replacesCode"] or None):
+        if "replacesCode" in props and now != (props["replacesCode"] or None):
             assert release is not None  # the code changed, so some release runs it
             raise HerokuBuildFailed(
                 f"app {app} now runs other code than when this update was planned (its current release is "
                 f"{describe_release(release)}); nothing was built. Run `pulumi preview` to see what a deploy "
                 "would replace"
             )
+        return now
+
+    def _started_before(
+        self, heroku: HerokuClient, app: str, checksum: str, marker: str | None, running: str | None
+    ) -> Build | None:
+        """The build of this tarball a lost answer left behind, to follow instead of building again."""
+        found, doubt = build_already_started(heroku.builds(app, newest=BUILDS_READ), checksum, marker, running)
+        if doubt:
+            raise HerokuBuildFailed(f"app {app}: {doubt}")
+        return found
+
+    def _create_build(
+        self, heroku: HerokuClient, app: str, get_url: str, checksum: str, marker: str | None, running: str | None
+    ) -> Build:
+        """POST the build; when its answer is lost (it may have been started), look for it at once."""
+        try:
+            return heroku.create_build(app, get_url, f"SHA256:{checksum}", checksum[:12], marker)
+        except HerokuApiError as exc:
+            # No answer (HerokuConnectionError, status 0), a server error, or a 2xx cut short: the build
+            # may have started. A 4xx refused it: nothing was started.
+            if 400 <= exc.status < 500:
+                raise
+            try:
+                found, _ = build_already_started(heroku.builds(app, newest=BUILDS_READ), checksum, marker, running)
+            except (HerokuConnectionError, HerokuApiError):
+                found = None
+            if found is None:
+                raise HerokuBuildFailed(
+                    f"starting the build on app {app} got no answer ({exc}), and no build of this code is listed "
+                    "on the app yet; run `pulumi up` again: it looks for the build before starting another"
+                ) from None
+            return found
 
     def _follow(self, heroku: HerokuClient, build: Build) -> list[str]:
         url = build.get("output_stream_url")

@@ -31,6 +31,7 @@ __all__ = [
     "DEPLOY_SETTING",
     "REPLACE_SETTING",
     "CodeOnApp",
+    "build_already_started",
     "code_on_app",
     "current_release",
     "describe_release",
@@ -169,3 +170,31 @@ def code_on_app(
     ]
     shipped = any(_checksum(build) in own for build in made)
     return CodeOnApp(release, code, shipped, made[0] if made else None, marker)
+
+
+def build_already_started(
+    builds: Sequence[Build], checksum: str, marker: str | None, running_code: str | None
+) -> tuple[Build | None, str | None]:
+    """Before starting a build of the tarball CHECKSUM (sha256 hex): a build among BUILDS (newest
+    first) that makes it redundant, and else why one might be (a doubt to say, not to build over).
+
+    Redundant: this stack's own build of that tarball still pending (a POST whose answer was lost),
+    or any succeeded build of it whose slug the app runs now (RUNNING_CODE). A pending build of it
+    that this stack did not mark may be its own from before builds were marked, or another's: the
+    doubt. A failed build, or one whose slug the app no longer runs, is no reason not to build."""
+    wanted = f"SHA256:{checksum}"
+    for build in builds:
+        if _checksum(build) != wanted:
+            continue
+        status = build.get("status")
+        if status == "succeeded" and running_code is not None and (build.get("slug") or {}).get("id") == running_code:
+            return build, None
+        if status == "pending" and marker is not None and _marker(build) == marker:
+            return build, None
+        if status == "pending":
+            return None, (
+                f"build {build.get('id')} of this very code (source checksum {wanted}) is running on the app, "
+                "and this stack cannot tell whether it started it; nothing was built. Wait for it to finish "
+                "(`heroku builds:info " + str(build.get("id")) + "`) and run `pulumi up` again"
+            )
+    return None, None

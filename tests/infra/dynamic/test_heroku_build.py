@@ -7,6 +7,7 @@ import hashlib
 import io
 import shutil
 import tarfile
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from pulumi.runtime.rpc import UNKNOWN
 
 from infra.dynamic.heroku_build import HerokuBuildProvider
 from infra.heroku.client import HerokuClient
+from infra.heroku.current_code import stack_marker
 from infra.heroku.errors import HerokuBuildFailed, HerokuNotFound
 from infra.heroku.source_bundle import BUNDLED_PACKAGES, BUNDLED_ROOT_FILES, FIXED_MTIME, make_bundle
 from picletter.picture import Picture
@@ -485,3 +487,87 @@ def test_a_rollback_to_an_unmarked_picletter_build_says_it_cannot_tell(fake: Fak
     (failure,) = provider.check(second, {**props(project), "stack": STACK}).failures
 
     assert "a build of picletter's code that this stack cannot tell it started" in failure.reason
+
+
+# -- a build request whose answer was lost -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lost", ["reset", "503"])
+def test_a_build_started_by_a_request_whose_answer_was_lost_is_followed_not_repeated(
+    fake: FakeHeroku, project: Path, lost: str
+) -> None:
+    fault = {"reset": True} if lost == "reset" else {"status": 503}
+    fake.fail("POST", rf"/apps/{APP}/builds", applied=True, **fault)
+    provider = provider_for(fake)
+
+    outs = provider.create(provider.check({}, {**props(project), "stack": STACK}).inputs).outs
+
+    assert outs is not None and outs["status"] == "succeeded"
+    assert len(fake.builds) == 1 and outs["buildId"] in fake.builds
+
+
+def start_build_and_lose_the_answer(fake: FakeHeroku, project: Path, stack: str = STACK) -> str:
+    """A run whose POST /builds took effect, then ended before it heard back (killed, timed out)."""
+    bundle = make_bundle(project)
+    with HerokuClient(TOKEN, transport=fake.mock_transport()) as heroku:
+        get_url, put_url = heroku.create_source()
+        heroku.upload_blob(put_url, bundle.data)
+        build = heroku.create_build(APP, get_url, f"SHA256:{bundle.sha256}", bundle.sha256[:12], stack_marker(stack))
+    return build["id"]
+
+
+def test_the_next_run_follows_the_build_a_lost_answer_left_pending(fake: FakeHeroku, project: Path) -> None:
+    fake.build_seconds = 0.3  # still building when the next run looks
+    started = start_build_and_lose_the_answer(fake, project)
+    provider = provider_for(fake)
+
+    outs = provider.create(provider.check({}, {**props(project), "stack": STACK}).inputs).outs
+
+    assert outs is not None and outs["buildId"] == started and outs["status"] == "succeeded"
+    assert list(fake.builds) == [started], "no second build"
+    assert len([r for r in fake.requests if r.method == "PUT"]) == 1, "nothing uploaded again"
+
+
+def test_the_next_run_takes_a_finished_build_the_app_runs_as_it_is(fake: FakeHeroku, project: Path) -> None:
+    started = start_build_and_lose_the_answer(fake, project)
+    time.sleep(fake.build_seconds)  # it finished and released meanwhile
+    provider = provider_for(fake)
+
+    outs = provider.create(provider.check({}, {**props(project), "stack": STACK}).inputs).outs
+
+    assert outs is not None and outs["buildId"] == started and outs["status"] == "succeeded"
+    assert list(fake.builds) == [started]
+
+
+def test_a_build_request_that_never_arrived_says_so_and_the_next_run_builds(fake: FakeHeroku, project: Path) -> None:
+    fake.fail("POST", rf"/apps/{APP}/builds", reset=True)  # not applied: Heroku never saw it
+    provider = provider_for(fake)
+    planned = provider.check({}, {**props(project), "stack": STACK}).inputs
+    with pytest.raises(HerokuBuildFailed, match=r"no build of this code is listed.*it looks for the build"):
+        provider.create(planned)
+    assert fake.builds == {}
+    outs = provider.create(planned).outs
+    assert outs is not None and outs["status"] == "succeeded" and len(fake.builds) == 1
+
+
+def test_a_pending_build_of_the_same_code_not_marked_by_the_stack_is_named_not_built_over(
+    fake: FakeHeroku, project: Path
+) -> None:
+    fake.build_seconds = 3600.0
+    pending = start_build_and_lose_the_answer(fake, project, stack="picletter/another-stack")
+
+    provider = provider_for(fake)
+    provider.build_timeout = 1.0  # a second build would be stuck too: not waited for here
+    with pytest.raises(HerokuBuildFailed, match=rf"build {pending} of this very code .* cannot tell"):
+        provider.create(provider.check({}, {**props(project), "stack": STACK}).inputs)
+    assert len(fake.builds) == 1
+
+
+def test_a_failed_build_of_the_same_code_is_built_again(fake: FakeHeroku, project: Path) -> None:
+    fake.build_outcome = "failed"
+    provider = provider_for(fake)
+    with pytest.raises(HerokuBuildFailed):
+        provider.create(provider.check({}, {**props(project), "stack": STACK}).inputs)
+    fake.build_outcome = "succeeded"
+    outs = provider.create(provider.check({}, {**props(project), "stack": STACK}).inputs).outs
+    assert outs is not None and outs["status"] == "succeeded" and len(fake.builds) == 2
