@@ -368,16 +368,18 @@ def _summary(job: JobSettings, attempt: Attempt) -> dict[str, Any]:
 
     It runs once the attempt's endings are settled, whichever ran: every ending that stops the run
     is a Terminate, so reaching it means the job exited non-zero or sent no report. It reads the
-    report of the start that ran last (the retried one, unless it was Skipped) through actions(),
-    which reads null where an action has no outputs. Reading the secured webhooks hides this
+    report of the start that ran last (the retried one, unless it was Skipped): if() picks that
+    start's whole result by status, and only then are its outputs read. Never a Skipped action's
+    outputs, which may read null or fail the expression, nor inside if(), which may evaluate the
+    value it does not return (tests/fakes/wdl.py, "Readings"). Reading the secured webhooks hides this
     Compose's inputs and outputs in run history, but not those of the Terminate that quotes it
     (logic-apps-securing-a-logic-app.md; see _visible), and it holds only the exit status and dyno.
     """
     tag = attempt.tag
     start, again = f"{START_ACTION}{tag}", f"{START_ACTION}_again{tag}"
     report = (
-        f"if(equals(actions('{again}')?['status'], 'Skipped'), actions('{start}')?['outputs']?['body'], "
-        f"actions('{again}')?['outputs']?['body'])"
+        f"if(equals(actions('{again}')?['status'], 'Skipped'), actions('{start}'), actions('{again}'))"
+        "?['outputs']?['body']"
     )
     said = f"concat('dyno ', string({report}?['dyno']), ' exited with status ', string({report}?['exitStatus']))"
     silent = quoted(f"no exit status within {report_deadline(job)} s")

@@ -52,6 +52,22 @@ How a run goes (`run`), each rule from Microsoft's pages, quoted where it is app
   run not being Succeeded.
 - Secured inputs and outputs (logic-apps-securing-a-logic-app.md, "Secure data in run history by
   using obfuscation"): see `hidden_in_history`.
+
+Readings where Microsoft is silent (`Readings`; tests/infra/workflow/conftest.py runs every
+definition test under each):
+- A Skipped action's result. Documented: `result()` gives each top-level action's result with "the
+  same attributes as the attributes returned by the `actions()` function, such as the action's start
+  time, end time, status, inputs, correlation IDs, and outputs", and its example filters them by
+  `item()['status']` (error-exception-handling.md, "Get context and results for failures"): so
+  `actions('X')?['status']` reads `Skipped`. What a Skipped action's `outputs` read as, no Microsoft
+  page, reference entry or designer code says (LogicAppsUX models run codes such as ActionSkipped
+  and ActionConditionFailed, staticresultschema/schemas/baseactionresult.ts, not outputs). Either
+  the result has no `outputs` and `actions('X')?['outputs']` reads null through `?[...]`
+  ("absent"), or reading them fails the expression, as `outputs('X')` does here ("fails").
+- `if()`: the functions reference says it returns one of two values; whether it evaluates the other
+  it does not say, and a tested report says it does (blog.kloud.com.au, 2017-10-17, "Azure Logic
+  App evaluating IF condition": "in case of Azure Logic Apps, it evaluates both the code blocks").
+  So an expression the branch not taken would fail on fails the whole `if()` ("eager"), or not.
 """
 
 from __future__ import annotations
@@ -65,11 +81,16 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 __all__ = [
+    "ALL_READINGS",
+    "READINGS",
     "RETRY_POLICY_READINGS",
     "Call",
     "Context",
     "Definition",
+    "ExpressionError",
+    "Readings",
     "Run",
+    "SkippedResult",
     "branch_status",
     "condition",
     "evaluate",
@@ -264,6 +285,28 @@ def calls(node: Any) -> Iterator[Call]:
         yield from calls(node.key)
 
 
+@dataclass(frozen=True)
+class Readings:
+    """How the fake reads what Microsoft leaves open (this module's docstring, "Readings")."""
+
+    skipped_outputs: str = "absent"  # "absent": null through ?[...]; "fails": the expression fails
+    eager_if: bool = False  # if() evaluates both values
+
+    @property
+    def name(self) -> str:
+        return f"skipped-outputs-{self.skipped_outputs}-{'eager' if self.eager_if else 'lazy'}-if"
+
+
+# Every reading the tests run definitions under; READINGS is the one a new Context takes (the
+# suite's fixture sets it per test).
+ALL_READINGS = tuple(Readings(o, e) for o in ("absent", "fails") for e in (False, True))
+READINGS = Readings()
+
+
+class SkippedResult(dict[str, Any]):
+    """The result of an action that did not run: its status, and no outputs."""
+
+
 @dataclass
 class Context:
     """What an expression sees: each action's result, the current Query item, the parameters."""
@@ -285,6 +328,7 @@ class Context:
         default_factory=lambda: {"scheduledTime": "2026-11-25T07:00:00Z", "startTime": "2026-11-25T07:00:01Z"}
     )
     now: datetime = datetime(2026, 11, 25, 7, 0, 5, tzinfo=UTC)
+    readings: Readings = field(default_factory=lambda: READINGS)
 
 
 # The workflow's resource id, as ARM names a Logic App (REST spec 2019-05-01, Workflows_Get path).
@@ -345,6 +389,8 @@ def evaluate(node: Any, context: Context) -> Any:
         key = evaluate(node.key, context)
         if target is None and node.optional:
             return None
+        if isinstance(target, SkippedResult) and key == "outputs" and context.readings.skipped_outputs == "fails":
+            raise ExpressionError(f"the action {target.get('name')} was skipped: it has no outputs to read")
         if isinstance(target, Mapping):
             if key not in target and not node.optional:
                 raise KeyError(f"no property {key!r}")
@@ -353,6 +399,10 @@ def evaluate(node: Any, context: Context) -> Any:
     assert isinstance(node, Call)
     if node.name == "if":
         condition, then, otherwise = node.args
+        if context.readings.eager_if:
+            chosen, other = (then, otherwise) if evaluate(condition, context) else (otherwise, then)
+            evaluate(other, context)  # evaluated all the same; an error in it fails the if()
+            return evaluate(chosen, context)
         return evaluate(then if evaluate(condition, context) else otherwise, context)
     args = [evaluate(arg, context) for arg in node.args]
     functions: dict[str, Callable[..., Any]] = {
@@ -672,7 +722,7 @@ def run(definition: Mapping[str, Any], calls: Mapping[str, Any], context: Contex
             del pending[name]
             after = action.get("runAfter", {})
             if not all(outcome.results[b]["status"] in s for b, s in after.items()):
-                outcome.results[name] = {"status": "Skipped"}
+                outcome.results[name] = SkippedResult(name=name, status="Skipped")
                 continue
             try:
                 if step(name, action):

@@ -15,7 +15,18 @@ from infra.settings import MAX_RETRIES, JobSettings
 from infra.workflow import START_ACTION, all_actions, build_definition
 from infra.workflow.start import backoff_minutes
 from tests.fakes.logic_schema import workflow_resource_errors
-from tests.fakes.wdl import Context, Definition, Run, hidden_in_history, run
+from tests.fakes.wdl import (
+    Context,
+    Definition,
+    ExpressionError,
+    Readings,
+    Run,
+    SkippedResult,
+    evaluate,
+    hidden_in_history,
+    parse,
+    run,
+)
 from tests.helpers import CANCELLED_TIMEOUT, NO_DYNOS, REFUSED, SERVER_ERROR, TIMED_OUT, exited
 from tests.helpers import WORKFLOW_JOB as JOB
 from tests.helpers import WORKFLOW_TOKEN as TOKEN
@@ -223,3 +234,25 @@ def test_without_retries_the_definition_is_what_it_was() -> None:
     # Action names are what run history and `infra history` read: a job without retries keeps them.
     names = {name for name, _ in all_actions(definition(job_with(0))["actions"])}
     assert not any("attempt" in name.lower() or name.startswith("Job_succeeded") for name in names)
+
+
+def test_a_skipped_actions_outputs_are_read_only_under_the_readings_that_allow_it(readings: Readings) -> None:
+    # The reading the attempt summary must survive (tests/fakes/wdl.py, "Readings"): reading a
+    # Skipped action's outputs reads null, or fails; if() may evaluate the value it does not return.
+    context = Context(results={"Skipped_one": SkippedResult(name="Skipped_one", status="Skipped")})
+    direct = parse("actions('Skipped_one')?['outputs']?['body']")
+    guarded = parse(
+        "if(equals(actions('Skipped_one')?['status'], 'Skipped'), null, actions('Skipped_one')?['outputs'])"
+    )
+    picked = parse("if(equals(actions('Skipped_one')?['status'], 'Skipped'), null, actions('Skipped_one'))?['outputs']")
+    assert evaluate(picked, context) is None
+    if readings.skipped_outputs == "absent":
+        assert evaluate(direct, context) is None
+    else:
+        with pytest.raises(ExpressionError):
+            evaluate(direct, context)
+    if readings.skipped_outputs == "fails" and readings.eager_if:
+        with pytest.raises(ExpressionError):
+            evaluate(guarded, context)
+    else:
+        assert evaluate(guarded, context) is None
