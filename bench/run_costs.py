@@ -24,7 +24,13 @@ import _measure  # noqa: F401  (puts the repository on sys.path for the imports 
 
 from infra.run_rules import OVERLAPS, overlap_refusal
 from infra.settings import NotifyReceiver
-from infra.synth.cost import OUTCOMES, _bill, executions_by_outcome, normal_executions
+from infra.synth.cost import (
+    NO_REPORT_CANCELLED,
+    OUTCOMES,
+    _bill,
+    executions_by_outcome,
+    normal_executions,
+)
 from infra.workflow import START_ACTION, TOKEN_PARAMETER, build_definition
 from tests.fakes.wdl import Context, run
 from tests.helpers import stack_settings
@@ -132,6 +138,7 @@ def main() -> None:
     print("\n".join(notes) or "  none")
     print_retries()
     print_notify()
+    print_cancelled_timeouts()
 
 
 def print_retries() -> None:
@@ -176,6 +183,27 @@ def print_notify() -> None:
             by_ending = executions_by_outcome(build_definition(job, "app", "https://api.heroku.com", None, receivers))
             shown = ", ".join(f"{e} {by_ending[e]}" for e in endings if e in by_ending)
             print(f"  overlap {overlap:<5} receivers {label:<14}: {shown}")
+
+
+def print_cancelled_timeouts() -> None:
+    """A webhook timeout read as Cancelled with ActionTimedOut (Microsoft documents both readings):
+    before No_exit_report_cancelled the run ended Cancelled after the start, alerting no one; it now
+    ends Failed as a TimedOut wait does, at the same cost. Each execution it adds is named."""
+    print(f"\nNo exit report, read as a cancel ({NO_REPORT_CANCELLED!r}): executions, and what this change adds")
+    url = "https://hooks.example.com/x"
+    for overlap, receivers in itertools.product(OVERLAPS, (0, 1, 3)):
+        notify = tuple(NotifyReceiver("slack", url) for _ in range(receivers))
+        definition = build_definition(replace(JOB, overlap=overlap), "app", "https://api.heroku.com", None, notify)
+        by_ending = executions_by_outcome(definition)
+        (outcome,) = [o for o in OUTCOMES if o.name == NO_REPORT_CANCELLED]
+        billed: list[str] = []
+        _bill(definition["actions"], outcome, billed)
+        added = [name for name in billed if "No_exit_report_cancelled" in name]
+        print(
+            f"  overlap {overlap:<5} receivers {receivers}: {by_ending[NO_REPORT_CANCELLED]} "
+            f"(TimedOut reading {by_ending['no exit report']}; before {by_ending[NO_REPORT_CANCELLED] - len(added)}, "
+            f"+{len(added)}: {', '.join(added)})"
+        )
 
 
 if __name__ == "__main__":

@@ -210,10 +210,17 @@ ENDINGS: list[tuple[str, dict[str, Any], str, str | None]] = [
     ("exit 0", {START_ACTION: exited(0)}, "Succeeded", None),
     ("exit 3", {START_ACTION: exited(3)}, "Failed", "JobFailed"),
     ("no report, TimedOut", {START_ACTION: TIMED_OUT}, "Failed", "NoExitReport"),
+    ("no report, read as a cancel", {START_ACTION: CANCELLED_TIMEOUT}, "Failed", "NoExitReport"),
     ("refused, then exit 0", {START_ACTION: REFUSED, "Start_dyno_again": exited(0)}, "Succeeded", None),
     ("refused, then exit 1", {START_ACTION: REFUSED, "Start_dyno_again": exited(1)}, "Failed", "JobFailed"),
     ("refused twice", {START_ACTION: REFUSED, "Start_dyno_again": REFUSED}, "Failed", "StartDynoFailed"),
     ("refused, then a 5xx", {START_ACTION: REFUSED, "Start_dyno_again": SERVER_ERROR}, "Failed", "StartDynoFailed"),
     ("refused, then no report", {START_ACTION: REFUSED, "Start_dyno_again": TIMED_OUT}, "Failed", "NoExitReport"),
+    (
+        "refused, then no report read as a cancel",
+        {START_ACTION: REFUSED, "Start_dyno_again": CANCELLED_TIMEOUT},
+        "Failed",
+        "NoExitReport",
+    ),
     ("a 5xx", {START_ACTION: SERVER_ERROR}, "Failed", "StartDynoFailed"),
 ]

@@ -12,8 +12,10 @@ What each ending of the workflow (infra.workflow) leaves in run history, and whe
 | queued past its next recurrence      | Cancelled  | Overtaken_reason Compose's outputs (the queue guard)    |
 | a retry found the job's dyno up      | Failed     | run error NotRetried (Not_retried Terminate)            |
 | an action failed, nothing handled it | Failed     | the run's error, and the first failed action            |
-| cancelled by hand, or a webhook's    | Cancelled  | the cancelled action and its code (ActionTimedOut)      |
-|   timeout read as a cancel           |            |                                                         |
+| no report, the wait read as a cancel | Failed     | run error NoExitReport (No_exit_report_cancelled)       |
+| the same, should the cancel end the  | Failed     | shown as NoExitReport: a start action Cancelled with    |
+|   run (Azure: Cancelled)             |            | ActionTimedOut (Azure's status kept in the message)     |
+| cancelled by hand                    | Cancelled  | the cancelled action and its code                       |
 | waiting for the exit report          | Running    | the start action Running/Waiting                        |
 | queued behind the running one        | Waiting    | -                                                       |
 
@@ -61,6 +63,8 @@ TERMINATE_CODES = {
     "Job_failed_again": "JobFailed",
     "No_exit_report": "NoExitReport",
     "No_exit_report_again": "NoExitReport",
+    "No_exit_report_cancelled": "NoExitReport",
+    "No_exit_report_cancelled_again": "NoExitReport",
     "Start_failed": "StartDynoFailed",
     "Start_failed_again": "StartDynoFailed",
     "Not_retried": "NotRetried",
@@ -197,9 +201,18 @@ def run_record(run: Mapping[str, Any], actions: Iterable[Mapping[str, Any]], con
     code, message = _run_error(properties)
     if status == "Failed" and (code is None or code in GENERIC_RUN_ERRORS):
         code, message = _failure_from_actions(found, code, message, _FAILED)
+    elif status == "Cancelled" and code is None and reason is None and (timed_out := _timed_out_wait(found)):
+        # A webhook's timeout read as a cancel that ended the run at once (Microsoft: the action "is
+        # marked as `Cancelled` with the `ActionTimedOut` code"; what follows it they do not say): the
+        # job sent no report in time, a failure, as No_exit_report_cancelled records it when the run
+        # goes on. Azure's own status stays in the message.
+        status, code = "Failed", "NoExitReport"
+        message = (
+            f"no exit report before the deadline: action {timed_out} Cancelled (ActionTimedOut); "
+            "Azure shows the run Cancelled"
+        )
     elif status == "Cancelled" and code is None and reason is None:
-        # Cancelled by hand (`runs cancel`, the portal) or, as some of Microsoft's pages read, by a
-        # webhook's timeout (the action Cancelled with code ActionTimedOut): name the action.
+        # Cancelled by hand (`runs cancel`, the portal): name the cancelled action.
         code, message = _failure_from_actions(found, None, None, ("Cancelled", *_FAILED))
     waiting_on = None
     if status in _IN_PROGRESS:
@@ -224,6 +237,20 @@ def run_record(run: Mapping[str, Any], actions: Iterable[Mapping[str, Any]], con
         reason=reason,
         waiting_on=waiting_on,
         attempt=attempt,
+    )
+
+
+def _timed_out_wait(found: Mapping[str, Mapping[str, Any]]) -> str | None:
+    """The report action (a start) whose wait for the exit report was cancelled by its timeout."""
+    return next(
+        (
+            name
+            for name, action in found.items()
+            if report_order(name) is not None
+            and _properties(action).get("status") == "Cancelled"
+            and _properties(action).get("code") == "ActionTimedOut"
+        ),
+        None,
     )
 
 

@@ -13,6 +13,7 @@ from infra.workflow import EXIT_CONDITION, QUEUE_CONDITION, SKIP_CONDITION, STAR
 
 __all__ = [
     "ASSUMPTIONS",
+    "NO_REPORT_CANCELLED",
     "OUTCOMES",
     "CostedJob",
     "JobCost",
@@ -95,6 +96,7 @@ _SECOND = f"{EXIT_CONDITION}_attempt_2"
 _RECOVERY = "Recovered_if_last_failed"
 # How a run normally ends: the job exits 0, or (without reportExit) its dyno was started.
 EXIT_ZERO, STARTED = "exit 0", "started"
+NO_REPORT_CANCELLED = "no exit report, read as a cancel"
 # Guards pass unless the ending says otherwise.
 _GO = {SKIP_CONDITION: False, QUEUE_CONDITION: False, _RECOVERY: False}
 # The endings a job's definition can have; each applies where the definition has its actions.
@@ -109,6 +111,9 @@ OUTCOMES = (
     Outcome(STARTED, _GO, excludes=_REPORTED),
     Outcome("exit non-zero", {**_GO, EXIT_CONDITION: False}, requires=_REPORTED),
     Outcome("no exit report", _GO, {START_ACTION: "TimedOut"}, requires=_REPORTED),
+    # The other reading of the same timeout (Microsoft: "marked as `Cancelled` with the
+    # `ActionTimedOut` code"): every ending after the start is skipped, No_exit_report_cancelled runs.
+    Outcome(NO_REPORT_CANCELLED, _GO, {START_ACTION: "Cancelled"}, requires=_REPORTED),
     # With retries, "exit non-zero" and "no exit report" are every attempt's ending; this one is a
     # retry that works.
     Outcome(

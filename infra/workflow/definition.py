@@ -247,7 +247,7 @@ def replacement_key(job: JobSettings) -> str:
 
 def oversized(job: JobSettings, notify: Sequence[NotifyReceiver]) -> str | None:
     """Why JOB's workflow with NOTIFY's receivers would have more actions than Logic Apps allows
-    (10 retries with overlap skip and 3 receivers reach 505), as a settings problem; None if it fits."""
+    (10 retries with overlap skip and 3 receivers reach 513), as a settings problem; None if it fits."""
     count = sum(
         1
         for _ in all_actions(

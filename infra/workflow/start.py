@@ -206,10 +206,7 @@ def _outcome(job: JobSettings, start: str, suffix: str, attempt: Attempt) -> dic
         {"exitStatus": f"@{report}?['exitStatus']", "dyno": f"@{report}?['dyno']"},
         {},
     )
-    no_report = (
-        f"no exit status within {report_deadline(job)} s (time_to_live {job.time_to_live} s + "
-        f"{REPORT_MARGIN_SECONDS} s)"
-    )
+    no_report = _no_report(job)
     failed: dict[str, Any] = {}
     if attempt.final:
         failed = {
@@ -220,12 +217,7 @@ def _outcome(job: JobSettings, start: str, suffix: str, attempt: Attempt) -> dic
                 {f"Exit_report{suffix}": ["Succeeded"]},
             )
         }
-        after_timeout = _fail(
-            "NoExitReport",
-            f"job {job.name}: {no_report}: the dyno was killed before it could report, or could not reach "
-            "Logic Apps; see python -m infra logs" + attempt.earlier,
-            {start: ["TimedOut"]},
-        )
+        after_timeout = _fail("NoExitReport", _no_report_message(job, attempt), {start: ["TimedOut"]})
     else:
         # Recorded for the attempt's summary; the run goes on to the next attempt.
         after_timeout = {"type": "Compose", "inputs": no_report, "runAfter": {start: ["TimedOut"]}}
@@ -239,6 +231,34 @@ def _outcome(job: JobSettings, start: str, suffix: str, attempt: Attempt) -> dic
         },
         f"No_exit_report{suffix}": after_timeout,
     }
+
+
+def _no_report(job: JobSettings) -> str:
+    return (
+        f"no exit status within {report_deadline(job)} s (time_to_live {job.time_to_live} s + "
+        f"{REPORT_MARGIN_SECONDS} s)"
+    )
+
+
+def _no_report_message(job: JobSettings, attempt: Attempt, how: str = "") -> str:
+    return (
+        f"job {job.name}: {_no_report(job)}{how}: the dyno was killed before it could report, or could not "
+        "reach Logic Apps; see python -m infra logs" + attempt.earlier
+    )
+
+
+def _cancelled_wait(job: JobSettings, attempt: Attempt, suffix: str, after: dict[str, list[str]]) -> dict[str, Any]:
+    """The run's end when the wait for the report timed out as Cancelled with ActionTimedOut.
+
+    Microsoft documents both readings of a webhook's `limit.timeout` (logic-apps-workflow-actions-
+    triggers.md): runAfter `TimedOut` (error-exception-handling.md), which No_exit_report takes, and
+    ("Change asynchronous duration") "the action's status is marked as `Cancelled` with the
+    `ActionTimedOut` code". runAfter takes no Cancelled status, so every ending after the start is
+    then Skipped: this Terminate runs after all of them Skipped (AFTER), which happens only when the
+    start ended neither Succeeded, Failed nor TimedOut. Without it the run ended Cancelled, which
+    RunsFailed and the receivers never heard of (docs/explanation/run-status.md)."""
+    how = " (the wait was cancelled: ActionTimedOut)"
+    return {f"No_exit_report_cancelled{suffix}": _fail("NoExitReport", _no_report_message(job, attempt, how), after)}
 
 
 # Heroku's answers that prove no dyno was created: 429 (rate limit) and 409 (its "release not found
@@ -360,6 +380,16 @@ def _attempt(job: JobSettings, apps: str, attempt: Attempt, run_after: dict[str,
     actions.update(_again_failed(again, refused_on, attempt))
     if job.report_exit:
         actions.update(_outcome(job, again, f"_again{attempt.tag}", attempt))
+    if job.report_exit and attempt.final:
+        # An earlier attempt's cancelled wait needs nothing: its summary runs after the same Skipped
+        # endings, and the next attempt starts.
+        tag, skipped = attempt.tag, ["Skipped"]
+        first = {f"{EXIT_CONDITION}{tag}": skipped, f"No_exit_report{tag}": skipped, decide: skipped}
+        # The retried start ran exactly when the refusal's If Succeeded (its else branch terminates).
+        retried = {decide: ["Succeeded"], f"Start_answer_again{tag}": skipped}
+        retried |= {f"{EXIT_CONDITION}_again{tag}": skipped, f"No_exit_report_again{tag}": skipped}
+        actions.update(_cancelled_wait(job, attempt, tag, first))
+        actions.update(_cancelled_wait(job, attempt, f"_again{tag}", retried))
     return actions
 
 

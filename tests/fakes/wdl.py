@@ -49,7 +49,10 @@ How a run goes (`run`), each rule from Microsoft's pages, quoted where it is app
   asynchronous duration") that an action over its `limit.timeout` "is marked as `Cancelled` with
   the `ActionTimedOut` code". Tests give either. A branch that ends Cancelled makes the run
   Cancelled unless another branch failed: Microsoft does not say; the tests only rely on such a
-  run not being Succeeded.
+  run not being Succeeded. What follows a Cancelled action Microsoft does not say either: by
+  default its successors are Skipped as after a failure ("any successor action is marked
+  **Skipped**") and the run goes on; `Context.cancel_ends_run` gives the other reading, where the
+  run ends Cancelled at once and nothing after the action runs.
 - Secured inputs and outputs (logic-apps-securing-a-logic-app.md, "Secure data in run history by
   using obfuscation"): see `hidden_in_history`.
 
@@ -329,6 +332,7 @@ class Context:
     )
     now: datetime = datetime(2026, 11, 25, 7, 0, 5, tzinfo=UTC)
     readings: Readings = field(default_factory=lambda: READINGS)
+    cancel_ends_run: bool = False  # a Cancelled action ends the run (module docstring, "Timeouts")
 
 
 # The workflow's resource id, as ARM names a Logic App (REST spec 2019-05-01, Workflows_Get path).
@@ -737,6 +741,10 @@ def run(definition: Mapping[str, Any], calls: Mapping[str, Any], context: Contex
             request = action["inputs"].get("subscribe", action["inputs"])
             result = _answer(action, calls.get(name), context.retry_policy_at)
             result["inputs"] = _render_all(request, context)
+            if result["status"] == "Cancelled" and context.cancel_ends_run:
+                outcome.results[name] = result
+                outcome.status = "Cancelled"
+                return True
         elif kind == "Query":
             where = action["inputs"]["where"]
             items = render(action["inputs"]["from"], context)

@@ -30,11 +30,14 @@ def test_executions_are_counted_per_ending_of_the_run() -> None:
     # Trigger, list, query, condition, webhook start, exit check; a non-zero exit adds the Compose
     # that keeps the message visible and its Terminate; a skipped run bills the reason and the
     # Terminate instead of the start; a refused create adds the retry condition, the wait, the
-    # second start, its check and the Terminate that ends the run Succeeded.
+    # second start, its check and the Terminate that ends the run Succeeded. A timeout read as a
+    # cancel costs what a TimedOut one does: No_exit_report_cancelled instead of No_exit_report
+    # (before it, the run ended Cancelled after the start, one execution less, and alerted no one).
     assert executions_by_outcome(definition()) == {
         "exit 0": 6,
         "exit non-zero": 8,
         "no exit report": 6,
+        "no exit report, read as a cancel": 6,
         "refused, then exit 0": 10,
         "start failed": 8,
         "skipped": 6,
@@ -43,6 +46,7 @@ def test_executions_are_counted_per_ending_of_the_run() -> None:
         "exit 0": 3,
         "exit non-zero": 5,
         "no exit report": 3,
+        "no exit report, read as a cancel": 3,
         "refused, then exit 0": 7,
         "start failed": 5,
     }
@@ -51,6 +55,7 @@ def test_executions_are_counted_per_ending_of_the_run() -> None:
         "exit 0": 4,
         "exit non-zero": 6,
         "no exit report": 4,
+        "no exit report, read as a cancel": 4,
         "refused, then exit 0": 8,
         "start failed": 6,
         "overtaken": 4,
@@ -132,6 +137,9 @@ def test_each_attempt_adds_its_executions(overlap: str, per_attempt: int, per_si
         counts = executions_by_outcome(definition(replace(JOB, overlap=overlap, retries=retries)))
         assert counts["exit non-zero"] == base["exit non-zero"] + retries * per_attempt
         assert counts["no exit report"] == base["no exit report"] + retries * per_silent_attempt
+        # Read as a cancel, an earlier attempt's endings are all skipped: its no-report Compose is not billed.
+        cancelled = "no exit report, read as a cancel"
+        assert counts[cancelled] == base[cancelled] + retries * (per_silent_attempt - 1)
         # A success is an explicit Terminate once a later attempt exists.
         assert counts["exit 0"] == base["exit 0"] + 1
         # The first attempt without its Terminate, then one attempt ending in Job_succeeded.
@@ -154,7 +162,7 @@ def test_notifications_add_their_posts_and_the_recovery_check(overlap: str, retr
     )
     both = (NotifyReceiver("slack", url), NotifyReceiver("webhook", url))
     counts = executions_by_outcome(build_definition(job, "app-name", "https://api.heroku.com", None, both))
-    for ending in ("exit non-zero", "no exit report", "start failed"):
+    for ending in ("exit non-zero", "no exit report", "no exit report, read as a cancel", "start failed"):
         assert failure_only[ending] == base[ending] + 1
         assert counts[ending] == base[ending] + 2  # one post per receiver, once per run
     assert failure_only["exit 0"] == base["exit 0"]

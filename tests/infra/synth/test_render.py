@@ -57,13 +57,14 @@ def test_example_stack_renders_every_artifact(tmp_path: Path) -> None:
         "exit 0": 6,
         "exit non-zero": 8,
         "no exit report": 6,
+        "no exit report, read as a cancel": 6,
         "refused, then exit 0": 10,
         "start failed": 8,
         "skipped": 6,
     }
     assert (
-        "| exit 0: 6, exit non-zero: 8, no exit report: 6, refused, then exit 0: 10, start failed: 8, skipped: 6 |"
-        in (tmp_path / "out/cost.md").read_text()
+        "| exit 0: 6, exit non-zero: 8, no exit report: 6, no exit report, read as a cancel: 6, refused, then exit 0: "
+        "10, start failed: 8, skipped: 6 |" in (tmp_path / "out/cost.md").read_text()
     )
     assert picletter["dynoSeconds"] == 30 * 60
     assert "stack review" not in result.summary and "2 Logic App(s)" in result.summary

@@ -473,12 +473,21 @@ def test_a_timed_out_wait_never_ends_succeeded_under_either_reading(job: JobSett
     timed_out = run_job(job, List_dynos=NO_DYNOS, Start_dyno=TIMED_OUT)
     assert timed_out.status == "Failed" and timed_out.error is not None
     assert timed_out.error["code"] == "NoExitReport"
-    # Read as Cancelled with ActionTimedOut, nothing can run after it (runAfter has no Cancelled):
-    # the run is not Succeeded, no second dyno is started, and Start_dyno shows the code.
+    # Read as Cancelled with ActionTimedOut, every ending after it is Skipped (runAfter has no
+    # Cancelled): No_exit_report_cancelled, after all of them, fails the run the same way; no
+    # second dyno is started, and Start_dyno shows the code.
     cancelled = run_job(job, List_dynos=NO_DYNOS, Start_dyno=CANCELLED_TIMEOUT)
-    assert cancelled.status == "Cancelled"
+    assert cancelled.status == "Failed" and cancelled.error is not None
+    assert cancelled.error["code"] == "NoExitReport"
+    assert "the wait was cancelled: ActionTimedOut" in cancelled.error["message"]
     assert [n for n in cancelled.ran if n.startswith(START_ACTION)] == [START_ACTION]
     assert cancelled.results[START_ACTION]["code"] == "ActionTimedOut"
+    # Should the cancel end the run at once, nothing in the workflow can act on it: the run is
+    # Cancelled, never Succeeded, and `history` shows it as the failure it is (test_history.py).
+    context = Context(parameters={"herokuRunToken": TOKEN}, cancel_ends_run=True)
+    stopped = run(definition(job), {"List_dynos": NO_DYNOS, START_ACTION: CANCELLED_TIMEOUT}, context)
+    assert stopped.status == "Cancelled"
+    assert [n for n in stopped.ran if n.startswith(START_ACTION)] == [START_ACTION]
 
 
 def queued_run(job: JobSettings, due: str, now: datetime, trigger: dict[str, str] | None = None) -> Run:

@@ -359,13 +359,13 @@ def test_many_retries_with_three_receivers_stay_within_microsofts_definition_lim
 
 
 def test_a_workflow_over_the_action_limit_is_refused_with_the_fix() -> None:
-    # Found by the test above: 10 retries, overlap skip and 3 receivers make 505 actions.
+    # Found by the test above: 10 retries, overlap skip and 3 receivers make 513 actions.
     job = replace(JOB, retries=10)
     assert oversized(job, ALL[:2]) is None
     problem = oversized(job, ALL)
     assert problem == (
         f"picletter:jobs: job {JOB.name}'s workflow, with retries 10, overlap skip and 3 picletter:notify "
-        "receivers, would have 505 actions, over the 500 Logic Apps allows; lower its retries, or give fewer receivers"
+        "receivers, would have 513 actions, over the 500 Logic Apps allows; lower its retries, or give fewer receivers"
     )
 
 
