@@ -8,7 +8,8 @@ import os
 import sys
 from collections.abc import Sequence
 
-from infra.cli import demo, dynos, import_jobs, runs, schedule, synth
+from infra.cli import demo, dynos, import_jobs, runs, schedule, status_file, synth
+from infra.cli.status_file import Ending
 from infra.errors import PicletterError
 
 __all__ = ["build_parser", "main"]
@@ -31,7 +32,9 @@ ENVIRONMENT = """environment variables:
                        https://management.azure.com); the Azure login is `az login` or AZURE_* variables
 
 exit status: 0 done, 2 a problem to fix (one `error:` line says which and how), 130 interrupted;
-run --tail, logs --dyno --tail and trigger --tail exit with the dyno's own status (3 when it is not known)."""
+run --tail, logs --dyno --tail and trigger --tail exit with the dyno's own status (3 when it is not known).
+A job may exit 2 or 3 itself: with --status-file FILE they write how they ended as JSON (outcome exited,
+unknown, error or interrupted, and exitStatus), for scripts that must tell them apart."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -50,14 +53,28 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    path: str | None = getattr(args, "status_file", None)
+    prepared = False
+    ending: Ending | int
     try:
-        return int(args.run(args))
+        if path is not None:
+            status_file.prepare(path, args.following(args), args.following_needs)
+            prepared = True
+        ending = args.run(args)
     except KeyboardInterrupt:
-        return 130
+        ending = status_file.interrupted(130, "interrupted")
     except BrokenPipeError:
         # The reader went away (`| head`): stop quietly, as command-line tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 141
+        ending = status_file.interrupted(141, "the reader of its output went away")
     except PicletterError as exc:  # the one place errors become output (infra.errors)
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        ending = status_file.error(2, str(exc))
+    if not isinstance(ending, Ending):
+        return int(ending)
+    if prepared and path is not None:
+        try:
+            status_file.write(path, ending)
+        except OSError as exc:
+            print(f"error: --status-file {path}: cannot write it ({exc.strerror})", file=sys.stderr)
+    return ending.exit_code

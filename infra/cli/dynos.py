@@ -8,7 +8,8 @@ the log line is the one place Heroku reports it. When that status cannot be know
 without the line, the time is up, Heroku kept failing) it exits 3, EXIT_STATUS_UNKNOWN, with the
 reason on stderr; 2 stays the exit of bad input and of errors before the dyno started. The dyno is
 looked at by its id (from `POST /apps/{app}/dynos`, or its info for `logs --dyno NAME --tail`), its
-log lines by its name: Heroku reuses one-off dyno names (infra.heroku.follow).
+log lines by its name: Heroku reuses one-off dyno names (infra.heroku.follow). A job may exit 2 or 3
+itself: `--status-file` says which it was (infra.cli.status_file).
 
 `run` and `logs` refuse a Fir-generation app first (one `GET /apps/{app}`), and every command a
 Fir dyno's name, with one line each: picletter neither starts commands through Fir's `launcher` nor
@@ -22,6 +23,7 @@ import sys
 from datetime import datetime
 from typing import Any
 
+from infra.cli.status_file import EXIT_STATUS_UNKNOWN, Ending, exited, unknown
 from infra.errors import UserError
 from infra.heroku.client import EMPTY_COMMAND, HerokuClient, retry_settings
 from infra.heroku.environment import heroku_environment
@@ -33,9 +35,17 @@ from infra.heroku.payloads import Dyno
 from infra.job_command import job_and_command
 from infra.names import APP_NAME, DYNO_NAME, FIR_DYNO_NAME, variable_name_refusal, variables_size_refusal
 
-__all__ = ["EXIT_STATUS_UNKNOWN", "register"]
+__all__ = ["EXIT_STATUS_UNKNOWN", "add_status_file_option", "register"]
 
-EXIT_STATUS_UNKNOWN = 3
+
+def add_status_file_option(parser: argparse.ArgumentParser, needs: str) -> None:
+    """--status-file, for the commands that follow a dyno to its exit status (infra.cli.status_file)."""
+    parser.add_argument(
+        "--status-file",
+        metavar="FILE",
+        help=f"with {needs}, write how it ended to FILE as JSON (outcome exited|unknown|error|interrupted, "
+        "exitStatus): tells the job's own exit 2 or 3 from ours",
+    )
 
 
 def _add_app_option(parser: argparse.ArgumentParser) -> None:
@@ -58,7 +68,8 @@ def register(commands: Any) -> None:
         "--max-seconds", type=int, default=0, help="with --tail, stop following after this long (default: ttl + 60)"
     )
     run.add_argument("--tail", action="store_true", help="stream its logs and exit with its exit status")
-    run.set_defaults(run=_run)
+    add_status_file_option(run, "--tail")
+    run.set_defaults(run=_run, following=lambda args: args.tail, following_needs="--tail")
 
     ps = commands.add_parser("ps", help="list the app's dynos")
     _add_app_option(ps)
@@ -69,7 +80,10 @@ def register(commands: Any) -> None:
     logs.add_argument("--dyno", help="only this dyno, e.g. run.1234; with --tail, exit with its exit status")
     logs.add_argument("--tail", action="store_true", help="keep following new lines")
     logs.add_argument("--max-seconds", type=int, default=3600, help="stop following after this long (default 3600)")
-    logs.set_defaults(run=_logs)
+    add_status_file_option(logs, "--dyno and --tail")
+    logs.set_defaults(
+        run=_logs, following=lambda args: bool(args.tail and args.dyno), following_needs="--dyno and --tail"
+    )
 
     stop = commands.add_parser("stop", help="stop a dyno, e.g. run.1234")
     stop.add_argument("dyno", help="the dyno's name as `infra ps` lists it, e.g. run.1234")
@@ -122,7 +136,7 @@ def _refuse_fir_app(heroku: HerokuClient, app: str) -> None:
         raise UserError(refusal)
 
 
-def _run(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace) -> int | Ending:
     env = _env(args.env)
     if canonical_dyno_size(args.size) is None:
         raise UserError(
@@ -148,19 +162,19 @@ def _run(args: argparse.Namespace) -> int:
     return _exit_code(followed, name)
 
 
-def _exit_code(followed: Followed, dyno: str) -> int:
+def _exit_code(followed: Followed, dyno: str) -> Ending:
     """The job's own exit status, or EXIT_STATUS_UNKNOWN with the reason on stderr: never a status
     of ours (a Heroku error while following) that could be taken for the job's."""
     if followed.exit_status is not None:
-        return followed.exit_status
+        return exited(followed.exit_status, dyno)
     print(
         f"{dyno}: its exit status is unknown ({followed.reason}). See `infra logs --dyno {dyno}`",
         file=sys.stderr,
     )
-    return EXIT_STATUS_UNKNOWN
+    return unknown(dyno, followed.reason)
 
 
-def _logs(args: argparse.Namespace) -> int:
+def _logs(args: argparse.Namespace) -> int | Ending:
     if args.max_seconds < 1:
         raise UserError("--max-seconds must be at least 1")
     if args.dyno is not None:

@@ -40,7 +40,8 @@ from infra.azure.history import (
 )
 from infra.azure.trigger import check_enabled, pick_trigger, trigger_now
 from infra.azure.workflow_ref import WorkflowRef, job_from_outputs, parse_workflow_id
-from infra.cli.dynos import EXIT_STATUS_UNKNOWN
+from infra.cli.dynos import add_status_file_option
+from infra.cli.status_file import Ending, exited, unknown
 from infra.errors import UserError
 from infra.heroku.client import HerokuClient, retry_settings
 from infra.heroku.environment import heroku_environment
@@ -90,7 +91,8 @@ def register(commands: Any) -> None:
     trigger.add_argument("--tail", action="store_true", help="follow the dyno's logs and exit with its exit status")
     trigger.add_argument("--app", help="Heroku app for --tail (default: the stack's herokuApp output, $HEROKU_APP)")
     trigger.add_argument("--max-seconds", type=int, default=86400 + 600, help="with --tail, stop following after this")
-    trigger.set_defaults(run=_trigger)
+    add_status_file_option(trigger, "--tail")
+    trigger.set_defaults(run=_trigger, following=lambda args: args.tail, following_needs="--tail")
 
     runs = commands.add_parser("runs", help="act on one run of a job's workflow")
     actions = runs.add_subparsers(dest="action", required=True, metavar="ACTION", help="what to do with the run")
@@ -215,7 +217,7 @@ def _heroku(args: argparse.Namespace, app: str | None) -> tuple[HerokuClient, st
     return HerokuClient(environment.api_key, base_url=environment.api_url, retry=retry_settings(environment)), app
 
 
-def _trigger(args: argparse.Namespace) -> int:
+def _trigger(args: argparse.Namespace) -> int | Ending:
     if args.max_seconds < 1:
         raise UserError("--max-seconds must be at least 1")
     ref, app = _locate(args)
@@ -245,24 +247,27 @@ def _trigger(args: argparse.Namespace) -> int:
                 if heroku is not None and found.dyno and found.dyno not in seen:  # quicker than the look
                     # Its run history names the dyno, not its id: looked at by name.
                     return _follow(args, heroku, (found.dyno, None), found.start, reported=found.exit_status)
-                return EXIT_STATUS_UNKNOWN if found.exit_status is None else found.exit_status
+                if found.exit_status is not None:
+                    return exited(found.exit_status, found.dyno)
+                return unknown(found.dyno, f"run {run} ended {found.status} without an exit report")
             if found is None:
                 print(
                     f"see its dyno with `python -m infra ps` and its outcome with `python -m infra history {args.job}`"
                 )
-                return EXIT_STATUS_UNKNOWN if args.tail else 0
+                return unknown(None, f"no dyno of run {run} was seen") if args.tail else 0
             assert heroku is not None
             dyno = str(found["name"])
             print(f"dyno {dyno} on {heroku[1]}", flush=True)
             if not args.tail:
                 return 0
-            status = _follow(args, heroku, (dyno, found.get("id")), parse_time(found.get("created_at")), reported=None)
+            ending = _follow(args, heroku, (dyno, found.get("id")), parse_time(found.get("created_at")), reported=None)
             seen.add(dyno)
             # With `retries`, a failed attempt is followed by another after its back-off: the job's
             # status is the last attempt's.
-            if status == 0 or not retries or not _next_attempt(azure, ref, run, deadline):
-                return status
-            print(f"{dyno} exited with status {status}; the run starts another attempt after its back-off", flush=True)
+            if ending.exit_status == 0 or not retries or not _next_attempt(azure, ref, run, deadline):
+                return ending
+            said = f"exited with status {ending.exit_status}" if ending.outcome == "exited" else "ended, status unknown"
+            print(f"{dyno} {said}; the run starts another attempt after its back-off", flush=True)
 
 
 def _has_retries(workflow: Mapping[str, Any]) -> bool:
@@ -290,7 +295,7 @@ def _follow(
     named: tuple[str, str | None],
     started: datetime | None,
     reported: int | None,
-) -> int:
+) -> Ending:
     """Follow the logs of the dyno NAMED (its name and id, None when not known) to its exit status
     (Heroku's `Process exited` line), else the status it REPORTED to the run, else unknown (3, the
     reason on stderr), never a status of a Heroku error."""
@@ -300,28 +305,28 @@ def _follow(
         client, app, dyno, dyno_id=dyno_id, started=started, max_seconds=args.max_seconds, emit=_print
     )
     if followed.exit_status is not None:
-        return followed.exit_status
+        return exited(followed.exit_status, dyno)
     if reported is not None:  # the wrapper's own report to the run: the job's status too
-        return reported
+        return exited(reported, dyno)
     print(
         f"{dyno}: its exit status is unknown ({followed.reason}). See `python -m infra history {args.job}`",
         file=sys.stderr,
     )
-    return EXIT_STATUS_UNKNOWN
+    return unknown(dyno, followed.reason)
 
 
-def _not_found(args: argparse.Namespace, candidates: tuple[str, ...], status: str | None) -> int:
+def _not_found(args: argparse.Namespace, candidates: tuple[str, ...], status: str | None) -> int | Ending:
     if candidates:
-        print(
+        said = (
             f"triggered job {args.job}, but {len(candidates)} runs started at the same time ({', '.join(candidates)}) "
-            "and Azure's answer names none: see `python -m infra history " + args.job + "`",
-            file=sys.stderr,
+            "and Azure's answer names none: see `python -m infra history " + args.job + "`"
         )
     elif status:
-        print(f"the trigger of job {args.job} fired no run (trigger history: {status})", file=sys.stderr)
+        said = f"the trigger of job {args.job} fired no run (trigger history: {status})"
     else:
-        print(f"triggered job {args.job}, but no run appeared in its trigger history within a minute", file=sys.stderr)
-    return EXIT_STATUS_UNKNOWN if args.tail else 0
+        said = f"triggered job {args.job}, but no run appeared in its trigger history within a minute"
+    print(said, file=sys.stderr)
+    return unknown(None, said) if args.tail else 0
 
 
 def _run_dynos(heroku: tuple[HerokuClient, str] | None) -> set[str]:

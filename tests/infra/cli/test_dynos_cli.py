@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Any
+
 import pytest
 
 from infra.cli import main
@@ -337,3 +341,65 @@ def test_logs_of_a_gone_dyno_given_by_its_id_is_one_line(
     gone = "01234567-89ab-cdef-0123-456789abcdef"
     assert main(["logs", "--app", APP, "--dyno", gone]) == 2
     assert "pass the name (run.NNNN) instead" in capsys.readouterr().err
+
+
+def status_of(path: Path) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(path.read_text())
+    return loaded
+
+
+@pytest.mark.parametrize(
+    ("exit_status", "outcome"), [(3, "exited"), (2, "exited"), (None, "unknown")], ids=["job-3", "job-2", "lost"]
+)
+def test_the_status_file_tells_the_jobs_own_3_from_unknown(
+    heroku_env: FakeHeroku, tmp_path: Path, exit_status: int | None, outcome: str
+) -> None:
+    # Exit 3 means both "the job exited 3" and "unknown": the file says which.
+    heroku_env.dyno_exit_status = exit_status
+    path = tmp_path / "status.json"
+    path.write_text('{"outcome": "exited", "exitStatus": 0}')  # an earlier run's, never read as this one's
+    command = ["run", "picletter", "--app", APP, "--tail", "--max-seconds", "1", "--status-file", str(path)]
+    assert main(command) == (EXIT_STATUS_UNKNOWN if exit_status is None else exit_status)
+    status = status_of(path)
+    assert (status["outcome"], status["exitStatus"], status["dyno"]) == (outcome, exit_status, "run.1")
+    assert status["exitCode"] == (EXIT_STATUS_UNKNOWN if exit_status is None else exit_status)
+    assert (status["reason"] is None) == (exit_status is not None)
+    assert [p.name for p in tmp_path.iterdir()] == ["status.json"]  # no temporary file left
+
+
+def test_logs_writes_the_status_file_too(heroku_env: FakeHeroku, tmp_path: Path) -> None:
+    heroku_env.dyno_exit_status = 3
+    main(["run", "picletter", "--app", APP])
+    path = tmp_path / "status.json"
+    assert main(["logs", "--app", APP, "--dyno", "run.1", "--tail", "--status-file", str(path)]) == 3
+    assert status_of(path)["outcome"] == "exited"
+
+
+def test_an_error_after_the_checks_is_recorded_as_an_error(heroku_env: FakeHeroku, tmp_path: Path) -> None:
+    path = tmp_path / "status.json"
+    assert main(["run", "picletter", "--app", "no-such-app", "--tail", "--status-file", str(path)]) == 2
+    status = status_of(path)
+    assert (status["outcome"], status["exitStatus"], status["exitCode"]) == ("error", None, 2)
+    assert "no-such-app" in status["reason"]
+
+
+@pytest.mark.parametrize(
+    ("extra", "said"),
+    [
+        ([], "--status-file needs --tail"),
+        (
+            ["--tail", "--status-file", "/nonexistent-folder-7f3e/status.json"],
+            "cannot write in /nonexistent-folder-7f3e",
+        ),
+    ],
+    ids=["without-tail", "missing-folder"],
+)
+def test_a_status_file_that_would_not_be_written_is_refused_before_any_dyno_starts(
+    heroku_env: FakeHeroku, tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: list[str], said: str
+) -> None:
+    options = extra or ["--status-file", str(tmp_path / "status.json")]
+    assert main(["run", "picletter", "--app", APP, *options]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and said in err and len(err.splitlines()) == 1
+    assert heroku_env.apps[APP].dynos == {}
+    assert not heroku_env.requests

@@ -451,3 +451,16 @@ def test_trigger_tail_of_a_job_with_retries_exits_with_the_last_attempts_status(
     out = capsys.readouterr().out
     assert "run.1 exited with status 1; the run starts another attempt" in out
     assert "dyno run.2 on picletter-test" in out and out.rstrip().endswith("Process exited with status 0")
+
+
+def test_trigger_tail_writes_the_status_file(
+    azure: FakeLogicApps, heroku: FakeHeroku, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    azure.add_workflow("wf-job", JOB)
+    heroku.dyno_exit_status = None
+    starts_dynos(azure, heroku)
+    path = tmp_path / "status.json"
+    assert trigger("--tail", "--max-seconds", "1", "--status-file", str(path)) == EXIT_STATUS_UNKNOWN
+    status = json.loads(path.read_text())
+    assert (status["outcome"], status["exitStatus"], status["exitCode"]) == ("unknown", None, EXIT_STATUS_UNKNOWN)
+    assert status["dyno"] in capsys.readouterr().out and "no exit line" in status["reason"]
