@@ -12,7 +12,7 @@ from pulumi_azure_native import logic
 if TYPE_CHECKING:  # loading azure-native's monitor module costs ~100 ms: only stacks with alerts pay it
     from pulumi_azure_native import monitor
 
-from infra.dynamic.catch_up_start import CatchUpStart
+from infra.dynamic.catch_up_start import CatchUpStart, WorkflowIdentity
 from infra.settings import JobSettings, NotifyReceiver
 from infra.workflow import TOKEN_PARAMETER, build_definition, needs_run_history, replacement_key, url_parameter
 from infra.workflow.notify import READER_ROLE
@@ -90,7 +90,10 @@ class ScheduledDynoJob(pulumi.ComponentResource):
         start: pulumi.Output[str | None] = pulumi.Output.from_input(None)
         if job.catch_up:
             self.window_start = CatchUpStart(
-                self.window_start_name(name), job.schedule, opts=pulumi.ResourceOptions(parent=self)
+                self.window_start_name(name),
+                job.schedule,
+                WorkflowIdentity(args.location, args.resource_group_name, replacement_key(job)),
+                opts=pulumi.ResourceOptions(parent=self),
             )
             start = self.window_start.windowStart
         definition = pulumi.Output.all(args.heroku_app, start).apply(
