@@ -37,6 +37,7 @@ __all__ = [
     "catch_up_refusal",
     "concurrency_generation",
     "overlap_refusal",
+    "past_window_start",
     "queue_wait_limit",
     "trigger_concurrency",
 ]
@@ -144,6 +145,34 @@ def catch_up_refusal(recurrence: Recurrence) -> str | None:
             f"this schedule runs at set times ({_grid(recurrence)})"
         )
     return None
+
+
+# The longest a Sliding Window of each frequency lasts (a month: 31 days), so that a start refused
+# below lies at least one whole window in the past.
+_LONGEST_WINDOW = {
+    "Minute": timedelta(minutes=1),
+    "Hour": timedelta(hours=1),
+    "Day": timedelta(days=1),
+    "Week": timedelta(weeks=1),
+    "Month": timedelta(days=31),
+}
+
+
+def past_window_start(recurrence: Recurrence, start: str, now: datetime) -> str | None:
+    """Why a workflow created at NOW must not get the Sliding Window START (local wall time in
+    RECURRENCE's zone), or None. Logic Apps runs every window from a start in the past (Microsoft,
+    connectors-native-sliding-window.md: "specify a start time in the past, which runs all past
+    recurrences"): a start whose first window has ended replays windows, each a run with its own dyno.
+    The window under way at NOW is the first run any start gives, so it is allowed."""
+    begins = datetime.fromisoformat(start).replace(tzinfo=ZoneInfo(recurrence.iana_zone))
+    window = _LONGEST_WINDOW[recurrence.frequency] * recurrence.interval
+    if begins + window > now:
+        return None
+    return (
+        f"its Sliding Window would start at {start} ({recurrence.time_zone}), at least "
+        f"{(now - begins) // window:,} whole windows ago, and Logic Apps runs every window from a start in the past, "
+        "each with a dyno"
+    )
 
 
 def overlap_refusal(overlap: Overlap, report_exit: bool, catch_up: bool) -> str | None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 from pulumi_azure_native import logic
@@ -13,8 +14,17 @@ if TYPE_CHECKING:  # loading azure-native's monitor module costs ~100 ms: only s
     from pulumi_azure_native import monitor
 
 from infra.dynamic.catch_up_start import CatchUpStart, WorkflowIdentity
+from infra.errors import PicletterError
+from infra.run_rules import past_window_start
 from infra.settings import JobSettings, NotifyReceiver
-from infra.workflow import TOKEN_PARAMETER, build_definition, needs_run_history, replacement_key, url_parameter
+from infra.workflow import (
+    TOKEN_PARAMETER,
+    TRIGGER_NAMES,
+    build_definition,
+    needs_run_history,
+    replacement_key,
+    url_parameter,
+)
 from infra.workflow.notify import READER_ROLE
 
 __all__ = ["ScheduledDynoJob", "ScheduledDynoJobArgs"]
@@ -59,6 +69,17 @@ def _runs_failed_criteria() -> monitor.MetricAlertSingleResourceMultipleMetricCr
     )
 
 
+def _sliding_window_start(inputs: Mapping[str, Any] | None) -> str | None:
+    """The Sliding Window start in a workflow's INPUTS; None when there is none or it is not known
+    yet (a preview holds the engine's unknown marker where a value is computed later)."""
+    try:
+        start = (inputs or {})["definition"]["triggers"][TRIGGER_NAMES[True]]["recurrence"]["startTime"]
+        datetime.fromisoformat(start)
+    except (KeyError, TypeError, ValueError):
+        return None
+    return str(start)
+
+
 class ScheduledDynoJob(pulumi.ComponentResource):
     TYPE = "picletter:azure:ScheduledDynoJob"
 
@@ -74,6 +95,10 @@ class ScheduledDynoJob(pulumi.ComponentResource):
     @staticmethod
     def window_start_name(name: str) -> str:
         return f"{name}-window-start"
+
+    @staticmethod
+    def window_start_check_name(name: str) -> str:
+        return f"{name}-window-start-ahead"
 
     workflow: logic.Workflow
     # A monitor.MetricAlert; typed by its base class, because Pulumi resolves these annotations at
@@ -110,6 +135,13 @@ class ScheduledDynoJob(pulumi.ComponentResource):
             parameters[url_parameter(index)] = logic.WorkflowParameterArgs(
                 type=logic.ParameterType.SECURE_STRING, value=pulumi.Output.secret(receiver.url)
             )
+        # A new workflow (first deploy, replacement, or re-created after it was deleted outside Pulumi
+        # and `pulumi refresh` dropped it) never gets a start whose windows are already over.
+        hooks = (
+            pulumi.ResourceHookBinding(before_create=[self._refuse_a_past_window_start(name, job)])
+            if self.window_start
+            else None
+        )
         self.workflow = logic.Workflow(
             self.workflow_name(name),
             resource_group_name=args.resource_group_name,
@@ -125,7 +157,7 @@ class ScheduledDynoJob(pulumi.ComponentResource):
             # Trigger concurrency cannot be removed from a Logic App once set
             # (CannotDisableTriggerConcurrency): a change that drops it replaces the workflow, and
             # the preview shows the replace (docs/adr/0006-retry-policy-and-run-status.md).
-            opts=pulumi.ResourceOptions(parent=self, replacement_trigger=replacement_key(job)),
+            opts=pulumi.ResourceOptions(parent=self, replacement_trigger=replacement_key(job), hooks=hooks),
         )
         if args.alert_action_group_id is not None:
             self._alert_on_failed_runs(name, args)
@@ -142,6 +174,27 @@ class ScheduledDynoJob(pulumi.ComponentResource):
                 "timeZone": job.time_zone,
                 "recurrence": self.recurrence,
             }
+        )
+
+    def _refuse_a_past_window_start(self, name: str, job: JobSettings) -> pulumi.ResourceHook:
+        """A before-create hook: CatchUpStart sees only its own inputs, so after the workflow was
+        deleted outside Pulumi it still holds the old start; the engine runs this hook, in the
+        program, just before it creates the workflow (also in previews), where a past start is seen."""
+        window_start = self.window_start
+        assert window_start is not None
+
+        async def check(args: pulumi.ResourceHookArgs) -> None:
+            start = _sliding_window_start(args.new_inputs)
+            if start is None or not (reason := past_window_start(job.schedule, start, datetime.now(UTC))):
+                return
+            urn = await window_start.urn.future()
+            raise PicletterError(
+                f"job {job.name}: its workflow is to be created (was it deleted outside Pulumi?), but {reason}; "
+                f"run `pulumi up --replace '{urn}'` to start its windows after now"
+            )
+
+        return pulumi.ResourceHook(
+            self.window_start_check_name(name), check, pulumi.ResourceHookOptions(on_dry_run=True)
         )
 
     @staticmethod

@@ -17,6 +17,8 @@ from tests.engine.harness import Engine, engine_world, export_commit
 from tests.fakes.azure_native import reveal
 
 WORKFLOW_TYPE = "azure-native:logic:Workflow"
+START = "picletter:azure:ScheduledDynoJob$pulumi-python:dynamic/picletter:CatchUpStart::sync-window-start"
+WORKFLOW_STEP = f"picletter:azure:ScheduledDynoJob${WORKFLOW_TYPE}"
 # On the grid of `every 15 minutes`, six months before these tests were written: a stack set up then.
 LONG_AGO = "2026-05-25T07:00:00"
 # The program before CatchUpStart held the workflow's location, group and replacement key.
@@ -95,6 +97,28 @@ def test_a_workflow_replaced_by_a_location_change_starts_ahead(engine: Engine) -
     engine.pulumi("preview", "--expect-no-changes")
 
 
+def test_a_workflow_deleted_in_the_portal_is_not_recreated_with_the_old_start(engine: Engine) -> None:
+    deploy_pinned_long_ago(engine)
+    ((workflow_id, _),) = engine.azure.of_type(WORKFLOW_TYPE).items()
+    engine.azure.delete_out_of_band(workflow_id)
+    engine.pulumi("refresh", "--yes")
+
+    # The start cannot see the workflow is gone; the workflow's create refuses the old start, in
+    # the preview and in the update, and names the command that moves it ahead.
+    (start_urn,) = [r["urn"] for urn, r in engine.resources().items() if urn.endswith("::sync-window-start")]
+    fix = f"pulumi up --replace '{start_urn}'"
+    for command in (("preview",), ("up", "--yes", "--skip-preview")):
+        refused = engine.pulumi(*command, check=False)
+        assert refused.returncode != 0 and fix in refused.stdout + refused.stderr
+        assert "Traceback" not in refused.stdout + refused.stderr
+    assert engine.azure.of_type(WORKFLOW_TYPE) == {}
+
+    before = utc_now()
+    engine.up("--replace", start_urn)
+    assert workflow_start(engine) >= before
+    engine.pulumi("preview", "--expect-no-changes")
+
+
 def test_a_stack_set_up_before_the_workflows_keys_keeps_its_start_then_follows_them(tmp_path: Path) -> None:
     earlier = tmp_path / "earlier"
     earlier.mkdir()
@@ -102,6 +126,9 @@ def test_a_stack_set_up_before_the_workflows_keys_keeps_its_start_then_follows_t
     with engine_world(tmp_path / "world", root=earlier, apps={"picletter-test": {}}) as engine:
         deploy_pinned_long_ago(engine)
         engine.replace_program()
+        # What `pulumi up` previews first: the start's update, and the workflow's definition unknown
+        # until then (a dynamic provider has no preview of an update); the update changes only the start.
+        assert engine.preview_steps() == sorted([("update", START), ("update", f"{WORKFLOW_STEP}::sync-workflow")])
         engine.up()
         # The start gained the workflow's keys in place; the workflow saw no change.
         assert [c.method for c in engine.azure.writes() if c.type == WORKFLOW_TYPE] == ["Create"]

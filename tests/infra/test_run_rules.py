@@ -1,12 +1,19 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import pytest
 
 from infra.job_command import dyno_command
-from infra.run_rules import blocks_next_run, catch_up_refusal, overlap_refusal, trigger_concurrency
-from infra.schedule import compile_schedule
+from infra.run_rules import (
+    blocks_next_run,
+    catch_up_refusal,
+    overlap_refusal,
+    past_window_start,
+    trigger_concurrency,
+)
+from infra.schedule import Recurrence, compile_schedule
 
 
 @pytest.mark.parametrize(
@@ -81,3 +88,29 @@ def test_a_queued_run_may_wait_until_its_next_recurrence() -> None:
     # Too many uneven slots for one expression: the shortest gap for all.
     busy = queue_wait_limit(replace(daily, hours=tuple(range(9, 18)), minutes=tuple(range(0, 60, 2))))
     assert busy.per_slot == {} and busy.shortest == 120
+
+
+EVERY_15_MINUTES_BERLIN = Recurrence(
+    frequency="Minute",
+    interval=15,
+    start_time="2026-01-01T00:00:00",
+    time_zone="W. Europe Standard Time",
+    iana_zone="Europe/Berlin",
+)
+
+
+@pytest.mark.parametrize(
+    ("start", "refused"),
+    [
+        ("2026-11-25T13:15:00", False),  # ahead (12:15 UTC)
+        ("2026-11-25T12:50:00", False),  # the window under way: the first run any start gives
+        ("2026-11-25T12:45:00", True),  # one whole window over: it would be replayed
+        ("2026-05-25T09:00:00", True),  # six months: about 17,500 windows
+    ],
+)
+def test_a_new_workflow_refuses_a_sliding_window_start_whose_windows_are_over(start: str, refused: bool) -> None:
+    now = datetime(2026, 11, 25, 12, 0, 30, tzinfo=UTC)  # 13:00:30 in Berlin
+    reason = past_window_start(EVERY_15_MINUTES_BERLIN, start, now)
+    assert (reason is not None) == refused
+    if start.startswith("2026-05"):
+        assert reason is not None and "at least 17,684 whole windows ago" in reason
