@@ -8,13 +8,14 @@ produce the same definition (no diff); Logic Apps computes the next run from it.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from infra.schedule.cron import CronFields, parse_cron
 from infra.schedule.errors import ScheduleError
 from infra.schedule.moment import parse_moment
-from infra.schedule.plan import INTERVAL_LIMITS, Plan
+from infra.schedule.plan import INTERVAL_LIMITS, Plan, one_time_a_month_day
 from infra.schedule.recurrence import FREQUENCIES, WEEK_DAYS, Recurrence
 from infra.schedule.timezones import LOGIC_APPS_ZONES, iana_zone, windows_zone
 from infra.schedule.words import EXAMPLES, parse_words
@@ -86,6 +87,8 @@ def _cron_plan(expression: str, fields: CronFields) -> Plan:
             f"cron {expression!r} runs every day of some months only; Logic Apps cannot express that. "
             f"Nearest: `{m} {h} * * *` (every day), or `{m} {h} 1-28 {fields.text.split()[3]} *` (monthly days)"
         )
+    month = fields.text.split()[3]
+    one_time_a_month_day(hours, minutes, lambda hour, minute: f"{minute} {hour} {dom} {month} {dow}")
     return Plan(
         "Month",
         interval,
@@ -122,6 +125,24 @@ def _int_list(value: Any, key: str, low: int, high: int, *, allow_negative: bool
             span = f"{low} to {high}" + (f" (or -1 to -{high} from the month's end)" if allow_negative else "")
             raise ScheduleError(f"schedule.{key} value {item!r} must be {span}")
     return tuple(sorted(set(value)))
+
+
+def _month_start(start: datetime, hours: tuple[int, ...], minutes: tuple[int, ...], *, given: bool) -> datetime:
+    """START for a raw Month recurrence, on its one time of day (plan.one_time_a_month_day says why):
+    the default start is moved onto it, a given one that is elsewhere is refused."""
+    one_time_a_month_day(
+        hours or (start.hour,), minutes or (start.minute,), lambda hour, minute: f"hours [{hour}], minutes [{minute}]"
+    )
+    clock = (hours[0] if hours else start.hour, minutes[0] if minutes else start.minute)
+    if not given:
+        return start.replace(hour=clock[0], minute=clock[1])
+    if (start.hour, start.minute) != clock:
+        raise ScheduleError(
+            f"recurrence startTime {start:%H:%M} must be at the schedule's time of day {clock[0]:02d}:{clock[1]:02d} "
+            "for a Month recurrence: Logic Apps may ignore schedule.hours and schedule.minutes there and run at "
+            "the start time's; set startTime to that time or leave it out"
+        )
+    return start
 
 
 def _raw_recurrence(raw: Mapping[str, Any], zone: str | None) -> Recurrence:
@@ -166,14 +187,18 @@ def _raw_recurrence(raw: Mapping[str, Any], zone: str | None) -> Recurrence:
     week_days = schedule.get("weekDays", [])
     if not isinstance(week_days, list) or any(day not in WEEK_DAYS for day in week_days):
         raise ScheduleError(f"schedule.weekDays must list days among {', '.join(WEEK_DAYS)}")
+    hours = _int_list(schedule["hours"], "hours", 0, 23) if "hours" in schedule else ()
+    minutes = _int_list(schedule["minutes"], "minutes", 0, 59) if "minutes" in schedule else ()
+    if frequency == "Month":
+        parsed = _month_start(parsed, hours, minutes, given="startTime" in raw)
     return Recurrence(
         frequency=frequency,
         interval=interval,
         start_time=parsed.strftime("%Y-%m-%dT%H:%M:%S"),
         time_zone=windows_id,
         iana_zone=resolved_zone,
-        hours=_int_list(schedule["hours"], "hours", 0, 23) if "hours" in schedule else (),
-        minutes=_int_list(schedule["minutes"], "minutes", 0, 59) if "minutes" in schedule else (),
+        hours=hours,
+        minutes=minutes,
         week_days=tuple(day for day in WEEK_DAYS if day in week_days),
         month_days=(
             _int_list(schedule["monthDays"], "monthDays", 1, 31, allow_negative=True) if "monthDays" in schedule else ()

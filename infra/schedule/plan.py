@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from infra.schedule.errors import ScheduleError
 from infra.schedule.recurrence import Frequency, Grid
 
-__all__ = ["INTERVAL_LIMITS", "Plan", "clock", "times_grid"]
+__all__ = ["INTERVAL_LIMITS", "Plan", "clock", "one_time_a_month_day", "times_grid"]
 
 # Logic Apps' documented interval limits per frequency.
 INTERVAL_LIMITS: dict[str, int] = {
@@ -58,3 +59,27 @@ def times_grid(times: list[tuple[int, int]]) -> tuple[tuple[int, ...], tuple[int
             "expressed; use the same minutes for every hour (e.g. 07:00, 19:00) or one job per time"
         )
     return hours, minutes
+
+
+def one_time_a_month_day(hours: tuple[int, ...], minutes: tuple[int, ...], job_at: Callable[[int, int], str]) -> None:
+    """Refuse a Month recurrence with more than one time of day; JOB_AT(hour, minute) writes the
+    schedule of one job at that time, in the user's own form.
+
+    Microsoft's sources disagree on whether `schedule.hours` and `schedule.minutes` apply to a Month
+    recurrence: the workflow definition reference ("Applies only when frequency is Day or Week"),
+    the Recurrence connector page and the designer (LogicAppsUX recurrence editor: no hours or
+    minutes for Month) say no; the scheduling concepts page shows a Month example with 24 hours.
+    Where they are ignored, a Month recurrence runs at its start time's clock only, and the other
+    times are silently lost. One time of day, pinned as the start time's clock, runs the same under
+    both readings; several cannot, so they are refused (tests/infra/schedule/test_month_readings.py).
+    """
+    times = [(hour, minute) for hour in hours for minute in minutes]
+    if len(times) <= 1:
+        return
+    jobs = [f"`{job_at(hour, minute)}`" for hour, minute in times]
+    listed = " and ".join(jobs) if len(jobs) == 2 else ", ".join(jobs[:3]) + f" ... ({len(jobs)} jobs)"
+    raise ScheduleError(
+        f"a monthly schedule here runs {len(times)} times a day; Microsoft documents schedule.hours and "
+        "schedule.minutes for Day and Week recurrences only, so Logic Apps may run a Month recurrence at "
+        f"its start time alone and silently skip the rest: make one job per time of day: {listed}"
+    )

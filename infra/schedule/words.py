@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from infra.schedule.errors import ScheduleError
-from infra.schedule.plan import Plan, clock, times_grid
+from infra.schedule.plan import Plan, clock, one_time_a_month_day, times_grid
 from infra.schedule.recurrence import WEEK_DAYS
 
 __all__ = ["EXAMPLES", "parse_words"]
@@ -22,7 +22,7 @@ EXAMPLES = (
     "every 2 weeks on fri at 16:00",
     "monthly on day 1 at 06:00",
     "monthly on last day at 18:00",
-    "monthly on day 1,15 at 06:00, 18:00",
+    "monthly on day 1,15 at 06:00",
 )
 
 _DAY_ALIASES = {
@@ -94,6 +94,9 @@ def parse_words(text: str) -> Plan | None:
         r"(?:monthly|every (?:(?P<n>\d+) )?months?) on (?:the )?(?:days? )?(?P<d>.+?) at (?P<t>.+)", words
     ):
         hours, minutes = _times(m["t"])
+        every = f"every {m['n']} months" if m["n"] else "monthly"
+        days = m["d"] if m["d"].startswith("last") else f"day {m['d']}"
+        one_time_a_month_day(hours, minutes, lambda hour, minute: f"{every} on {days} at {hour:02d}:{minute:02d}")
         return Plan(
             "Month",
             int(m["n"] or 1),

@@ -118,6 +118,11 @@ def test_a_retired_dyno_size_becomes_its_successor_with_a_note() -> None:
         ({"nickname": "n", "schedule": "0 9 * * *"}, "has no command"),
         ({"nickname": "n", "command": "x"}, "has no schedule"),
         ({"nickname": "n", "command": "x", "schedule": "0 9 8-14 * 5"}, "Logic Apps cannot combine"),
+        # A Month recurrence may run at its start time alone (infra.schedule.plan.one_time_a_month_day).
+        (
+            {"nickname": "n", "command": "x", "schedule": "0 7,19 1 * *"},
+            "schedule '0 7,19 1 * *' in UTC: a monthly schedule here runs 2 times a day",
+        ),
         ({"nickname": "n", "command": "x", "schedule": "0 9 * * *", "timezone": "Mars/Olympus"}, "time zone"),
         ({"nickname": "n", "command": "x", "schedule": "0 9 * * *", "dyno": "Giant-9X"}, "not a Heroku dyno size"),
         ({"nickname": "n", "command": "x", "schedule": "0 9 * * *", "timeout": 90_000}, "timeToLive"),

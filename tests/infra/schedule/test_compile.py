@@ -97,18 +97,6 @@ CASES: list[tuple[Any, str | None, dict[str, Any]]] = [
         },
     ),
     (
-        # Microsoft's schedule concepts page shows a Month recurrence with hours.
-        "0 7,19 1 * *",
-        None,
-        {
-            "frequency": "Month",
-            "interval": 1,
-            "startTime": "2026-01-01T07:00:00",
-            "timeZone": "UTC",
-            "schedule": {"hours": [7, 19], "minutes": [0], "monthDays": [1]},
-        },
-    ),
-    (
         "0 0 1 */3 *",
         None,
         {
@@ -193,6 +181,7 @@ def test_raw_recurrence_with_utc_start_is_converted_to_local_time() -> None:
         ("0 0 7 * * *", None, "has 6 fields; a seconds (or year) field is not standard cron"),
         ("daily at 07:00, 19:30", None, "every listed hour combined with every listed minute"),
         ("0 7 L * *", None, "monthly on last day"),
+        ("0 7,19 1 * *", None, "make one job per time of day: `0 7 1 * *` and `0 19 1 * *`"),
         ("0 24 * * *", None, "hour field: 24 is outside 0-23"),
         ("5-1 * * * *", None, "runs backwards"),
         ("*/0 * * * *", None, "step '0'"),
