@@ -9,7 +9,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from infra.errors import UserError
-from infra.schedule import compile_schedule, fixed_offset_warning, next_runs, parse_moment, runs_as_json
+from infra.schedule import (
+    compile_schedule,
+    drift_note,
+    fixed_offset_warning,
+    next_runs,
+    parse_moment,
+    runs_as_json,
+)
 
 __all__ = ["register", "run"]
 
@@ -53,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
             "recurrence": recurrence.to_arm(),
             "timeZone": recurrence.iana_zone,
             "nextRuns": runs_as_json(runs),
+            **({"note": note} if (note := drift_note(recurrence)) else {}),
         }
         print(json.dumps(payload, indent=2))
         return 0
@@ -60,4 +68,6 @@ def run(args: argparse.Namespace) -> int:
     print(f"next {len(runs)} runs ({recurrence.iana_zone} | UTC):")
     for moment in runs:
         print(f"  {moment:%a %Y-%m-%d %H:%M %Z}  |  {moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC")
+    if note := drift_note(recurrence):
+        print(f"note: {note}")
     return 0

@@ -7,7 +7,7 @@ recurrences; pure, so it imports nothing of infra's but infra.errors.
 from infra.schedule.compile import compile_schedule
 from infra.schedule.errors import ScheduleError
 from infra.schedule.moment import parse_moment
-from infra.schedule.next_runs import first_run_after, next_runs, runs_as_json
+from infra.schedule.next_runs import drift_note, first_run_after, next_runs, runs_as_json
 from infra.schedule.recurrence import Recurrence
 from infra.schedule.timezones import fixed_offset_warning, windows_zone
 
@@ -15,6 +15,7 @@ __all__ = [
     "Recurrence",
     "ScheduleError",
     "compile_schedule",
+    "drift_note",
     "first_run_after",
     "fixed_offset_warning",
     "next_runs",

@@ -1,6 +1,8 @@
 """When a Logic Apps recurrence fires, computed the way Logic Apps does.
 
-- Minute and Hour recurrences count elapsed time from the start time.
+- Minute and Hour recurrences count elapsed time from the start time. Logic Apps places only the
+  first run that way and counts each later one from the last run, so the real runs may come later
+  than these (`drift_note`).
 - Day, Week and Month recurrences keep local wall-clock time in the time zone across DST: the
   interval counts calendar days, weeks (starting Sunday) or months from the start time's, and each
   run is at every listed hour x minute (the start time's hour and minute where none are listed).
@@ -18,9 +20,19 @@ from zoneinfo import ZoneInfo
 
 from infra.schedule.recurrence import WEEK_DAYS, Recurrence
 
-__all__ = ["first_run_after", "next_runs", "runs_as_json"]
+__all__ = ["drift_note", "first_run_after", "next_runs", "runs_as_json"]
 
 _HORIZON_DAYS = 366 * 5
+# Microsoft, "Schedule and run recurring automated tasks" (concepts-schedule-automated-recurring-
+# tasks-workflows.md, "Patterns for start date and time"): a Recurrence without a schedule and with a
+# past start time "Calculates run times based on the specified start time and discards past run
+# times. Runs the first workload at the next future run time. Runs future workloads based on
+# calculations from the last run time", and those "might drift due to factors such as latency".
+_DRIFT_NOTE = (
+    "Logic Apps counts each run of a recurrence without hours or days from the last run, so the runs "
+    "after the first may come later than shown (latency adds up); for fixed clock marks write cron "
+    "(`*/15 * * * *`) or `hourly at :15`"
+)
 
 
 def _local(day: date, hour: int, minute: int, zone: ZoneInfo) -> datetime:
@@ -98,3 +110,11 @@ def first_run_after(rec: Recurrence, after: datetime) -> str:
     takes (`2026-11-23T07:00:00`): a start on the recurrence's own grid that lies ahead."""
     (run,) = next_runs(rec, after, 1)
     return run.strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def drift_note(rec: Recurrence) -> str | None:
+    """Why REC's real runs may come later than `next_runs` says, or None when they keep wall-clock
+    marks: a recurrence with no schedule (every Minute and Hour one) is counted from its last run."""
+    if rec.hours or rec.minutes or rec.week_days or rec.month_days:
+        return None
+    return _DRIFT_NOTE

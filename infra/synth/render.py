@@ -24,7 +24,7 @@ from infra.components.scheduled_dyno_job import ScheduledDynoJob
 from infra.dynamic.heroku_build import HerokuBuild
 from infra.dynamic.heroku_config_vars import HerokuConfigVars
 from infra.errors import ConfigError, UserError
-from infra.schedule import Recurrence, next_runs, runs_as_json
+from infra.schedule import Recurrence, drift_note, next_runs, runs_as_json
 from infra.settings import settings_from_config
 from infra.synth.arm import arm_template
 from infra.synth.cost import ASSUMPTIONS, JobCost, estimate
@@ -177,6 +177,7 @@ def review(run: ProgramRun, stack: str, now: datetime, run_seconds: int) -> Revi
             "recurrence": job.schedule.to_arm(),
             "enabled": job.enabled,
             "nextRuns": runs_as_json(runs),
+            **({"note": note} if (note := drift_note(job.schedule)) else {}),
         }
     files["azuredeploy.json"] = arm_template(workflows)
     files["schedules.json"] = schedules
@@ -199,7 +200,8 @@ def review(run: ProgramRun, stack: str, now: datetime, run_seconds: int) -> Revi
     for job in jobs:
         upcoming = schedules[job.name]["nextRuns"]
         first = upcoming[0]["local"] if upcoming else "never (disabled)"
-        lines.append(f"  {job.name}: {job.schedule_source} ({job.time_zone}), next {first}")
+        later = " (later runs counted from the last: see schedules.json)" if "note" in schedules[job.name] else ""
+        lines.append(f"  {job.name}: {job.schedule_source} ({job.time_zone}), next {first}{later}")
     lines.append(f"  estimated cost: ${total:.2f}/month (see cost.md for assumptions)")
     return Review(files=files, summary_lines=lines)
 

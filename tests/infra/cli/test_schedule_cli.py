@@ -64,3 +64,22 @@ def test_a_reader_that_goes_away_ends_the_command_quietly() -> None:
     )
     assert done.stdout.startswith("{")
     assert "Traceback" not in done.stderr and "BrokenPipeError" not in done.stderr
+
+
+@pytest.mark.parametrize("expression", ["every 15 minutes", "every 2 hours", '{"frequency": "Day"}'])
+def test_runs_counted_from_the_last_run_say_they_may_come_later(
+    expression: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["schedule", expression, "--count", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "note: Logic Apps counts each run of a recurrence without hours or days from the last run" in out
+    assert main(["schedule", expression, "--count", "2", "--json"]) == 0
+    assert "from the last run" in json.loads(capsys.readouterr().out)["note"]
+
+
+@pytest.mark.parametrize("expression", ["*/15 * * * *", "hourly at :15", "monthly on day 1 at 06:00"])
+def test_wall_clock_schedules_carry_no_drift_note(expression: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schedule", expression, "--count", "2"]) == 0
+    assert "note:" not in capsys.readouterr().out
+    assert main(["schedule", expression, "--count", "2", "--json"]) == 0
+    assert "note" not in json.loads(capsys.readouterr().out)

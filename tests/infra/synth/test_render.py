@@ -220,3 +220,21 @@ def test_a_notify_stack_renders_with_receiver_parameters_and_a_runs_reader(tmp_p
     assert "exit 0 after a failed run: 12" in cost
     written = "".join(path.read_text() for path in (tmp_path / "out").rglob("*") if path.is_file())
     assert "ciphertext-canary" not in written
+
+
+def test_runs_counted_from_the_last_run_are_marked_as_such(tmp_path: Path) -> None:
+    """Microsoft's scheduling concepts page: without a schedule, later runs count from the last run."""
+    jobs = [
+        {"name": "often", "command": "x", "schedule": "every 15 minutes"},
+        {"name": "marks", "command": "x", "schedule": "*/15 * * * *"},
+    ]
+    stack = write_stack(
+        tmp_path,
+        {"azure-native:location": "westeurope", "picletter:herokuApp": "review-app", "picletter:jobs": jobs},
+    )
+    result = synth(stack, tmp_path / "out", now=NOW)
+    schedules = json.loads((tmp_path / "out/schedules.json").read_text())
+    assert "from the last run" in schedules["often"]["note"]
+    assert "note" not in schedules["marks"]
+    assert "often: every 15 minutes (UTC), next 2026-11-22T12:15:00+00:00 (later runs counted" in result.summary
+    assert "marks: */15 * * * * (UTC), next 2026-11-22T12:15:00+00:00\n" in result.summary
