@@ -60,7 +60,13 @@ if settings.create_app:
     app = created.name
 
 config_vars = HerokuConfigVars(
-    "config-vars", HerokuConfigVarsArgs(app=app, vars=settings.config_vars, adopt=settings.adopt_config_vars)
+    "config-vars",
+    HerokuConfigVarsArgs(
+        app=app,
+        vars=settings.config_vars,
+        adopt=settings.adopt_config_vars,
+        job_sizes=[(job.name, job.size) for job in settings.jobs],
+    ),
 )
 # New config first, then the code that reads it.
 build = (

@@ -26,7 +26,10 @@ from infra.heroku.facts import (
     DEFAULT_TIME_TO_LIVE,
     DYNO_SIZES,
     MAX_TIME_TO_LIVE,
+    PRIVATE_SPACE_DYNO_SIZES,
     canonical_dyno_size,
+    common_runtime_size,
+    fir_size_fix,
 )
 from infra.job_command import REPORTER_ENV, REPORTER_KEYS, reporter_script
 from infra.names import (
@@ -265,6 +268,9 @@ def _size(value: Any, key: str, problems: _Problems) -> str | _Invalid:
         problems.add(
             key, f"{value!r} is not a Heroku dyno size", f"use {' or '.join(close) if close else DEFAULT_DYNO_SIZE}"
         )
+        return INVALID
+    if fix := fir_size_fix(size):
+        problems.add(key, f"{size} is a Fir-generation dyno size and picletter runs jobs on Cedar apps", f"use {fix}")
         return INVALID
     return size
 
@@ -763,6 +769,14 @@ def _jobs_of(stack: Mapping[str, Any], problems: _Problems) -> list[JobSettings]
         if job := _job(job_raw, index, problems):
             jobs.append(job)
             _dyno_environment_fits(config_vars, job, index, problems)
+            # The app picletter:createApp makes is in no space: POST /apps names none (HerokuApp).
+            if stack["createApp"] is True and job.size in PRIVATE_SPACE_DYNO_SIZES:
+                problems.add(
+                    f"picletter:jobs[{index}].size",
+                    f"{job.size} runs only in a Private or Shield Space, and the app picletter:createApp makes "
+                    "is in none",
+                    f"use {common_runtime_size(job.size)}",
+                )
             if job.env and not isinstance(config_vars, _Invalid):
                 _job_settings_problems(config_vars, f"picletter:jobs[{index}].env", job.env, problems)
     names = [job.get("name") for job in stack["jobs"] if isinstance(job, Mapping)]

@@ -121,6 +121,15 @@ MALFORMED_CONFIGS: list[tuple[dict[str, Any], str, str]] = [
     ({"jobs": [{**VALID_JOB, "timeZone": "Europe/Paaris"}]}, "picletter:jobs[0].timeZone", "Europe/Paris"),
     ({"jobs": [{**VALID_JOB, "timeZone": 1}]}, "picletter:jobs[0].timeZone", "must be a string"),
     ({"jobs": [{**VALID_JOB, "size": "standard-3X"}]}, "picletter:jobs[0].size", "standard-"),
+    # Fir apps are refused (ADR 0010): a Fir-generation size can never run a job.
+    ({"jobs": [{**VALID_JOB, "size": "M-Compute"}]}, "picletter:jobs[0].size", "use performance-M"),
+    ({"jobs": [{**VALID_JOB, "size": "dyno-2c-4gb"}]}, "picletter:jobs[0].size", "Fir-generation"),
+    # The app picletter:createApp makes is in no space (POST /apps names none).
+    (
+        {"createApp": True, "jobs": [{**VALID_JOB, "size": "private-M"}]},
+        "picletter:jobs[0].size",
+        "use performance-M",
+    ),
     ({"jobs": [{**VALID_JOB, "timeToLive": 0}]}, "picletter:jobs[0].timeToLive", "1 to 86400"),
     ({"jobs": [{**VALID_JOB, "timeToLive": 86401}]}, "picletter:jobs[0].timeToLive", "24 hours"),
     (

@@ -337,6 +337,7 @@ COMMAND_LINE: dict[str, list[tuple[list[str], dict[str, str], str]]] = {
     ],
     "ranges on the command line": [
         (["run", "x", "--size", "huge"], {}, "--size 'huge' is not a Heroku dyno size"),
+        (["run", "x", "--size", "M-Compute"], {}, "--size M-Compute is a Fir-generation dyno size"),
         (["run", "x", "--ttl", "0"], {}, "--ttl must be 1 to 86400"),
         (["run", "x", "--ttl", "90000"], {}, "--ttl must be 1 to 86400"),
         (["logs", "--max-seconds", "0"], {}, "--max-seconds must be at least 1"),

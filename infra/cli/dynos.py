@@ -28,7 +28,13 @@ from infra.errors import UserError
 from infra.heroku.client import EMPTY_COMMAND, HerokuClient, retry_settings
 from infra.heroku.environment import heroku_environment
 from infra.heroku.errors import HerokuNotFound
-from infra.heroku.facts import DEFAULT_DYNO_SIZE, DEFAULT_TIME_TO_LIVE, MAX_TIME_TO_LIVE, canonical_dyno_size
+from infra.heroku.facts import (
+    DEFAULT_DYNO_SIZE,
+    DEFAULT_TIME_TO_LIVE,
+    MAX_TIME_TO_LIVE,
+    canonical_dyno_size,
+    fir_size_fix,
+)
 from infra.heroku.follow import Followed, follow_app, follow_dyno
 from infra.heroku.generation import fir_app_refusal, fir_dyno_refusal
 from infra.heroku.payloads import Dyno
@@ -142,6 +148,8 @@ def _run(args: argparse.Namespace) -> int | Ending:
         raise UserError(
             f"--size {args.size!r} is not a Heroku dyno size (e.g. {DEFAULT_DYNO_SIZE}, basic, performance-M)"
         )
+    if fix := fir_size_fix(args.size):
+        raise UserError(f"--size {args.size} is a Fir-generation dyno size and picletter runs on Cedar apps; use {fix}")
     if not 1 <= args.ttl <= MAX_TIME_TO_LIVE:
         raise UserError(f"--ttl must be 1 to {MAX_TIME_TO_LIVE} seconds")
     if not args.command.strip():

@@ -21,7 +21,8 @@
 - `app` may change between the app's name and its id: the same app (by id) is no replace. Another
   app is a replace that sets the keys there first, then lets go of them on the old app.
 - Every stack has this resource, so its check is where a Fir-generation app is refused, before
-  anything changes (infra.heroku.generation): one `GET /apps/{app}` per check of a known app.
+  anything changes (infra.heroku.generation), and the jobs' dyno sizes the app cannot run
+  (infra.heroku.dyno_sizes): one `GET /apps/{app}` per check of a known app.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ import pulumi
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
 from infra.dynamic.heroku_provider import HerokuProvider, known_app
+from infra.heroku.dyno_sizes import app_size_refusals
 from infra.heroku.errors import (
     HerokuApiError,
     HerokuAuthError,
@@ -221,25 +223,29 @@ class HerokuConfigVarsProvider(HerokuProvider):
                 failures.append(CheckFailure("vars", f"config var name {refusal}"))
             if not isinstance(value, str):
                 failures.append(CheckFailure("vars", f"config var {key} must be a string, quote it"))
-        if known_app(news.get("app")) and (refusal := self._generation_refusal(news["app"])):
-            failures.append(CheckFailure("app", refusal))
+        if known_app(news.get("app")):
+            refusals = self._app_refusals(news["app"], news.get("jobSizes") or [])
+            failures += [CheckFailure("app", refusal) for refusal in refusals]
         return CheckResult(news, failures)
 
-    def _generation_refusal(self, app: str) -> str | None:
-        """A line refusing APP if it is a Fir-generation app (or cannot be read to know), else None.
-        An app not found is left to create and update, which name it before any write."""
+    def _app_refusals(self, app: str, job_sizes: list[list[str]]) -> list[str]:
+        """The lines refusing APP if it is a Fir-generation app (or cannot be read to know), else
+        those refusing the job sizes it cannot run (infra.heroku.dyno_sizes). An app not found is
+        left to create and update, which name it before any write."""
         try:
             with self.client() as heroku:
                 found = heroku.app(app)
         except HerokuNotFound:
-            return None
+            return []
         except (HerokuApiError, HerokuMissingToken) as exc:
-            return (
+            return [
                 f"picletter:herokuApp: could not read app {app} to check its generation ({exc}); fix the token "
                 "or the app name and run again"
-            )
+            ]
         fix = "point picletter:herokuApp at a Cedar app (a new name with picletter:createApp true makes one)"
-        return fir_app_refusal("picletter:herokuApp", app, found, fix)
+        if refusal := fir_app_refusal("picletter:herokuApp", app, found, fix):
+            return [refusal]
+        return app_size_refusals(app, found, job_sizes)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         if olds.get("app") != news.get("app") and not self._same_app(olds, news["app"]):
@@ -388,6 +394,8 @@ class HerokuConfigVarsArgs:
     app: pulumi.Input[str]
     vars: pulumi.Input[Mapping[str, pulumi.Input[str]]]
     adopt: Sequence[str] = ()
+    # (job name, dyno size) of each job, in picletter:jobs order: check refuses sizes the app cannot run.
+    job_sizes: Sequence[tuple[str, str]] = ()
 
 
 class HerokuConfigVars(Resource, module="heroku", name="ConfigVars"):
@@ -405,6 +413,7 @@ class HerokuConfigVars(Resource, module="heroku", name="ConfigVars"):
                 "app": args.app,
                 "vars": pulumi.Output.secret(args.vars),
                 "adopt": list(args.adopt),
+                "jobSizes": [list(pair) for pair in args.job_sizes],
                 "keys": None,
                 "previous": None,
                 "appId": None,

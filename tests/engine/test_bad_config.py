@@ -33,3 +33,18 @@ def test_bad_config_gets_one_clear_line_and_nothing_is_created(engine: Engine, b
     assert engine.heroku.writes() == []
     assert engine.azure.writes() == []
     assert engine.resources_in_state() == []
+
+
+def test_a_job_size_the_app_cannot_run_is_refused_at_preview_in_one_line(engine: Engine) -> None:
+    """A Private Space size on a Common Runtime app (the fake's app has `space: null`, as the schema's
+    app.space allows) is refused by the config vars provider's check, before anything changes."""
+    engine.configure_like_the_readme()
+    engine.set_jobs([{"name": "nightly", "command": "bin/rake nightly", "schedule": "0 3 * * *", "size": "private-M"}])
+    done = engine.pulumi("preview", check=False)
+    output = done.stdout + done.stderr
+    assert done.returncode != 0
+    lines = [line for line in output.splitlines() if "picletter:jobs[0].size" in line]
+    assert lines and all("use performance-M" in line for line in lines), output
+    assert "Traceback" not in output, output
+    assert engine.heroku.writes() == []
+    assert engine.azure.writes() == []

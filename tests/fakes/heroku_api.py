@@ -121,6 +121,9 @@ class FakeApp:
     # prepends `launcher` exactly then (heroku/cli src/lib/run/helpers.ts, shouldPrependLauncher).
     generation: str = "cedar"
     stack: str = "heroku-24"
+    # The Private or Shield Space it runs in: the schema's app.space is null (the Common Runtime) or
+    # {id, name, shield} (shared/reference/heroku-platform-api-schema.json, app.properties.space).
+    space: dict[str, Any] | None = None
 
     def info(self) -> dict[str, Any]:
         """The app as `GET /apps/{app}` answers it (the fields the schema defines that tests need)."""
@@ -129,6 +132,7 @@ class FakeApp:
             "name": self.name,
             "generation": {"id": str(uuid.uuid5(uuid.NAMESPACE_URL, self.generation)), "name": self.generation},
             "stack": {"id": str(uuid.uuid5(uuid.NAMESPACE_URL, self.stack)), "name": self.stack},
+            "space": dict(self.space) if self.space else None,
         }
 
     def release(
@@ -236,11 +240,21 @@ class FakeHeroku:
 
     # -- test-facing -----------------------------------------------------------------------------
 
-    def add_app(self, name: str, config_vars: dict[str, str] | None = None, *, generation: str = "cedar") -> FakeApp:
+    def add_app(
+        self,
+        name: str,
+        config_vars: dict[str, str] | None = None,
+        *,
+        generation: str = "cedar",
+        space: dict[str, Any] | None = None,
+    ) -> FakeApp:
         """An app as `heroku create` leaves it (v1 "Initial release", running no code: the schema's
         release.slug is null), then one release setting CONFIG_VARS (an add-on's or a hand-set
-        value), if any. GENERATION "fir" makes a Fir app, on the "cnb" stack (FakeApp.stack)."""
-        app = FakeApp(name=name, generation=generation, stack="cnb" if generation == "fir" else "heroku-24")
+        value), if any. GENERATION "fir" makes a Fir app, on the "cnb" stack (FakeApp.stack); SPACE
+        puts it in a Private or Shield Space (FakeApp.space)."""
+        app = FakeApp(
+            name=name, generation=generation, stack="cnb" if generation == "fir" else "heroku-24", space=space
+        )
         app.release("Initial release")
         if config_vars:
             app.config_vars.update(config_vars)

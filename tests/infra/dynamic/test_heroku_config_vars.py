@@ -463,3 +463,25 @@ def test_check_says_when_the_app_cannot_be_read(fake: FakeHeroku) -> None:
     assert "401" in failure.reason and TOKEN not in failure.reason
     (failure,) = provider_for(fake, token=None).check({}, {"app": APP, "vars": {}}).failures
     assert "herokuDeployToken is not set" in failure.reason
+
+
+# -- Job sizes the app cannot run (infra.heroku.dyno_sizes) ------------------------------------------
+
+
+def test_check_refuses_a_job_size_the_app_cannot_run_from_the_same_read(fake: FakeHeroku) -> None:
+    fake.add_app("shop-eu", space={"id": "s1", "name": "acme-eu", "shield": False})
+    jobs = [["nightly", "private-M"], ["reports", "performance-L"]]
+    (failure,) = provider_for(fake).check({}, {"app": "shop-eu", "vars": {}, "jobSizes": jobs}).failures
+    assert failure.reason == (
+        "picletter:jobs[1].size: performance-L (job reports) is a Common Runtime size and app shop-eu runs in "
+        "Private Space acme-eu, which has its own sizes: use private-L"
+    )
+    assert [(r.method, r.path) for r in fake.requests] == [("GET", "/apps/shop-eu")]
+    assert fake.writes() == []
+
+
+def test_check_refuses_a_private_space_size_on_a_common_runtime_app(fake: FakeHeroku) -> None:
+    (failure,) = provider_for(fake).check({}, {"app": APP, "vars": {}, "jobSizes": [["nightly", "shield-M"]]}).failures
+    assert failure.reason.startswith("picletter:jobs[0].size: shield-M (job nightly) runs only in a Private or Shield")
+    assert failure.reason.endswith("use performance-M")
+    assert provider_for(fake).check({}, {"app": APP, "vars": {}, "jobSizes": [["a", "standard-2X"]]}).failures == []

@@ -61,10 +61,10 @@ def test_an_applied_fault_carries_out_the_write_and_loses_the_answer() -> None:
     assert fake.apps[APP].config_vars == {"A": "1"}
 
 
-def test_an_apps_info_names_its_generation_and_stack_as_the_schema_defines_them() -> None:
+def test_an_apps_info_names_its_generation_stack_and_space_as_the_schema_defines_them() -> None:
     definitions = json.loads(reference("heroku-platform-api-schema.json").read_text())["definitions"]
     app_properties = definitions["app"]["properties"]
-    fields = ("id", "name", "generation", "stack")
+    fields = ("id", "name", "generation", "stack", "space")
     answer_schema = {
         "definitions": definitions,
         "type": "object",
@@ -75,10 +75,13 @@ def test_an_apps_info_names_its_generation_and_stack_as_the_schema_defines_them(
     fake = FakeHeroku()
     fake.add_app(APP)
     fake.add_app("shop-fir", generation="fir")
+    fake.add_app("shop-eu", space={"id": "0fe0b5b4-0000-4000-8000-00000000000e", "name": "acme-eu", "shield": True})
     with client(fake) as http:
         cedar, fir = http.get(f"/apps/{APP}").json(), http.get("/apps/shop-fir").json()
-    for answer in (cedar, fir):
+        spaced = http.get("/apps/shop-eu").json()
+    for answer in (cedar, fir, spaced):
         jsonschema.Draft4Validator(answer_schema).validate(answer)
+    assert cedar["space"] is None and spaced["space"]["shield"] is True
     assert (cedar["generation"]["name"], cedar["stack"]["name"]) == ("cedar", "heroku-24")
     # Fir apps run on the "cnb" stack: the Heroku CLI's launcher rule (src/lib/run/helpers.ts).
     assert (fir["generation"]["name"], fir["stack"]["name"]) == ("fir", "cnb")
