@@ -15,19 +15,19 @@ first scheduled run.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from infra.heroku.facts import COMMON_RUNTIME_DYNO_SIZES, common_runtime_size
-from infra.heroku.payloads import App
+from infra.heroku.payloads import App, AppSpace
 
-__all__ = ["app_size_refusals", "size_refusal"]
+__all__ = ["app_size_refusals"]
 
 _COMMON = {size.lower() for size in COMMON_RUNTIME_DYNO_SIZES}
 
 
 def _tier(size: str) -> str:
-    """ "private", "shield", or "common" (every size the settings accept that is neither)."""
+    """SIZE's tier: private, shield, or common (every size the settings accept that is neither)."""
     prefix = size.lower().split("-", 1)[0]
     return prefix if prefix in ("private", "shield") else "common"
 
@@ -40,7 +40,7 @@ def _in_space(size: str, tier: str) -> str:
     return f"{tier}-{suffix}"
 
 
-def size_refusal(index: int, job: str, size: str, app: str, space: Mapping[str, Any] | None) -> str | None:
+def _size_refusal(index: int, job: str, size: str, app: str, space: AppSpace | None) -> str | None:
     """The line refusing job JOB (`picletter:jobs[INDEX]`) its SIZE on APP (how to name the app in
     the line) in SPACE (the app's `space`, None for the Common Runtime), or None if the app can run it."""
     setting, tier = f"picletter:jobs[{index}].size", _tier(size)
@@ -71,7 +71,7 @@ def app_size_refusals(name: str, app: App, jobs: Sequence[Sequence[Any]]) -> lis
     NAME, as `GET /apps/{app}` answered (APP), cannot run."""
     space = app.get("space")
     found = [
-        size_refusal(index, str(job), str(size), f"app {name}", space if isinstance(space, dict) else None)
+        _size_refusal(index, str(job), str(size), f"app {name}", space if isinstance(space, dict) else None)
         for index, (job, size) in enumerate(jobs)
     ]
     return [line for line in found if line]

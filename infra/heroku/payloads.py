@@ -5,12 +5,31 @@ from __future__ import annotations
 
 from typing import TypedDict
 
-__all__ = ["App", "Build", "BuildRelease", "BuildSlug", "Dyno", "NamedRef", "Release", "ReleaseArtifact", "SourceBlob"]
+__all__ = [
+    "App",
+    "AppSpace",
+    "Build",
+    "BuildRelease",
+    "BuildSlug",
+    "Dyno",
+    "NamedRef",
+    "Release",
+    "ReleaseArtifact",
+    "SourceBlob",
+]
 
 
 class NamedRef(TypedDict, total=False):
     id: str
     name: str
+
+
+class AppSpace(TypedDict, total=False):
+    """The schema's app.space: the Private or Shield Space an app runs in (null in the Common Runtime)."""
+
+    id: str
+    name: str
+    shield: bool
 
 
 class App(TypedDict, total=False):
@@ -21,6 +40,7 @@ class App(TypedDict, total=False):
     # An object in the schema (app.generation), a string in the CLI's 3.sdk types: infra.heroku.generation.
     generation: NamedRef | str
     stack: NamedRef  # "cnb" on Fir apps
+    space: AppSpace | None  # infra.heroku.dyno_sizes
 
 
 class Dyno(TypedDict, total=False):
