@@ -200,6 +200,12 @@ class FakeHeroku:
         # Heroku CLI's streamer retries a 404 up to 30 times, a second apart
         # (heroku/cli src/lib/container/streamer.ts), because output URLs answer 404 at first.
         self.build_output_missing = 0
+        # The next dynos created answer that many reads of their info (GET /apps/{app}/dynos/{id or
+        # name}) with 404 before they answer 200: the Heroku CLI, after creating a dyno, reads its
+        # info again on a 404 ("the API sometimes responds with a 404 when the dyno is not yet ready",
+        # heroku/cli src/lib/run/dyno.ts, _ssh(retries = 20)).
+        self.dyno_info_missing_reads = 0
+        self._info_misses: dict[str, int] = {}  # dyno id -> 404s it still answers
         # How one-off dynos end in their logs: an exit status, or None for a dyno that never exits.
         self.dyno_exit_status: int | None = 0
         # How long a one-off dyno runs before Heroku logs its exit and forgets it.
@@ -621,6 +627,8 @@ class FakeHeroku:
                 "time_to_live": body.get("time_to_live"),
             }
             app.dynos[name] = dyno
+            if self.dyno_info_missing_reads:
+                self._info_misses[dyno["id"]] = self.dyno_info_missing_reads
             self.log(app.name, "heroku", name, f"Starting process with command `{body['command']}`")
             self.log(app.name, "heroku", name, "State changed from starting to up", after=0.01)
             self.log(app.name, "app", name, "at=info step=done result=sent", after=0.02)
@@ -642,7 +650,10 @@ class FakeHeroku:
             # name: Info and Stop answer either.
             identity = dyno_match.group(1)
             dyno = app.dynos.get(identity) or next((d for d in app.dynos.values() if d["id"] == identity), None)
-            if dyno is None:
+            not_yet = dyno is not None and not dyno_match.group(2) and self._info_misses.get(dyno["id"], 0) > 0
+            if not_yet:
+                self._info_misses[dyno["id"]] -= 1  # not yet ready: answered as a dyno that is not there
+            if dyno is None or not_yet:
                 return 404, {}, {"id": "not_found", "message": "Couldn't find that process."}
             if dyno_match.group(2):
                 app.dynos.pop(dyno["name"])

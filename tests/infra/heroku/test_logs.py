@@ -9,7 +9,7 @@ from datetime import datetime
 import pytest
 
 from infra.heroku.client import HerokuClient
-from infra.heroku.errors import HerokuLogStreamError
+from infra.heroku.errors import HerokuLogStreamError, HerokuNotFound
 from infra.heroku.follow import LAST_LOOKS, Followed, follow_dyno
 from infra.heroku.logs import SseEvent, exit_status, parse_log_line, sse_events, sse_lines
 from tests.fakes.heroku_api import FakeHeroku
@@ -244,3 +244,14 @@ def test_the_exit_line_of_a_later_dyno_given_its_name_is_not_taken(fake_heroku: 
     followed, shown, by_id = _follow_through_a_namesake(fake_heroku, exit_status=7)
     assert followed.exit_status is None and "gone" in followed.reason, followed.reason
     assert not [line for line in shown if "status 7" in line] and by_id
+
+
+def test_the_fake_answers_a_new_dynos_info_404_for_the_first_reads(fake_heroku: FakeHeroku) -> None:
+    fake_heroku.dyno_info_missing_reads = 2
+    fake_heroku.dyno_exit_status = None  # still running
+    with client(fake_heroku) as heroku:
+        name, dyno_id, _ = run_dyno(fake_heroku, heroku)
+        for _ in range(2):
+            with pytest.raises(HerokuNotFound):
+                heroku.dyno(APP, dyno_id)
+        assert heroku.dyno(APP, dyno_id)["name"] == name
