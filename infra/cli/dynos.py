@@ -165,7 +165,14 @@ def _run(args: argparse.Namespace) -> int | Ending:
         started = _started(dyno)
         max_seconds = args.max_seconds or args.ttl + 60
         followed = follow_dyno(
-            heroku, args.app, name, dyno_id=dyno.get("id"), started=started, max_seconds=max_seconds, emit=_print
+            heroku,
+            args.app,
+            name,
+            dyno_id=dyno.get("id"),
+            started=started,
+            max_seconds=max_seconds,
+            emit=_print,
+            just_created=True,
         )
     return _exit_code(followed, name)
 

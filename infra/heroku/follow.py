@@ -29,7 +29,15 @@ from infra.heroku.client import HerokuClient
 from infra.heroku.errors import HerokuApiError, HerokuAuthError, HerokuLogStreamError, HerokuNotFound
 from infra.heroku.logs import LogLine, exit_status, from_before, parse_log_line
 
-__all__ = ["DYNO_CHECK_SECONDS", "IDLE_SECONDS", "LAST_LOOKS", "Followed", "follow_app", "follow_dyno"]
+__all__ = [
+    "DYNO_CHECK_SECONDS",
+    "IDLE_SECONDS",
+    "LAST_LOOKS",
+    "NOT_YET_READS",
+    "Followed",
+    "follow_app",
+    "follow_dyno",
+]
 
 # Heroku's log streams send keep-alive comments; this long without even one, the stream is dead.
 IDLE_SECONDS = 90.0
@@ -39,6 +47,11 @@ RECONNECT_PAUSE = 1.0
 DYNO_CHECK_SECONDS = 30.0
 # Sessions without tail read after the dyno is gone: one that drops cannot be told from one that ended.
 LAST_LOOKS = 3
+# Just after POST /apps/{app}/dynos, Heroku may answer the new dyno's info 404: the Heroku CLI reads
+# it again on a 404, at once, up to 20 times ("the API sometimes responds with a 404 when the dyno is
+# not yet ready", heroku/cli src/lib/run/dyno.ts, _ssh(retries = 20)). A dyno just created and not
+# yet seen gets as many before a 404 means gone; once it answered, a 404 means gone at once.
+NOT_YET_READS = 20
 
 
 @dataclass(frozen=True)
@@ -61,19 +74,23 @@ def follow_dyno(
     idle_seconds: float = IDLE_SECONDS,
     dyno_check_seconds: float = DYNO_CHECK_SECONDS,
     sleep: Callable[[float], None] = time.sleep,
+    just_created: bool = False,
 ) -> Followed:
     """The exit status of the dyno named DYNO (its id DYNO_ID, None when not known: then it is looked
     at by name), printing its log lines through EMIT; unknown (with the reason) when the dyno is gone
     without an exit line, MAX_SECONDS passed, or Heroku kept failing: a Heroku error is retried until
-    MAX_SECONDS, never taken for the job's own status."""
+    MAX_SECONDS, never taken for the job's own status. JUST_CREATED: the dyno is the answer of a
+    create just made, so a 404 on it is first taken for "not yet" (NOT_YET_READS)."""
     deadline = time.monotonic() + max_seconds
     seen: set[str] = set()
     last_looks = 0
     reason = f"no exit line within {max_seconds:g} s"
     namesake_started: datetime | None = None  # when a later dyno of the same name started
 
+    looks = _Looks(heroku, app, dyno_id or dyno, not_yet_reads=NOT_YET_READS if just_created else 0)
+
     def still_there() -> bool:
-        return not _gone(heroku, app, dyno_id or dyno)
+        return not looks.gone()
 
     while (remaining := deadline - time.monotonic()) > 0:
         try:
@@ -104,7 +121,7 @@ def follow_dyno(
                     raise
                 # Expired, dropped or idle (a stream without keep-alives only ever ends so): the
                 # dyno is looked at all the same, or a gone one is followed until the deadline.
-            if not last_looks and _gone(heroku, app, dyno_id or dyno):
+            if not last_looks and looks.gone():
                 last_looks = 1
                 if dyno_id and namesake_started is None:
                     namesake_started = _namesake_started(heroku, app, dyno, dyno_id)
@@ -113,7 +130,7 @@ def follow_dyno(
             pass  # expired, dropped or idle: a new session, or another last look
         except (HerokuAuthError, HerokuNotFound) as exc:
             # The token will not heal by itself, nor a deleted app come back (only the app's own
-            # endpoints are asked here; a gone dyno answers 404 in _gone, not here).
+            # endpoints are asked here; a gone dyno answers 404 in _Looks, not here).
             return Followed(None, f"Heroku refused to go on: {exc}")
         except HerokuApiError as exc:
             # 5xx, 429 or no answer after the client's own retries: asked again until the deadline.
@@ -185,13 +202,26 @@ def _of_dyno(line: LogLine, dyno: str) -> bool:
     return not line.dyno or line.dyno == dyno or line.dyno.startswith(f"{dyno}.")
 
 
-def _gone(heroku: HerokuClient, app: str, dyno: str) -> bool:
-    """Whether DYNO (an id, or a name when the id is not known) is no longer on the app."""
-    try:
-        heroku.dyno(app, dyno)
-    except HerokuNotFound:
-        return True
-    return False
+class _Looks:
+    """Looks at DYNO (an id, or a name when the id is not known) on APP: whether it is gone. A dyno
+    not seen yet answers up to NOT_YET_READS 404s, in all, that mean "not yet"; read again at once."""
+
+    def __init__(self, heroku: HerokuClient, app: str, dyno: str, *, not_yet_reads: int) -> None:
+        self._heroku, self._app, self._dyno = heroku, app, dyno
+        self._not_yet_reads = not_yet_reads
+
+    def gone(self) -> bool:
+        """Whether the dyno is no longer on the app."""
+        while True:
+            try:
+                self._heroku.dyno(self._app, self._dyno)
+            except HerokuNotFound:
+                if self._not_yet_reads <= 0:
+                    return True
+                self._not_yet_reads -= 1
+                continue
+            self._not_yet_reads = 0  # seen: from now on a 404 means gone
+            return False
 
 
 def _namesake_started(heroku: HerokuClient, app: str, name: str, dyno_id: str) -> datetime | None:

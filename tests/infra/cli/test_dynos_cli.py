@@ -64,6 +64,19 @@ def test_run_tail_streams_logs_and_exits_with_the_jobs_status(
     assert f"Process exited with status {status}" in out
 
 
+def test_run_tail_waits_out_a_new_dynos_info_answering_404_at_first(
+    heroku_env: FakeHeroku, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Just after the create, Heroku may answer the dyno's info 404 (heroku/cli src/lib/run/dyno.ts);
+    # the first tailing session ends while it does, and the job is still running: not gone.
+    heroku_env.dyno_info_missing_reads = 5
+    heroku_env.dyno_runtime = 0.5
+    heroku_env.stream_open_seconds = 0.1
+    heroku_env.dyno_exit_status = 1
+    assert main(["run", "picletter", "--app", APP, "--tail"]) == 1
+    assert "Process exited with status 1" in capsys.readouterr().out
+
+
 def test_run_tail_of_a_dyno_that_never_reports_an_exit(
     heroku_env: FakeHeroku, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from infra.heroku.client import HerokuClient
 from infra.heroku.errors import HerokuLogStreamError, HerokuNotFound
-from infra.heroku.follow import LAST_LOOKS, Followed, follow_dyno
+from infra.heroku.follow import LAST_LOOKS, NOT_YET_READS, Followed, follow_dyno
 from infra.heroku.logs import SseEvent, exit_status, parse_log_line, sse_events, sse_lines
 from tests.fakes.heroku_api import FakeHeroku
 from tests.helpers import FAST_RETRY, TOKEN
@@ -51,6 +51,12 @@ def run_dyno(fake: FakeHeroku, heroku: HerokuClient) -> tuple[str, str, datetime
 
 
 def follow(fake: FakeHeroku, max_seconds: float = 5.0, idle: float = 2.0) -> tuple[int | None, list[str]]:
+    followed, shown = follow_run(fake, max_seconds, idle)
+    return followed.exit_status, shown
+
+
+def follow_run(fake: FakeHeroku, max_seconds: float = 5.0, idle: float = 2.0) -> tuple[Followed, list[str]]:
+    """A dyno started and followed as `infra run --tail` does: how it ended, and the lines shown."""
     shown: list[str] = []
     with client(fake) as heroku:
         name, dyno_id, started = run_dyno(fake, heroku)
@@ -64,8 +70,9 @@ def follow(fake: FakeHeroku, max_seconds: float = 5.0, idle: float = 2.0) -> tup
             emit=shown.append,
             idle_seconds=idle,
             sleep=lambda _: None,
+            just_created=True,
         )
-    return status.exit_status, shown
+    return status, shown
 
 
 def test_the_fake_streams_sse_with_ids_and_keep_alives_and_answers_404_once_expired(fake_heroku: FakeHeroku) -> None:
@@ -255,3 +262,26 @@ def test_the_fake_answers_a_new_dynos_info_404_for_the_first_reads(fake_heroku: 
             with pytest.raises(HerokuNotFound):
                 heroku.dyno(APP, dyno_id)
         assert heroku.dyno(APP, dyno_id)["name"] == name
+
+
+def _first_session_ends_while_the_new_dyno_still_answers_404(fake: FakeHeroku, reads: int, runtime: float) -> None:
+    # The job runs on after the first tailing session ended; Heroku still answers its info 404.
+    fake.dyno_info_missing_reads = reads
+    fake.dyno_runtime = runtime
+    fake.stream_open_seconds = 0.1
+
+
+def test_a_new_dyno_whose_info_answers_404_at_first_is_not_taken_for_gone(fake_heroku: FakeHeroku) -> None:
+    _first_session_ends_while_the_new_dyno_still_answers_404(fake_heroku, reads=NOT_YET_READS, runtime=0.5)
+    followed, shown = follow_run(fake_heroku)
+    assert followed == Followed(0), followed.reason
+    assert any("Process exited with status 0" in line for line in shown)
+
+
+def test_a_new_dyno_answering_404_beyond_the_clis_grace_is_gone(fake_heroku: FakeHeroku) -> None:
+    # After as many 404s as the Heroku CLI allows a new dyno, a 404 means gone again, as for any dyno.
+    _first_session_ends_while_the_new_dyno_still_answers_404(fake_heroku, reads=NOT_YET_READS + 1, runtime=3.0)
+    followed, _ = follow_run(fake_heroku)
+    assert followed.exit_status is None and "gone" in followed.reason, followed.reason
+    infos = [r for r in fake_heroku.requests if r.method == "GET" and "/dynos/" in r.path]
+    assert len(infos) <= NOT_YET_READS + 1 + 2 * LAST_LOOKS, "the grace is bounded"
