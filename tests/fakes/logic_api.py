@@ -51,12 +51,23 @@ from tests.fakes.logic_rest_spec import check_request, check_response
 from tests.fakes.serving import FakeHandler, serving
 from tests.fakes.wdl import Context, run
 
-__all__ = ["ARM_TOKEN", "OUTCOMES", "ArmCredential", "FakeLogicApps", "running_fake_logic_apps", "workflow_id"]
+__all__ = [
+    "ARM_TOKEN",
+    "NO_REPORT_RUN_CANCELLED",
+    "OUTCOMES",
+    "ArmCredential",
+    "FakeLogicApps",
+    "running_fake_logic_apps",
+    "workflow_id",
+]
 
 ARM_TOKEN = "fake-arm-token-5f2c"
 SUBSCRIPTION = "34adfa4f-cedf-4dc0-ba29-b6d1a69ab345"
 RESOURCE_GROUP = "picletter-rg"
 CONTENT_SIGNATURE = "sig-SECRET-do-not-print"
+
+
+NO_REPORT_RUN_CANCELLED = "no_report_run_cancelled"
 
 
 def _report(status: int, dyno: str, job: str) -> dict[str, Any]:
@@ -82,6 +93,13 @@ def _outcome_calls(outcome: str, job: JobSettings) -> dict[str, dict[str, Any]]:
         "succeeded": {"List_dynos": idle, "Start_dyno": _report(0, "run.7", job.name)},
         "job_failed": {"List_dynos": idle, "Start_dyno": _report(3, "run.4821", job.name)},
         "no_report": {"List_dynos": idle, "Start_dyno": {"status": "TimedOut", "outputs": {}}},
+        # The other reading of a webhook's timeout (tests/fakes/wdl.py, "Timeouts"): the start is
+        # "marked as `Cancelled` with the `ActionTimedOut` code" and the cancel ends the run, which
+        # Azure then records Cancelled (made with Context.cancel_ends_run; not in OUTCOMES).
+        NO_REPORT_RUN_CANCELLED: {
+            "List_dynos": idle,
+            "Start_dyno": {"status": "Cancelled", "code": "ActionTimedOut", "outputs": {}},
+        },
         "start_refused": {"List_dynos": idle, "Start_dyno": refused},
         "retried": {
             "List_dynos": idle,
@@ -245,7 +263,8 @@ class FakeLogicApps:
                 if n in actions
             ]
             return FakeRun(name, start, "Running", None, listed)
-        result = run(definition, _outcome_calls(outcome, workflow.job), Context(parameters={TOKEN_PARAMETER: "t"}))
+        context = Context(parameters={TOKEN_PARAMETER: "t"}, cancel_ends_run=outcome == NO_REPORT_RUN_CANCELLED)
+        result = run(definition, _outcome_calls(outcome, workflow.job), context)
         listed = [
             self._action(workflow, name, action_name, actions[action_name], outcome_of, start)
             for action_name, outcome_of in result.results.items()
@@ -286,6 +305,10 @@ class FakeLogicApps:
             and "statusCode" in result["outputs"]
         ):
             properties["code"] = str(result["outputs"]["statusCode"])
+        elif result.get("code"):
+            # An action's own code when it has no HTTP answer: ActionTimedOut for a timed-out wait
+            # (Microsoft: "marked as `Cancelled` with the `ActionTimedOut` code").
+            properties["code"] = str(result["code"])
         return {
             "id": f"{workflow_id(workflow.name)}/runs/{run_name}/actions/{name}",
             "name": name,
