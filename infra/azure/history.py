@@ -29,8 +29,9 @@ says which. When the workflow's actions change, these tables change with them
 
 from __future__ import annotations
 
+import heapq
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import Any
@@ -38,6 +39,7 @@ from typing import Any
 from infra.workflow import START_ACTION
 
 __all__ = [
+    "AZURE_STATUSES_SHOWN_AS",
     "GENERIC_RUN_ERRORS",
     "REASON_ACTIONS",
     "REPORT_ACTIONS",
@@ -46,6 +48,7 @@ __all__ = [
     "contents_to_read",
     "format_duration",
     "format_line",
+    "newest_first",
     "parse_time",
     "report_order",
     "run_record",
@@ -75,6 +78,10 @@ _ATTEMPT = re.compile(r"^(?P<base>.+?)(?:_attempt_(?P<number>[0-9]+))?$")
 GENERIC_RUN_ERRORS = ("ActionFailed",)
 # Action statuses in which an action did not end well (logic.json, WorkflowStatus).
 _FAILED = ("Failed", "TimedOut", "Aborted", "Faulted")
+# The run statuses Azure records for the runs run_record shows as each status, where they differ:
+# a run Azure records Cancelled is shown Failed when its start's wait timed out (ActionTimedOut). A
+# filter on a shown status asks Azure for these, then keeps the records shown so.
+AZURE_STATUSES_SHOWN_AS: dict[str, tuple[str, ...]] = {"Failed": ("Failed", "Cancelled")}
 _IN_PROGRESS = ("Running", "Waiting")
 
 
@@ -104,6 +111,16 @@ class RunRecord:
         data["end"] = _iso(self.end)
         data["durationSeconds"] = self.duration(now)
         return {_camel(key): value for key, value in data.items()}
+
+
+def newest_first(listings: Iterable[Iterable[Mapping[str, Any]]]) -> Iterator[Mapping[str, Any]]:
+    """The runs of LISTINGS (each newest first, as Logic Apps lists runs) as one list newest first,
+    by start time, read lazily: each listing only as far as the runs taken need."""
+    return heapq.merge(*listings, key=_start_key, reverse=True)
+
+
+def _start_key(run: Mapping[str, Any]) -> datetime:
+    return parse_time(_properties(run).get("startTime")) or datetime.min.replace(tzinfo=UTC)
 
 
 def parse_time(text: Any) -> datetime | None:

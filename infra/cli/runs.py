@@ -30,9 +30,11 @@ from typing import Any
 from infra.azure.client import LogicAppsClient
 from infra.azure.credential import azure_credential, management_url
 from infra.azure.history import (
+    AZURE_STATUSES_SHOWN_AS,
     RunRecord,
     contents_to_read,
     format_line,
+    newest_first,
     parse_time,
     report_order,
     run_record,
@@ -154,17 +156,24 @@ def _azure() -> LogicAppsClient:
 # -- history --------------------------------------------------------------------------------------
 
 
-def _filter(args: argparse.Namespace) -> str | None:
-    """The runs list's OData $filter (logic.json: "Status, StartTime, and ClientTrackingId")."""
-    parts = []
-    if args.status:
-        parts.append(f"status eq '{STATUSES[args.status]}'")
+def _filters(args: argparse.Namespace) -> list[str | None]:
+    """The runs lists' OData $filter, one list per Azure status asked for (logic.json: "Status,
+    StartTime, and ClientTrackingId"; no source says `or` is taken, so each status is its own list).
+    --status means the status the table shows: for one that Azure may record otherwise
+    (AZURE_STATUSES_SHOWN_AS), each such status is listed, and _history keeps the runs shown so."""
+    since = None
     if args.since:
-        since = parse_time(args.since)
-        if since is None:
+        moment = parse_time(args.since)
+        if moment is None:
             raise UserError(f"--since {args.since!r} is not an ISO date-time like 2026-11-20 or 2026-11-20T07:00Z")
-        parts.append(f"startTime ge {since.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}")
-    return " and ".join(parts) or None
+        since = f"startTime ge {moment.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
+    if not args.status:
+        return [since]
+    shown = STATUSES[args.status]
+    return [
+        " and ".join(part for part in (f"status eq '{status}'", since) if part)
+        for status in AZURE_STATUSES_SHOWN_AS.get(shown, (shown,))
+    ]
 
 
 def _record(azure: LogicAppsClient, ref: WorkflowRef, run: Mapping[str, Any]) -> RunRecord:
@@ -180,13 +189,18 @@ def _record(azure: LogicAppsClient, ref: WorkflowRef, run: Mapping[str, Any]) ->
 def _history(args: argparse.Namespace) -> int:
     if not 1 <= args.last <= 1000:
         raise UserError("--last must be 1 to 1000")
-    run_filter = _filter(args)
+    run_filters = _filters(args)
+    shown = STATUSES[args.status] if args.status else None
     ref, _ = _locate(args)
     now = datetime.now(UTC)
     with _azure() as azure:
         records = []
-        for run in azure.runs(ref, top=min(args.last, 250), filter=run_filter):
-            records.append(_record(azure, ref, run))
+        listings = [azure.runs(ref, top=min(args.last, 250), filter=f) for f in run_filters]
+        for run in listings[0] if len(listings) == 1 else newest_first(listings):
+            record = _record(azure, ref, run)
+            if shown is not None and record.status != shown:
+                continue  # Azure's status, shown as another (AZURE_STATUSES_SHOWN_AS)
+            records.append(record)
             if len(records) == args.last:
                 break
     if args.json:
@@ -194,7 +208,7 @@ def _history(args: argparse.Namespace) -> int:
             print(json.dumps(record.as_json(now)))
         return 0
     if not records:
-        print(f"no runs of job {args.job}" + (" matching the filters" if run_filter else ""))
+        print(f"no runs of job {args.job}" + (" matching the filters" if args.status or args.since else ""))
         return 0
     for record in records:
         print(format_line(record, now=now))

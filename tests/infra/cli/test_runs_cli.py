@@ -25,6 +25,7 @@ from tests.fakes.heroku_api import FakeHeroku
 from tests.fakes.logic_api import (
     ARM_TOKEN,
     CONTENT_SIGNATURE,
+    NO_REPORT_RUN_CANCELLED,
     OUTCOMES,
     ArmCredential,
     FakeLogicApps,
@@ -117,10 +118,39 @@ def test_history_filters_on_status_and_start_in_the_request(
     assert history("--status", "failed", "--since", "2026-11-25T07:02:30Z") == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 1 and "NoExitReport" in lines[0]
-    (listed,) = [r for r in azure.requests if r.path.endswith("/runs")]
-    assert listed.query["$filter"] == ["status eq 'Failed' and startTime ge 2026-11-25T07:02:30Z"]
+    listed = [r.query["$filter"] for r in azure.requests if r.path.endswith("/runs")]
+    # Failed as the table shows it: Azure's Failed runs, and its Cancelled ones shown Failed.
+    assert listed == [
+        ["status eq 'Failed' and startTime ge 2026-11-25T07:02:30Z"],
+        ["status eq 'Cancelled' and startTime ge 2026-11-25T07:02:30Z"],
+    ]
     assert history("--status", "cancelled") == 0
     assert "no runs of job picletter matching the filters" in capsys.readouterr().out
+
+
+def test_history_status_filter_means_the_status_the_table_shows(
+    azure: FakeLogicApps, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Azure records Cancelled a run whose start's wait timed out (ActionTimedOut) when the cancel
+    # ends it; the table shows it Failed/NoExitReport, so --status failed lists it and
+    # --status cancelled does not. Pages of one run each: the listings follow nextLink, $top kept.
+    azure.page_size = 1
+    workflow = azure.add_workflow("wf-job", JOB)
+    for outcome in ("job_failed", NO_REPORT_RUN_CANCELLED, "skipped", "succeeded", NO_REPORT_RUN_CANCELLED):
+        azure.add_run(workflow, outcome)
+    assert history() == 0
+    shown = capsys.readouterr().out.splitlines()
+    failed_shown = [line for line in shown if STATUS.search(line)[0] == "Failed"]  # type: ignore[index]
+    assert len(failed_shown) == 3
+    assert history("--status", "failed") == 0
+    assert capsys.readouterr().out.splitlines() == failed_shown, "the same runs, newest first"
+    assert history("--status", "failed", "--last", "2") == 0
+    assert capsys.readouterr().out.splitlines() == failed_shown[:2]
+    assert history("--status", "cancelled") == 0
+    (cancelled,) = capsys.readouterr().out.splitlines()
+    assert "Skipped: dyno run.9" in cancelled
+    listed = [r for r in azure.requests if r.path.endswith("/runs")]
+    assert all(r.query.get("$top") for r in listed) and not azure.violations
 
 
 def test_history_last_n_across_pages(azure: FakeLogicApps, capsys: pytest.CaptureFixture[str]) -> None:
