@@ -4,7 +4,7 @@ whose runs come from the real workflow definitions."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -21,6 +21,7 @@ from infra.azure.history import (
     contents_to_read,
     format_duration,
     format_line,
+    newest_first,
     parse_time,
     run_record,
     split_attempt,
@@ -232,3 +233,16 @@ def test_a_retried_job_shows_its_last_attempt(fake_logic: FakeLogicApps) -> None
     (record,) = records(fake_logic)
     assert (record.status, record.exit_status, record.dyno, record.attempt) == ("Succeeded", 0, "run.5", 2)
     assert "(attempt 2)" in format_line(record, now=NOW)
+
+
+def test_runs_of_several_listings_come_newest_first_reading_each_only_as_far_as_needed() -> None:
+    def listing(name: str, starts: list[str], read: list[str]) -> Iterator[dict[str, Any]]:
+        for start in starts:
+            read.append(f"{name}@{start}")
+            yield {"name": f"{name}@{start}", "properties": {"startTime": f"2026-11-25T{start}:00Z"}}
+
+    read: list[str] = []
+    merged = newest_first([listing("failed", ["07:05", "07:01"], read), listing("cancelled", ["07:03", "07:02"], read)])
+    assert [next(merged)["name"] for _ in range(2)] == ["failed@07:05", "cancelled@07:03"]
+    assert "failed@07:01" in read and "cancelled@07:02" not in read, "the rest is not read yet"
+    assert [run["name"] for run in merged] == ["cancelled@07:02", "failed@07:01"]
