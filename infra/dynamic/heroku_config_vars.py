@@ -4,7 +4,11 @@
 - Create and update send one PATCH with the keys whose desired value changed (null for keys the
   stack lets go of); keys the stack does not own are never sent. Values live in state as secrets.
 - Taking a key the app already has with another value (an add-on's DATABASE_URL, a hand-set key)
-  is refused, naming the key, unless the stack adopts it (picletter:adoptConfigVars): then its
+  is refused, naming the key, unless the stack adopts it (picletter:adoptConfigVars). `check`
+  refuses it (read-only, so `pulumi preview` shows it as one line); create and update refuse it
+  again right before they write, should the app change in between, but an error raised there
+  reaches the CLI inside the provider host's traceback (pulumi/dynamic/__main__.py,
+  _abort_with_traceback): that is only the last guard. An adopted key's
   earlier value is kept in state (`previous`, secret) and put back when the stack lets go of the
   key, by removing it from the config or by destroy.
 - A key that already holds the stack's value is looked up in Heroku's release history (each
@@ -33,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 import pulumi
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
+from pulumi.runtime.rpc import UNKNOWN
 
 from infra.dynamic.heroku_provider import HerokuProvider, known_app
 from infra.heroku.dyno_sizes import app_size_refusals
@@ -157,7 +162,7 @@ def _take(
     """The values to put back for the keys the stack takes over now; HerokuConfigVarConflict for a
     key whose earlier value differs and that is not adopted."""
     new = {key for key in wanted if key not in owned_before}
-    earlier = {key: live[key] for key in new if key in live and live[key] != wanted[key]}
+    earlier = _held_with_another_value(wanted, live, owned_before)
     kept: dict[str, str] = {}
     holding = {key for key in new if live.get(key) == wanted[key]}
     if holding:
@@ -169,15 +174,32 @@ def _take(
                 kept[key] = wanted[key]  # someone else's, with the same value: left as it was
             elif origin.earlier is not None:
                 earlier[key] = origin.earlier  # this stack's interrupted write replaced it
-    refused = sorted(set(earlier) - adopt)
-    if refused:
-        raise HerokuConfigVarConflict(
-            f"config var(s) {', '.join(refused)} already exist on app {app} with another value (set by hand or "
-            f"by an add-on); this stack would overwrite them. To let the stack own them, add them to "
-            f"picletter:adoptConfigVars (their values are kept and put back when the stack lets go); "
-            f"otherwise remove them from picletter:configVars"
-        )
+    if refusal := _conflict_refusal(app, set(earlier) - adopt):
+        raise HerokuConfigVarConflict(refusal)
     return {**earlier, **kept}
+
+
+def _held_with_another_value(
+    wanted: Mapping[str, str], live: Mapping[str, str], owned_before: set[str]
+) -> dict[str, str]:
+    """The keys the stack takes over now that the app holds with another value, with that value."""
+    return {
+        key: live[key]
+        for key, value in wanted.items()
+        if key not in owned_before and key in live and live[key] != value
+    }
+
+
+def _conflict_refusal(app: str, refused: set[str]) -> str | None:
+    """The line refusing to overwrite REFUSED (keys held with another value, not adopted), or None."""
+    if not refused:
+        return None
+    return (
+        f"config var(s) {_names(refused)} already exist on app {app} with another value (set by hand or "
+        f"by an add-on); this stack would overwrite them. To let the stack own them, add them to "
+        f"picletter:adoptConfigVars (their values are kept and put back when the stack lets go); "
+        f"otherwise remove them from picletter:configVars"
+    )
 
 
 def _release(
@@ -210,7 +232,7 @@ def _patch(heroku: HerokuClient, app_ref: str, write: Changes, live: Mapping[str
 
 
 class HerokuConfigVarsProvider(HerokuProvider):
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         failures = []
         if not isinstance(news.get("app"), str) or not news["app"]:
             failures.append(CheckFailure("app", "the Heroku app name is required (picletter:herokuApp)"))
@@ -224,28 +246,49 @@ class HerokuConfigVarsProvider(HerokuProvider):
             if not isinstance(value, str):
                 failures.append(CheckFailure("vars", f"config var {key} must be a string, quote it"))
         if known_app(news.get("app")):
-            refusals = self._app_refusals(news["app"], news.get("jobSizes") or [])
-            failures += [CheckFailure("app", refusal) for refusal in refusals]
+            # The config vars are read for conflicts only when they are well formed.
+            refusals = self._app_refusals(olds, news, news.get("jobSizes") or [], read_vars=not failures)
+            failures += [CheckFailure(prop, refusal) for prop, refusal in refusals]
         return CheckResult(news, failures)
 
-    def _app_refusals(self, app: str, job_sizes: list[list[str]]) -> list[str]:
-        """The lines refusing APP if it is a Fir-generation app (or cannot be read to know), else
-        those refusing the job sizes it cannot run (infra.heroku.dyno_sizes). An app not found is
-        left to create and update, which name it before any write."""
+    def _app_refusals(
+        self, olds: Mapping[str, Any], news: Mapping[str, Any], job_sizes: list[list[str]], read_vars: bool
+    ) -> list[tuple[str, str]]:
+        """(property, line) refusing the app before anything changes: a Fir-generation app (or one
+        that cannot be read to know), else the job sizes it cannot run (infra.heroku.dyno_sizes) and
+        the keys the stack would take that hold another value (read-only, so that `pulumi preview`
+        shows them; create and update check again right before they write, as the app may change in
+        between). An app not found is left to create and update, which name it before any write."""
+        app = news["app"]
+        live: dict[str, str] | None = None
         try:
             with self.client() as heroku:
                 found = heroku.app(app)
+                fix = "point picletter:herokuApp at a Cedar app (a new name with picletter:createApp true makes one)"
+                if refusal := fir_app_refusal("picletter:herokuApp", app, found, fix):
+                    return [("app", refusal)]
+                owned_before = _owned_keys(olds) if olds else set()
+                wanted = {key: value for key, value in _owned(news).items() if value != UNKNOWN} if read_vars else {}
+                # Read only when the stack takes a key (a no-op up stays at one read), and not for another
+                # app: a replace, whose create checks right before it writes.
+                if set(wanted) - owned_before and olds.get("app") in (None, app):
+                    live = heroku.config_vars(app)
         except HerokuNotFound:
             return []
         except (HerokuApiError, HerokuMissingToken) as exc:
             return [
-                f"picletter:herokuApp: could not read app {app} to check its generation ({exc}); fix the token "
-                "or the app name and run again"
+                (
+                    "app",
+                    f"picletter:herokuApp: could not read app {app} to check its generation and config vars "
+                    f"({exc}); fix the token or the app name and run again",
+                )
             ]
-        fix = "point picletter:herokuApp at a Cedar app (a new name with picletter:createApp true makes one)"
-        if refusal := fir_app_refusal("picletter:herokuApp", app, found, fix):
-            return [refusal]
-        return app_size_refusals(app, found, job_sizes)
+        refusals = [("app", refusal) for refusal in app_size_refusals(app, found, job_sizes)]
+        if live is not None:
+            taken = _held_with_another_value(wanted, live, owned_before)
+            if refusal := _conflict_refusal(app, set(taken) - set(news.get("adopt") or [])):
+                refusals.append(("vars", refusal))
+        return refusals
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         if olds.get("app") != news.get("app") and not self._same_app(olds, news["app"]):

@@ -485,3 +485,43 @@ def test_check_refuses_a_private_space_size_on_a_common_runtime_app(fake: FakeHe
     assert failure.reason.startswith("picletter:jobs[0].size: shield-M (job nightly) runs only in a Private or Shield")
     assert failure.reason.endswith("use performance-M")
     assert provider_for(fake).check({}, {"app": APP, "vars": {}, "jobSizes": [["a", "standard-2X"]]}).failures == []
+
+
+# -- Conflicts refused in check, so that `pulumi preview` shows them (docs/adr/0004) ---------------
+
+
+def test_check_refuses_taking_a_key_that_holds_another_value_before_any_write(fake: FakeHeroku) -> None:
+    news = {"app": APP, "vars": {"DATABASE_URL": "postgres://mine", "PICLETTER_TO": "a@example.com"}}
+    (failure,) = provider_for(fake).check({}, news).failures
+    assert failure.property == "vars"
+    assert failure.reason.startswith(f"config var(s) DATABASE_URL already exist on app {APP} with another value")
+    assert "postgres://" not in failure.reason, "a value is never shown"
+    assert fake.writes() == []
+
+
+def test_check_passes_an_adopted_key_a_key_already_owned_and_the_same_value(fake: FakeHeroku) -> None:
+    provider = provider_for(fake)
+    adopted = {"app": APP, "vars": {"DATABASE_URL": "postgres://mine"}, "adopt": ["DATABASE_URL"]}
+    assert provider.check({}, adopted).failures == []
+    owned = {"app": APP, "vars": {"LEGACY": "new value"}}
+    assert provider.check({"app": APP, "vars": {"LEGACY": "keep me"}}, owned).failures == []
+    assert provider.check({}, {"app": APP, "vars": {"LEGACY": "keep me"}}).failures == []
+    assert fake.writes() == []
+
+
+def test_create_still_refuses_a_conflict_that_appeared_after_check(fake: FakeHeroku) -> None:
+    provider = provider_for(fake)
+    news = {"app": APP, "vars": {"PICLETTER_TO": "a@example.com"}}
+    assert provider.check({}, news).failures == []
+    live(fake)["PICLETTER_TO"] = "set by hand between preview and up"
+    with pytest.raises(HerokuConfigVarConflict, match="PICLETTER_TO already exist"):
+        provider.create(news)
+    assert fake.writes() == []
+
+
+def test_check_reads_the_config_vars_only_when_the_stack_takes_a_key(fake: FakeHeroku) -> None:
+    provider = provider_for(fake)
+    olds = {"app": APP, "vars": {"A": "1"}}
+    assert provider.check(olds, {"app": APP, "vars": {"A": "2"}}).failures == []
+    assert [(r.method, r.path) for r in fake.requests] == [("GET", f"/apps/{APP}")]
+    assert provider.check(olds, {"app": APP, "vars": {"A": "2", "LEGACY": "mine"}}).failures[0].property == "vars"
