@@ -14,7 +14,7 @@ from pulumi_azure_native import resources
 from infra.components.failure_alerts import FailureAlerts, FailureAlertsArgs
 from infra.components.scheduled_dyno_job import ScheduledDynoJob, ScheduledDynoJobArgs
 from infra.dynamic.heroku_app import HerokuApp, HerokuAppArgs
-from infra.dynamic.heroku_build import HerokuBuild, HerokuBuildArgs
+from infra.dynamic.heroku_build import HerokuBuild, HerokuBuildArgs, HerokuCodeCheck
 from infra.dynamic.heroku_config_vars import HerokuConfigVars, HerokuConfigVarsArgs
 from infra.errors import ConfigError, PicletterError
 from infra.gc_tuning import tune_for_program_evaluation
@@ -59,6 +59,15 @@ if settings.create_app:
     )
     app = created.name
 
+build_args = HerokuBuildArgs(
+    app=app,
+    source_dir=str(Path(__file__).resolve().parent),
+    replace_release=settings.replace_release,
+    stack=f"{pulumi.get_project()}/{pulumi.get_stack()}",
+)
+# The build's refusal of code the stack did not ship, made before the config vars are written: the
+# build itself waits for them (new config first, then the code that reads it).
+code_check = HerokuCodeCheck("job-code-check", build_args) if settings.deploy_code else None
 config_vars = HerokuConfigVars(
     "config-vars",
     HerokuConfigVarsArgs(
@@ -67,19 +76,10 @@ config_vars = HerokuConfigVars(
         adopt=settings.adopt_config_vars,
         job_sizes=[(job.name, job.size) for job in settings.jobs],
     ),
+    pulumi.ResourceOptions(depends_on=[code_check] if code_check else []),
 )
-# New config first, then the code that reads it.
 build = (
-    HerokuBuild(
-        "job-code",
-        HerokuBuildArgs(
-            app=app,
-            source_dir=str(Path(__file__).resolve().parent),
-            replace_release=settings.replace_release,
-            stack=f"{pulumi.get_project()}/{pulumi.get_stack()}",
-        ),
-        pulumi.ResourceOptions(depends_on=[config_vars]),
-    )
+    HerokuBuild("job-code", build_args, pulumi.ResourceOptions(depends_on=[config_vars]))
     if settings.deploy_code
     else None
 )

@@ -28,6 +28,7 @@ from tests.helpers import (
     APP_TYPE,
     BUILD_TYPE,
     CATCH_UP_START_TYPE,
+    CODE_CHECK_TYPE,
     CONFIG_VARS_TYPE,
     JOB_TYPE,
     MALFORMED_CONFIGS,
@@ -70,6 +71,7 @@ def test_default_stack_registers_group_config_vars_and_one_daily_job() -> None:
         RESOURCE_GROUP_TYPE,
         JOB_TYPE,
         BUILD_TYPE,
+        CODE_CHECK_TYPE,
         CONFIG_VARS_TYPE,
     ]
     component = program.of_type(JOB_TYPE)[0]

@@ -53,7 +53,7 @@ from infra.heroku.source_bundle import make_bundle
 if TYPE_CHECKING:  # the HTTP stack loads in the provider host only, not at program start
     from infra.heroku.client import HerokuClient
 
-__all__ = ["HerokuBuild", "HerokuBuildArgs", "HerokuBuildProvider"]
+__all__ = ["HerokuBuild", "HerokuBuildArgs", "HerokuBuildProvider", "HerokuCodeCheck", "HerokuCodeCheckProvider"]
 
 LOG_TAIL_LINES = 30
 # How far back to look: the current release is among the newest few (a failed or pending newest
@@ -88,9 +88,12 @@ class HerokuBuildProvider(HerokuProvider):
             return CheckResult(news, [CheckFailure("app", reason)])
         if code is None:  # no such app (yet): nothing to replace; the update reports a wrong name
             return CheckResult(news, failures)
-        if refusal := code.refusal(news["app"], news.get("replaceRelease")):
+        if refusal := self._refusal(code, olds, news):
             failures.append(CheckFailure("app", refusal))
         return CheckResult({**news, "replaces": code.replaces, "replacesCode": code.code}, failures)
+
+    def _refusal(self, code: CodeOnApp, _olds: dict[str, Any], news: dict[str, Any]) -> str | None:
+        return code.refusal(news["app"], news.get("replaceRelease"))
 
     def _code_on_app(self, app: str, olds: dict[str, Any], news: dict[str, Any]) -> CodeOnApp | None:
         with self.client() as heroku:
@@ -280,25 +283,58 @@ class HerokuBuild(Resource, module="heroku", name="Build"):
     replaces: pulumi.Output[str]
 
     def __init__(self, name: str, args: HerokuBuildArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        bundle = make_bundle(Path(args.source_dir))
-        super().__init__(
-            HerokuBuildProvider(),
-            name,
-            {
-                "app": args.app,
-                "sourceDir": args.source_dir,
-                "checksum": bundle.sha256,
-                "tarballBytes": bundle.size,
-                "replaceRelease": args.replace_release,
-                "stack": args.stack,
-                # Set by check: the release the build replaces (shown by `pulumi preview`) and its code.
-                "replaces": None,
-                "replacesCode": None,
-                "appId": None,
-                "buildId": None,
-                "releaseId": None,
-                "status": None,
-                "files": list(bundle.files),
-            },
-            opts,
-        )
+        super().__init__(HerokuBuildProvider(), name, _build_props(args), opts)
+
+
+def _build_props(args: HerokuBuildArgs) -> dict[str, Any]:
+    bundle = make_bundle(Path(args.source_dir))
+    return {
+        "app": args.app,
+        "sourceDir": args.source_dir,
+        "checksum": bundle.sha256,
+        "tarballBytes": bundle.size,
+        "replaceRelease": args.replace_release,
+        "stack": args.stack,
+        # Set by check: the release the build replaces (shown by `pulumi preview`) and its code.
+        "replaces": None,
+        "replacesCode": None,
+        "appId": None,
+        "buildId": None,
+        "releaseId": None,
+        "status": None,
+        "files": list(bundle.files),
+    }
+
+
+class HerokuCodeCheckProvider(HerokuBuildProvider):
+    """The build's `check` alone, for a resource the config vars wait for: the build itself waits for
+    the config vars (new config first, then the code that reads it), so its own check runs only after
+    they were written. This one refuses code the stack did not ship before any Heroku write. It
+    writes nothing: create and update keep the checked inputs, delete and read keep nothing else."""
+
+    def _refusal(self, code: CodeOnApp, olds: dict[str, Any], news: dict[str, Any]) -> str | None:
+        # Without a state of its own (a new stack, or one from before this check), it does not know
+        # what the stack shipped last: a picletter build may be the stack's own, which only the
+        # build's check (after the config vars) can tell; code from elsewhere is refused here.
+        if not olds and code.picletter_build:
+            return None
+        return super()._refusal(code, olds, news)
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        return CreateResult(f"{props['app']}/code-check", props)
+
+    def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        return UpdateResult(news)
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        return ReadResult(id_, props)
+
+
+class HerokuCodeCheck(Resource, module="heroku", name="CodeCheck"):
+    """Refuses, before anything changes on Heroku, a deploy that would replace code the stack did not
+    ship (the same check as HerokuBuild's, with the same inputs)."""
+
+    replaces: pulumi.Output[str]
+
+    def __init__(self, name: str, args: HerokuBuildArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(HerokuCodeCheckProvider(), name, _build_props(args), opts)

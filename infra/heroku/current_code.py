@@ -107,6 +107,12 @@ class CodeOnApp:
         return self.build is not None and self.marker is not None and _marker(self.build) == self.marker
 
     @property
+    def picletter_build(self) -> bool:
+        """The code is a build picletter asked for (this stack's earlier one, or one it cannot tell it
+        started): only the stack's record of what it shipped last says whether it is its own."""
+        return self.build is not None and (self.earlier_build_of_stack or _picletter_tarball(self.build))
+
+    @property
     def owner(self) -> str:
         if self.shipped_by_stack:
             return "this stack's build"
@@ -131,7 +137,7 @@ class CodeOnApp:
         if allowed_version is not None and allowed_version == version:
             return None
         replace = f"to replace it, run `pulumi config set {REPLACE_SETTING} v{version}`"
-        if self.build is not None and (self.earlier_build_of_stack or _picletter_tarball(self.build)):
+        if self.build is not None and self.picletter_build:
             whose = (
                 "an earlier build of this stack"
                 if self.earlier_build_of_stack

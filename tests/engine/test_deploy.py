@@ -15,7 +15,7 @@ GROUP = "azure-native:resources:ResourceGroup"
 def test_configured_as_the_readme_shows_preview_then_up_deploys_everything(engine: Engine) -> None:
     engine.configure_like_the_readme()
     preview = engine.pulumi("preview", "--diff")
-    assert "+ 6 to create" in preview.stdout
+    assert "+ 7 to create" in preview.stdout  # the build's check before the config vars too
     assert SENDGRID_CANARY not in preview.stdout + preview.stderr
     assert engine.heroku.writes() == [] and engine.azure.writes() == [], "a preview changed something"
 
@@ -55,7 +55,7 @@ def test_a_second_up_changes_nothing_anywhere(engine: Engine) -> None:
     engine.pulumi("preview", "--expect-no-changes", "--diff")
     second = engine.up()
 
-    assert "6 unchanged" in second.stdout
+    assert "7 unchanged" in second.stdout
     assert engine.heroku.writes()[heroku_writes:] == []
     assert engine.azure.writes()[azure_writes:] == []
 
@@ -83,7 +83,7 @@ def test_created_app_whose_name_is_unknown_in_preview(engine: Engine) -> None:
     engine.config("picletter:createApp", "true")
 
     preview = engine.pulumi("preview", "--diff")
-    assert "+ 7 to create" in preview.stdout
+    assert "+ 8 to create" in preview.stdout
     engine.up()
 
     assert "picletter-created" in engine.heroku.apps

@@ -109,13 +109,17 @@ def test_a_stack_made_before_the_dynamic_package_refreshes_updates_and_destroys(
         engine.replace_program()
 
         engine.pulumi("refresh", "--yes")
-        # Same type tokens: nothing is replaced, created or deleted (the job's code may have changed).
-        assert {op for op, _ in engine.preview_steps()} <= {"update"}
+        # Same type tokens: nothing is replaced, created or deleted (the job's code may have changed),
+        # but for the build's check made before the config vars, new since (it writes nothing).
+        steps = engine.preview_steps()
+        assert ("create", "pulumi-python:dynamic/heroku:CodeCheck::job-code-check") in steps
+        assert {op for op, name in steps if not name.endswith("::job-code-check")} <= {"update"}
         engine.up()
         # Pickled anew under the package's paths: after one such `up`, the old paths are not needed.
         assert _pickled_modules(engine) == {
             "pulumi-python:dynamic/heroku:App": {"infra.dynamic.heroku_app"},
             "pulumi-python:dynamic/heroku:Build": {"infra.dynamic.heroku_build"},
+            "pulumi-python:dynamic/heroku:CodeCheck": {"infra.dynamic.heroku_build"},
             "pulumi-python:dynamic/heroku:ConfigVars": {"infra.dynamic.heroku_config_vars"},
             "pulumi-python:dynamic/picletter:CatchUpStart": {"infra.dynamic.catch_up_start"},
         }

@@ -84,12 +84,13 @@ def test_up_without_preview_refuses_a_fir_app_before_any_change(refused: tuple[E
 
 
 @pytest.mark.parametrize("refused", ["code-from-elsewhere"], indirect=True)
-def test_up_without_preview_refuses_code_from_elsewhere_before_any_azure_create(refused: tuple[Engine, str]) -> None:
+def test_up_without_preview_refuses_code_from_elsewhere_before_any_change(refused: tuple[Engine, str]) -> None:
     engine, refusal = refused
 
     _refused_once(engine.pulumi("up", "--yes", "--skip-preview", check=False), refusal)
 
     assert engine.azure.writes() == [], "an Azure resource was made before the Heroku refusal"
+    assert engine.heroku.writes() == [], "the config vars were written before the build's refusal"
 
 
 @pytest.mark.parametrize("refused", ["config-var-conflict"], indirect=True)
@@ -104,7 +105,9 @@ def test_up_without_preview_refuses_a_config_var_conflict_in_one_line_before_any
     assert engine.heroku.writes() == []
 
 
-@pytest.mark.parametrize("refused", ["fir-app-deploy-code", "config-var-conflict"], indirect=True)
+@pytest.mark.parametrize(
+    "refused", ["fir-app-deploy-code", "config-var-conflict", "code-from-elsewhere"], indirect=True
+)
 def test_preview_and_up_with_preview_show_the_refusal_once(refused: tuple[Engine, str]) -> None:
     engine, refusal = refused
 

@@ -19,7 +19,7 @@ from pulumi.dynamic import Config, ConfigureRequest
 from pulumi.runtime.proto import provider_pb2
 from pulumi.runtime.rpc import UNKNOWN
 
-from infra.dynamic.heroku_build import HerokuBuildProvider
+from infra.dynamic.heroku_build import HerokuBuildProvider, HerokuCodeCheckProvider
 from infra.heroku.client import HerokuClient
 from infra.heroku.current_code import stack_marker
 from infra.heroku.errors import HerokuBuildFailed, HerokuNotFound
@@ -571,3 +571,43 @@ def test_a_failed_build_of_the_same_code_is_built_again(fake: FakeHeroku, projec
     fake.build_outcome = "succeeded"
     outs = provider.create(provider.check({}, {**props(project), "stack": STACK}).inputs).outs
     assert outs is not None and outs["status"] == "succeeded" and len(fake.builds) == 2
+
+
+# -- the build's check made before the config vars are written (HerokuCodeCheck) ---------------------------
+
+
+def code_check_for(fake: FakeHeroku) -> HerokuCodeCheckProvider:
+    provider = HerokuCodeCheckProvider()
+    provider.configure(ConfigureRequest(Config({"picletter:herokuApiToken": TOKEN}, "picletter")))
+    provider.transport = fake.mock_transport()
+    return provider
+
+
+def test_the_code_check_refuses_code_from_elsewhere_and_writes_nothing(fake: FakeHeroku, project: Path) -> None:
+    existing(fake)
+    provider = code_check_for(fake)
+    news = shipping_to(EXISTING_APP, project)
+    (failure,) = provider.check({}, news).failures
+    assert failure.reason.startswith(f"picletter:deployCode: app {EXISTING_APP} runs code this stack did not ship")
+    allowed = provider.check({}, {**news, "replaceRelease": 5})
+    assert allowed.failures == []
+    assert provider.create(allowed.inputs).outs == allowed.inputs
+    assert provider.update("id", allowed.inputs, allowed.inputs).outs == allowed.inputs
+    assert fake.writes() == []
+
+
+def test_the_code_check_without_a_state_leaves_a_picletter_build_to_the_builds_check(
+    fake: FakeHeroku, project: Path
+) -> None:
+    """A stack from before this check has a build in its state that only the build's own check sees:
+    an unmarked picletter build may be its own. With a state of its own, the check is the build's."""
+    first = shipped(fake, project)
+    fake.builds[first["buildId"]]["source_blob"].pop("version_description")
+    (project / "picletter" / "templates" / "email.txt").write_text("newer text")
+    news = {**props(project), "stack": STACK}
+
+    assert code_check_for(fake).check({}, news).failures == []
+    (failure,) = provider_for(fake).check({}, news).failures
+    assert "a build of picletter's code that this stack cannot tell it started" in failure.reason
+    (failure,) = code_check_for(fake).check({**first, "checksum": "0" * 64}, news).failures
+    assert "a build of picletter's code that this stack cannot tell it started" in failure.reason
