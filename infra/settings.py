@@ -57,6 +57,7 @@ __all__ = [
     "NotifyReceiver",
     "StackSettings",
     "settings_from_config",
+    "token_for_use",
 ]
 
 DEFAULT_JOB: dict[str, Any] = {"name": "picletter", "command": "picletter", "schedule": "daily at 07:00"}
@@ -466,12 +467,17 @@ def _token(value: Any, key: str, problems: _Problems) -> str | None:
     return str(value) if value else None
 
 
+def token_for_use(own: Any, shared: Any, heroku_api_key: str) -> str:
+    """The token for one use (picletter:herokuRunToken for the Logic Apps, picletter:herokuDeployToken
+    for the providers): its own setting, else picletter:herokuApiToken, else HEROKU_API_KEY, else ""
+    (docs/how-to/tokens.md). The program and the providers' `configure` both ask here."""
+    return str(own or shared or heroku_api_key or "")
+
+
 def _tokens(stack: Mapping[str, Any], heroku_api_key: str, problems: _Problems) -> tuple[str, str]:
-    """The run token (Logic Apps) and the deploy token, each falling back to herokuApiToken, then to
-    HEROKU_API_KEY (docs/how-to/tokens.md)."""
-    fallback = str(stack["herokuApiToken"] or heroku_api_key or "")
-    run_token = str(stack["herokuRunToken"] or fallback)
-    deploy_token = str(stack["herokuDeployToken"] or fallback)
+    """The run token (Logic Apps) and the deploy token (token_for_use), or the problem of a missing one."""
+    run_token = token_for_use(stack["herokuRunToken"], stack["herokuApiToken"], heroku_api_key)
+    deploy_token = token_for_use(stack["herokuDeployToken"], stack["herokuApiToken"], heroku_api_key)
     create = "(from `heroku authorizations:create`, docs/how-to/tokens.md)"
     if not run_token and not deploy_token:
         problems.add(

@@ -15,6 +15,7 @@ from pulumi.runtime.rpc import UNKNOWN
 from infra.heroku.environment import HerokuEnvironment, heroku_environment
 from infra.heroku.errors import HerokuMissingToken
 from infra.names import APP_NAME
+from infra.settings import token_for_use
 
 if TYPE_CHECKING:
     import httpx
@@ -42,8 +43,8 @@ class HerokuProvider(ResourceProvider):
 
     def configure(self, req: ConfigureRequest) -> None:
         self._environment = heroku_environment()
-        self._token = (
-            req.config.get(DEPLOY_TOKEN_CONFIG_KEY) or req.config.get(TOKEN_CONFIG_KEY) or self._environment.api_key
+        self._token = token_for_use(
+            req.config.get(DEPLOY_TOKEN_CONFIG_KEY), req.config.get(TOKEN_CONFIG_KEY), self._environment.api_key
         )
 
     def client(self) -> HerokuClient:
