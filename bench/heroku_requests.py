@@ -12,12 +12,12 @@ import gzip
 from _measure import REPO
 from pulumi.runtime.proto import provider_pb2
 
-from infra.dynamic.heroku_build import HerokuBuildProvider
+from infra.dynamic.heroku_build import HerokuBuildProvider, HerokuCodeCheckProvider
 from infra.dynamic.heroku_config_vars import HerokuConfigVarsProvider
 from infra.heroku.source_bundle import bundle_files, make_bundle
 from tests.fakes.heroku_api import TOKEN, FakeHeroku, running_fake_heroku
 from tests.fakes.provider_host import ProviderHost, running_provider_host
-from tests.helpers import BUILD_TYPE, CONFIG_VARS_TYPE
+from tests.helpers import BUILD_TYPE, CODE_CHECK_TYPE, CONFIG_VARS_TYPE
 
 APP = "picletter-bench"
 VARS = {f"KEY_{i}": f"value-{i}" for i in range(10)}
@@ -53,18 +53,23 @@ def main() -> None:
                 _,
             ),
             running_provider_host(provider, BUILD_TYPE, env) as (build, _),
+            running_provider_host(HerokuCodeCheckProvider(), CODE_CHECK_TYPE, env) as (gate, _),
         ):
+            gate.configure({"picletter:herokuApiToken": TOKEN})
             cv.configure({"picletter:herokuApiToken": TOKEN})
             build.configure({"picletter:herokuApiToken": TOKEN})
             start = len(fake.requests)
+            gate_id, gate_outs = engine_step(gate, "job-code-check", None, {}, build_news)
             cv_id, cv_outs = engine_step(cv, "config-vars", None, {}, {"app": APP, "vars": VARS})
             build_id, build_outs = engine_step(build, "job-code", None, {}, build_news)
             results["first up"] = count(fake, start)
             start = len(fake.requests)
+            engine_step(gate, "job-code-check", gate_id, gate_outs, build_news)
             engine_step(cv, "config-vars", cv_id, cv_outs, {"app": APP, "vars": VARS})
             engine_step(build, "job-code", build_id, build_outs, build_news)
             results["no-op up"] = count(fake, start)
             start = len(fake.requests)
+            engine_step(gate, "job-code-check", gate_id, gate_outs, build_news)
             engine_step(cv, "config-vars", cv_id, cv_outs, {"app": APP, "vars": {**VARS, "KEY_0": "changed"}})
             engine_step(build, "job-code", build_id, build_outs, build_news)
             results["one-key change"] = count(fake, start)

@@ -14,7 +14,7 @@ from infra.components.failure_alerts import FailureAlerts
 from infra.components.scheduled_dyno_job import ScheduledDynoJob
 from infra.dynamic.catch_up_start import CatchUpStart
 from infra.dynamic.heroku_app import HerokuApp
-from infra.dynamic.heroku_build import HerokuBuild
+from infra.dynamic.heroku_build import HerokuBuild, HerokuCodeCheck
 from infra.dynamic.heroku_config_vars import HerokuConfigVars
 from infra.settings import StackSettings, settings_from_config
 from infra.type_tokens import type_token
@@ -30,6 +30,7 @@ __all__ = [
     "APP_TYPE",
     "BUILD_TYPE",
     "CANCELLED_TIMEOUT",
+    "CODE_CHECK_TYPE",
     "CONFIG_VARS_TYPE",
     "ENDINGS",
     "FAST_RETRY",
@@ -66,6 +67,7 @@ JOB_TYPE = ScheduledDynoJob.TYPE
 ALERTS_TYPE = FailureAlerts.TYPE
 APP_TYPE = type_token(HerokuApp)
 BUILD_TYPE = type_token(HerokuBuild)
+CODE_CHECK_TYPE = type_token(HerokuCodeCheck)
 CONFIG_VARS_TYPE = type_token(HerokuConfigVars)
 CATCH_UP_START_TYPE = type_token(CatchUpStart)
 
